@@ -1,0 +1,1 @@
+//! pamlint: parse, resolve, lint, diff and simulate Linux-PAM configuration.
