@@ -1,1 +1,17 @@
 //! pam_ldap_shell: LDAP authentication that reports a missing or unusable login shell.
+//!
+//! `ffi` holds the libpam entry points; everything else is plain Rust that
+//! runs against the `PamOps` and `Directory` traits, so it is tested without libpam.
+
+pub mod account;
+pub mod auth;
+pub mod context;
+pub mod directory;
+pub mod ffi;
+pub mod ldap;
+pub mod ldap_url;
+pub mod options;
+pub mod pam_ops;
+pub mod shells;
+pub mod sources;
+pub mod tls;

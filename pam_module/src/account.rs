@@ -1,0 +1,191 @@
+//! The account phase: the user's entry must have a usable login shell, and
+//! match `authz_filter`. Every refusal: one syslog line for the admin (user,
+//! attribute, DN, NSS's view, the fix) and one message for the user (no DN).
+
+use crate::auth::{ambiguous_line, below_minimum_uid, directory_error, unknown_user};
+use crate::context::Context;
+use crate::directory::{Directory, Lookup, UserEntry};
+use crate::ffi::nss::getpwnam;
+use crate::options::MissingShell;
+use crate::pam_ops::{MessageKind, Priority};
+use crate::shells::{check_shell, read_shells, ShellProblem};
+use pam::constants::PamResultCode;
+
+pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
+    let user = match ctx.pam.user() {
+        Ok(u) if !u.is_empty() => u,
+        Ok(_) => return PamResultCode::PAM_USER_UNKNOWN,
+        Err(code) => return code,
+    };
+    let entry = match dir.lookup(&user) {
+        Ok(Lookup::Found(e)) => e,
+        Ok(Lookup::NotFound) => return unknown_user(ctx, dir, &user),
+        Ok(Lookup::Ambiguous(dns)) => {
+            let search = dir.describe_search(&user);
+            ctx.log(Priority::Err, &ambiguous_line(&user, &search, &dns));
+            ctx.tell(
+                MessageKind::Error,
+                "Login refused: your account is defined more than once in the directory. Please contact your administrator.",
+            );
+            return PamResultCode::PAM_PERM_DENIED;
+        }
+        Err(e) => return directory_error(ctx, &user, &e),
+    };
+    if below_minimum_uid(ctx, &user, entry.uid_number) {
+        return PamResultCode::PAM_IGNORE;
+    }
+    let shell_result = check_login_shell(ctx, &user, &entry);
+    if shell_result != PamResultCode::PAM_SUCCESS {
+        return shell_result;
+    }
+    check_authz(ctx, dir, &user, &entry)
+}
+
+/// What the entry says about the shell.
+enum ShellValue {
+    Absent,
+    Empty,
+    Many(usize),
+    Set(String),
+}
+
+fn shell_value(entry: &UserEntry) -> ShellValue {
+    match entry.shell_values.as_slice() {
+        [] => ShellValue::Absent,
+        [one] if one.trim().is_empty() => ShellValue::Empty,
+        [one] => ShellValue::Set(one.clone()),
+        many => ShellValue::Many(many.len()),
+    }
+}
+
+fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamResultCode {
+    let attr = ctx.opts.shell_attr.clone();
+    let dn = &entry.dn;
+    let nss = getpwnam(user);
+    let shell = match shell_value(entry) {
+        ShellValue::Set(s) => s,
+        ShellValue::Many(n) => {
+            let line = format!(
+                "user \"{user}\" refused: attribute {attr} has {n} values in entry \"{dn}\"; {nss}; fix: keep exactly one {attr} value in that entry"
+            );
+            return refuse(ctx, &line, "Login refused: your account has more than one login shell in the directory. Please contact your administrator.");
+        }
+        absent_or_empty => {
+            let state = match absent_or_empty {
+                ShellValue::Empty => "is empty in",
+                _ => "is absent from",
+            };
+            match missing_policy(ctx, user, &attr, state, dn, &nss.to_string()) {
+                Ok(s) => s,
+                Err(code) => return code,
+            }
+        }
+    };
+    if !ctx.opts.check_shells {
+        return PamResultCode::PAM_SUCCESS;
+    }
+    let shells_path = ctx.opts.shells.clone();
+    let listed = match read_shells(&shells_path) {
+        Ok(l) => l,
+        Err(e) => {
+            ctx.log(
+                Priority::Err,
+                &format!("cannot check the shell of user \"{user}\": {e} (option \"shells\")"),
+            );
+            return PamResultCode::PAM_SERVICE_ERR;
+        }
+    };
+    let shells_file = shells_path.display();
+    let (what, fix, tell) = match check_shell(&shell, &listed) {
+        None => return PamResultCode::PAM_SUCCESS,
+        Some(ShellProblem::NotListed) => (
+            format!("which is not listed in {shells_file}"),
+            format!("add {shell} to {shells_file} if it is a valid login shell here, or set {attr} to a shell listed there"),
+            format!("Login refused: your login shell {shell} is not allowed on this host. Please contact your administrator."),
+        ),
+        Some(ShellProblem::DoesNotExist) => (
+            "which does not exist on this host".to_string(),
+            format!("install {shell}, or set {attr} to an installed shell listed in {shells_file}"),
+            format!("Login refused: your login shell {shell} does not exist on this host. Please contact your administrator."),
+        ),
+        Some(ShellProblem::NotExecutable) => (
+            "which is not an executable file on this host".to_string(),
+            format!("make {shell} an executable file, or set {attr} to another shell listed in {shells_file}"),
+            format!("Login refused: your login shell {shell} cannot be run on this host. Please contact your administrator."),
+        ),
+    };
+    let line = format!(
+        "user \"{user}\" refused: attribute {attr} of entry \"{dn}\" is \"{shell}\", {what}; {nss}; fix: {fix}"
+    );
+    refuse(ctx, &line, &tell)
+}
+
+/// Absent or empty shell attribute: `missing_shell` decides. Ok(shell) to go on checking.
+fn missing_policy(
+    ctx: &mut Context,
+    user: &str,
+    attr: &str,
+    state: &str,
+    dn: &str,
+    nss: &str,
+) -> Result<String, PamResultCode> {
+    let shells = ctx.opts.shells.display().to_string();
+    match ctx.opts.missing_shell.clone() {
+        MissingShell::Deny => {
+            let line = format!(
+                "user \"{user}\" refused: attribute {attr} {state} entry \"{dn}\"; {nss}; fix: set {attr} in that entry to a shell listed in {shells}, or set missing_shell=default:/bin/sh"
+            );
+            Err(refuse(
+                ctx,
+                &line,
+                "Login refused: your account has no login shell set in the directory. Please contact your administrator.",
+            ))
+        }
+        MissingShell::Warn => {
+            ctx.log(
+                Priority::Warning,
+                &format!(
+                    "user \"{user}\" admitted (missing_shell=warn): attribute {attr} {state} entry \"{dn}\"; {nss}; fix: set {attr} in that entry to a shell listed in {shells}"
+                ),
+            );
+            ctx.tell(
+                MessageKind::Info,
+                "Warning: your account has no login shell set in the directory; the system default will be used.",
+            );
+            Err(PamResultCode::PAM_SUCCESS)
+        }
+        MissingShell::Default(path) => {
+            ctx.log(
+                Priority::Notice,
+                &format!(
+                    "user \"{user}\": attribute {attr} {state} entry \"{dn}\"; using missing_shell default {path}; {nss}; fix: set {attr} in that entry to a shell listed in {shells}"
+                ),
+            );
+            Ok(path)
+        }
+    }
+}
+
+fn check_authz(ctx: &mut Context, dir: &mut dyn Directory, user: &str, entry: &UserEntry) -> PamResultCode {
+    let Some(filter) = ctx.opts.authz_filter.clone() else {
+        return PamResultCode::PAM_SUCCESS;
+    };
+    match dir.entry_matches(&entry.dn, &filter) {
+        Ok(true) => PamResultCode::PAM_SUCCESS,
+        Ok(false) => {
+            let nss = getpwnam(user);
+            let line = format!(
+                "user \"{user}\" refused: entry \"{}\" does not match authz_filter {filter}; {nss}; fix: add the user to what authz_filter requires, or change authz_filter",
+                entry.dn
+            );
+            refuse(ctx, &line, "Login refused: your account is not allowed to log in to this service. Please contact your administrator.")
+        }
+        Err(e) => directory_error(ctx, user, &e),
+    }
+}
+
+fn refuse(ctx: &mut Context, log_line: &str, user_message: &str) -> PamResultCode {
+    ctx.log(Priority::Notice, log_line);
+    ctx.tell(MessageKind::Error, user_message);
+    PamResultCode::PAM_PERM_DENIED
+}

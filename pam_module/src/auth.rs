@@ -1,0 +1,169 @@
+//! The auth phase: find the user's entry, bind as it with the password.
+
+use crate::context::Context;
+use crate::directory::{BindOutcome, DirError, Directory, Lookup};
+use crate::ffi::nss::{getpwnam, NssView};
+use crate::options::PassMode;
+use crate::pam_ops::{Priority, Secret};
+use pam::constants::PamResultCode;
+
+const PROMPT: &str = "Password: ";
+
+pub fn authenticate(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
+    let user = match ctx.pam.user() {
+        Ok(u) if !u.is_empty() => u,
+        Ok(_) => return PamResultCode::PAM_USER_UNKNOWN,
+        Err(code) => return code,
+    };
+    let stored = ctx.pam.stored_authtok();
+    let first = match first_password(ctx, stored.clone()) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let result = try_password(ctx, dir, &user, &first);
+    let retry = ctx.opts.pass_mode == PassMode::TryFirst
+        && stored.is_some()
+        && result == PamResultCode::PAM_AUTH_ERR;
+    if !retry {
+        return finish(ctx, result, &first, stored.is_some());
+    }
+    ctx.debug("stored PAM_AUTHTOK refused (try_first_pass): asking for the password");
+    match ctx.pam.prompt_password(PROMPT) {
+        Ok(p) => {
+            let r = try_password(ctx, dir, &user, &p);
+            finish(ctx, r, &p, false)
+        }
+        Err(code) => code,
+    }
+}
+
+fn first_password(ctx: &mut Context, stored: Option<Secret>) -> Result<Secret, PamResultCode> {
+    match (ctx.opts.pass_mode, stored) {
+        (PassMode::UseFirst | PassMode::TryFirst, Some(p)) => Ok(p),
+        (PassMode::UseFirst, None) => {
+            ctx.log(
+                Priority::Err,
+                "use_first_pass is set but no earlier module stored a password (PAM_AUTHTOK)",
+            );
+            Err(PamResultCode::PAM_AUTH_ERR)
+        }
+        _ => ctx.pam.prompt_password(PROMPT),
+    }
+}
+
+/// Stores a password that worked so later modules can reuse it.
+fn finish(ctx: &mut Context, result: PamResultCode, pw: &Secret, was_stored: bool) -> PamResultCode {
+    if result == PamResultCode::PAM_SUCCESS && !was_stored {
+        if let Err(code) = ctx.pam.set_authtok(pw) {
+            ctx.log(Priority::Err, "could not store PAM_AUTHTOK");
+            return code;
+        }
+    }
+    result
+}
+
+fn try_password(ctx: &mut Context, dir: &mut dyn Directory, user: &str, pw: &Secret) -> PamResultCode {
+    // An empty password would make an unauthenticated bind, which some servers accept.
+    if pw.is_empty() {
+        ctx.log(
+            Priority::Notice,
+            &format!("authentication failure for user \"{user}\": empty password refused (no bind attempted)"),
+        );
+        return PamResultCode::PAM_AUTH_ERR;
+    }
+    let Ok(password) = std::str::from_utf8(pw) else {
+        ctx.log(
+            Priority::Notice,
+            &format!("authentication failure for user \"{user}\": password is not valid UTF-8"),
+        );
+        return PamResultCode::PAM_AUTH_ERR;
+    };
+    let dn = match find_dn(ctx, dir, user) {
+        Ok(dn) => dn,
+        Err(code) => return code,
+    };
+    match dir.bind(&dn, password) {
+        Ok(BindOutcome::Success) => {
+            ctx.debug(&format!("user \"{user}\" authenticated as \"{dn}\""));
+            PamResultCode::PAM_SUCCESS
+        }
+        Ok(BindOutcome::InvalidCredentials) => {
+            ctx.log(
+                Priority::Notice,
+                &format!("authentication failure for user \"{user}\" (\"{dn}\"): invalid credentials"),
+            );
+            PamResultCode::PAM_AUTH_ERR
+        }
+        Err(e) => directory_error(ctx, user, &e),
+    }
+}
+
+/// The DN to bind as: from `dn_template`, or the single entry the search finds.
+fn find_dn(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> Result<String, PamResultCode> {
+    if let Some(t) = &ctx.opts.dn_template {
+        if below_minimum_uid(ctx, user, None) {
+            return Err(PamResultCode::PAM_IGNORE);
+        }
+        return Ok(t.replace("%u", &ldap3::dn_escape(user)));
+    }
+    match dir.lookup(user) {
+        Ok(Lookup::Found(e)) => {
+            if below_minimum_uid(ctx, user, e.uid_number) {
+                return Err(PamResultCode::PAM_IGNORE);
+            }
+            Ok(e.dn)
+        }
+        Ok(Lookup::NotFound) => Err(unknown_user(ctx, dir, user)),
+        Ok(Lookup::Ambiguous(dns)) => {
+            let search = dir.describe_search(user);
+            ctx.log(Priority::Err, &ambiguous_line(user, &search, &dns));
+            Err(PamResultCode::PAM_AUTH_ERR)
+        }
+        Err(e) => Err(directory_error(ctx, user, &e)),
+    }
+}
+
+pub fn ambiguous_line(user: &str, search: &str, dns: &[String]) -> String {
+    let list: Vec<String> = dns.iter().map(|d| format!("\"{d}\"")).collect();
+    format!(
+        "user \"{user}\" refused: {} entries match {search}: {}; fix: make the user attribute unique in the directory (or narrow filter=)",
+        dns.len(),
+        list.join(", ")
+    )
+}
+
+pub fn unknown_user(ctx: &mut Context, dir: &dyn Directory, user: &str) -> PamResultCode {
+    let search = dir.describe_search(user);
+    if ctx.opts.ignore_unknown_user {
+        ctx.debug(&format!("user \"{user}\" not found ({search}): ignored (ignore_unknown_user)"));
+        return PamResultCode::PAM_IGNORE;
+    }
+    ctx.log(
+        Priority::Notice,
+        &format!("user \"{user}\" not found in LDAP ({search})"),
+    );
+    PamResultCode::PAM_USER_UNKNOWN
+}
+
+pub fn directory_error(ctx: &mut Context, user: &str, e: &DirError) -> PamResultCode {
+    ctx.log(Priority::Err, &format!("cannot check user \"{user}\": {e}"));
+    PamResultCode::PAM_AUTHINFO_UNAVAIL
+}
+
+/// `minimum_uid`: the uid from the entry's uidNumber, else from NSS.
+pub fn below_minimum_uid(ctx: &mut Context, user: &str, ldap_uid: Option<u32>) -> bool {
+    let Some(min) = ctx.opts.minimum_uid else {
+        return false;
+    };
+    let uid = ldap_uid.or(match getpwnam(user) {
+        NssView::Known { uid, .. } => Some(uid),
+        _ => None,
+    });
+    match uid {
+        Some(uid) if uid < min => {
+            ctx.debug(&format!("user \"{user}\" has uid {uid} < minimum_uid {min}: ignored"));
+            true
+        }
+        _ => false,
+    }
+}

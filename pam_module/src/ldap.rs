@@ -1,0 +1,237 @@
+//! The Directory trait over ldap3's sync API.
+//!
+//! Each server of `uri` is tried in order: TCP connect with
+//! `connect_timeout` (done here with std so DNS and connect run on the
+//! calling thread), then the LDAP/TLS setup within the same limit; every
+//! operation has `timeout`. The ldap3 runtime lives inside `LdapConn` and is
+//! dropped with this struct, at the end of the hook call.
+
+use crate::directory::{BindOutcome, DirError, Directory, Lookup, UserEntry};
+use crate::ldap_url::LdapUrl;
+use crate::options::Options;
+use ldap3::{LdapConn, LdapConnSettings, LdapError, Scope, SearchEntry, SearchOptions, StdStream};
+use std::net::{TcpStream, ToSocketAddrs};
+use zeroize::Zeroizing;
+
+const RC_SUCCESS: u32 = 0;
+const RC_SIZELIMIT_EXCEEDED: u32 = 4;
+const RC_INVALID_CREDENTIALS: u32 = 49;
+const RC_NO_SUCH_OBJECT: u32 = 32;
+
+pub struct LdapDirectory<'a> {
+    opts: &'a Options,
+    conn: Option<LdapConn>,
+}
+
+impl<'a> LdapDirectory<'a> {
+    pub fn new(opts: &'a Options) -> Self {
+        LdapDirectory { opts, conn: None }
+    }
+
+    /// The open connection, making it (with failover and service bind) on first use.
+    fn conn(&mut self) -> Result<&mut LdapConn, DirError> {
+        if self.conn.is_none() {
+            let mut conn = connect_any(self.opts)?;
+            service_bind(self.opts, &mut conn)?;
+            self.conn = Some(conn);
+        }
+        self.conn
+            .as_mut()
+            .ok_or_else(|| DirError::Failed("no connection".into()))
+    }
+
+    fn user_filter(&self, user: &str) -> String {
+        let term = format!("({}={})", self.opts.user_attr, ldap3::ldap_escape(user));
+        match &self.opts.filter {
+            Some(f) => format!("(&{f}{term})"),
+            None => term,
+        }
+    }
+
+    fn search(&mut self, base: &str, scope: Scope, filter: &str) -> Result<(Vec<SearchEntry>, u32), DirError> {
+        let timeout = self.opts.timeout;
+        let attrs = vec![self.opts.shell_attr.clone(), "uidNumber".to_string()];
+        let conn = self.conn()?;
+        conn.with_timeout(timeout)
+            .with_search_options(SearchOptions::new().sizelimit(2));
+        let result = conn.search(base, scope, filter, attrs).map_err(op_error)?;
+        let rc = result.1.rc;
+        let entries = result.0.into_iter().map(SearchEntry::construct).collect();
+        Ok((entries, rc))
+    }
+
+    fn entry_from(&self, e: SearchEntry) -> UserEntry {
+        UserEntry {
+            shell_values: values_of(&e, &self.opts.shell_attr),
+            uid_number: values_of(&e, "uidNumber")
+                .first()
+                .and_then(|v| v.parse().ok()),
+            dn: e.dn,
+        }
+    }
+}
+
+impl Drop for LdapDirectory<'_> {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            // Best effort: the server may be gone; the runtime is dropped with conn.
+            let _ = conn.with_timeout(self.opts.timeout).unbind();
+        }
+    }
+}
+
+impl Directory for LdapDirectory<'_> {
+    fn lookup(&mut self, user: &str) -> Result<Lookup, DirError> {
+        if let Some(t) = &self.opts.dn_template {
+            let dn = t.replace("%u", &ldap3::dn_escape(user));
+            let (mut entries, rc) = self.search(&dn, Scope::Base, "(objectClass=*)")?;
+            return match (rc, entries.pop()) {
+                (RC_SUCCESS, Some(e)) => Ok(Lookup::Found(self.entry_from(e))),
+                (RC_SUCCESS | RC_NO_SUCH_OBJECT, None) => Ok(Lookup::NotFound),
+                (rc, _) => Err(DirError::Failed(format!("reading \"{dn}\" failed with result code {rc}"))),
+            };
+        }
+        let base = self.opts.base.clone().unwrap_or_default();
+        let filter = self.user_filter(user);
+        let (entries, rc) = self.search(&base, Scope::Subtree, &filter)?;
+        match rc {
+            RC_SUCCESS | RC_SIZELIMIT_EXCEEDED => {}
+            RC_NO_SUCH_OBJECT => {
+                return Err(DirError::Failed(format!(
+                    "search base \"{base}\" does not exist (option \"base\")"
+                )))
+            }
+            rc => return Err(DirError::Failed(format!("search {filter} under \"{base}\" failed with result code {rc}"))),
+        }
+        if entries.len() > 1 || rc == RC_SIZELIMIT_EXCEEDED {
+            return Ok(Lookup::Ambiguous(entries.into_iter().map(|e| e.dn).collect()));
+        }
+        Ok(match entries.into_iter().next() {
+            Some(e) => Lookup::Found(self.entry_from(e)),
+            None => Lookup::NotFound,
+        })
+    }
+
+    fn bind(&mut self, dn: &str, password: &str) -> Result<BindOutcome, DirError> {
+        let timeout = self.opts.timeout;
+        let conn = self.conn()?;
+        let result = conn
+            .with_timeout(timeout)
+            .simple_bind(dn, password)
+            .map_err(op_error)?;
+        match result.rc {
+            RC_SUCCESS => Ok(BindOutcome::Success),
+            RC_INVALID_CREDENTIALS => Ok(BindOutcome::InvalidCredentials),
+            rc => Err(DirError::Failed(format!("bind as \"{dn}\" failed with result code {rc} ({})", result.text))),
+        }
+    }
+
+    fn entry_matches(&mut self, dn: &str, filter: &str) -> Result<bool, DirError> {
+        let (entries, rc) = self.search(dn, Scope::Base, filter)?;
+        match rc {
+            RC_SUCCESS | RC_NO_SUCH_OBJECT => Ok(!entries.is_empty()),
+            rc => Err(DirError::Failed(format!("checking {filter} on \"{dn}\" failed with result code {rc}"))),
+        }
+    }
+
+    fn describe_search(&self, user: &str) -> String {
+        match &self.opts.dn_template {
+            Some(t) => format!("entry \"{}\"", t.replace("%u", &ldap3::dn_escape(user))),
+            None => format!(
+                "{} under \"{}\"",
+                self.user_filter(user),
+                self.opts.base.as_deref().unwrap_or("")
+            ),
+        }
+    }
+}
+
+/// Attribute values by case-insensitive name (servers return the schema's spelling).
+fn values_of(e: &SearchEntry, attr: &str) -> Vec<String> {
+    let mut out: Vec<String> = e
+        .attrs
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case(attr))
+        .flat_map(|(_, v)| v.iter().cloned())
+        .collect();
+    // Non-UTF-8 values cannot be a usable path; keep them visible as such.
+    let binary = e
+        .bin_attrs
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case(attr))
+        .flat_map(|(_, v)| v.iter())
+        .map(|v| String::from_utf8_lossy(v).into_owned());
+    out.extend(binary);
+    out
+}
+
+fn op_error(e: LdapError) -> DirError {
+    match e {
+        LdapError::Timeout { .. } => DirError::Unavailable("operation timed out (timeout_ms)".into()),
+        other => DirError::Unavailable(other.to_string()),
+    }
+}
+
+/// Tries each server in order; the error lists why each one failed.
+fn connect_any(opts: &Options) -> Result<LdapConn, DirError> {
+    let mut failures = Vec::new();
+    for uri in &opts.uris {
+        match connect_one(opts, uri) {
+            Ok(c) => return Ok(c),
+            Err(why) => failures.push(format!("{uri}: {why}")),
+        }
+    }
+    Err(DirError::Unavailable(format!("no server reachable ({})", failures.join("; "))))
+}
+
+fn connect_one(opts: &Options, uri: &str) -> Result<LdapConn, String> {
+    let url = LdapUrl::parse(uri)?;
+    let stream = tcp_connect(&url, opts)?;
+    let settings = LdapConnSettings::new()
+        .set_conn_timeout(opts.connect_timeout)
+        .set_std_stream(StdStream::Tcp(stream));
+    let settings = crate::tls::apply(opts, url.tls, settings)?;
+    LdapConn::with_settings(settings, uri).map_err(|e| e.to_string())
+}
+
+fn tcp_connect(url: &LdapUrl, opts: &Options) -> Result<TcpStream, String> {
+    let addrs = (url.host.as_str(), url.port)
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve {}: {e}", url.host))?;
+    let mut last = format!("{} resolves to no address", url.host);
+    for addr in addrs {
+        match TcpStream::connect_timeout(&addr, opts.connect_timeout) {
+            Ok(s) => return Ok(s),
+            Err(e) => last = format!("connect to {addr}: {e}"),
+        }
+    }
+    Err(last)
+}
+
+/// Binds as the service account (if configured) for the searches.
+fn service_bind(opts: &Options, conn: &mut LdapConn) -> Result<(), DirError> {
+    let (Some(dn), Some(file)) = (&opts.binddn, &opts.bindpw_file) else {
+        return Ok(());
+    };
+    let raw = Zeroizing::new(std::fs::read(file).map_err(|e| {
+        DirError::Failed(format!("cannot read bindpw_file {}: {e}", file.display()))
+    })?);
+    let text = std::str::from_utf8(&raw)
+        .map_err(|_| DirError::Failed(format!("bindpw_file {} is not UTF-8", file.display())))?;
+    // The first line is the password (a trailing newline is not part of it).
+    let pw = text.lines().next().unwrap_or("");
+    if pw.is_empty() {
+        return Err(DirError::Failed(format!("bindpw_file {} is empty", file.display())));
+    }
+    let result = conn
+        .with_timeout(opts.timeout)
+        .simple_bind(dn, pw)
+        .map_err(op_error)?;
+    if result.rc != RC_SUCCESS {
+        return Err(DirError::Failed(format!(
+            "service account bind as \"{dn}\" failed with result code {} (check binddn and bindpw_file)",
+            result.rc
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! Where settings come from, lowest precedence first:
+//! /etc/ldap/ldap.conf (URI, BASE, TLS_CACERT), then the module's config
+//! file (/etc/pam_ldap_shell.conf or `config=PATH`), then the module arguments.
+
+use crate::options::{ConfigError, Options, Origin, Setting};
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_CONFIG: &str = "/etc/pam_ldap_shell.conf";
+pub const OPENLDAP_CONF: &str = "/etc/ldap/ldap.conf";
+
+/// The files consulted; tests point them elsewhere.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config: PathBuf,
+    pub openldap: PathBuf,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            config: PathBuf::from(DEFAULT_CONFIG),
+            openldap: PathBuf::from(OPENLDAP_CONF),
+        }
+    }
+}
+
+/// Builds the options from the module arguments and the files they lead to.
+pub fn load(args: &[String], paths: &Paths) -> Result<Options, ConfigError> {
+    let mut arg_settings: Vec<Setting> = args
+        .iter()
+        .map(|a| Setting::parse(a, Origin::Arguments))
+        .collect();
+    let explicit = take_config_arg(&mut arg_settings)?;
+    let config_path = explicit.clone().unwrap_or_else(|| paths.config.clone());
+
+    let mut settings = read_openldap_conf(&paths.openldap)?;
+    match read_text(&config_path) {
+        Ok(Some(text)) => settings.extend(parse_config_file(&text, &config_path)),
+        Ok(None) if explicit.is_none() => {}
+        Ok(None) => {
+            return Err(file_error(
+                "config",
+                &config_path,
+                Origin::Arguments,
+                "file does not exist",
+            ))
+        }
+        Err(e) => return Err(file_error("config", &config_path, Origin::File(config_path.clone()), &e)),
+    }
+    settings.extend(arg_settings);
+    Options::from_settings(&settings)
+}
+
+fn take_config_arg(settings: &mut Vec<Setting>) -> Result<Option<PathBuf>, ConfigError> {
+    let mut path = None;
+    for s in settings.iter().filter(|s| s.key == "config") {
+        match s.value.as_deref() {
+            Some(v) if v.starts_with('/') => path = Some(PathBuf::from(v)),
+            _ => {
+                return Err(ConfigError {
+                    option: "config".into(),
+                    origin: Origin::Arguments,
+                    reason: "must be an absolute path".into(),
+                })
+            }
+        }
+    }
+    settings.retain(|s| s.key != "config");
+    Ok(path)
+}
+
+fn file_error(option: &str, path: &Path, origin: Origin, why: &str) -> ConfigError {
+    ConfigError {
+        option: option.into(),
+        origin,
+        reason: format!("cannot read {}: {why}", path.display()),
+    }
+}
+
+/// Ok(None) when the file does not exist; Err with the reason when it cannot be read.
+fn read_text(path: &Path) -> Result<Option<String>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The module's file: one `key=value` (or `key value`, or a bare flag) per line, `#` comments.
+pub fn parse_config_file(text: &str, path: &Path) -> Vec<Setting> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let normalized = match (l.find('='), l.find(char::is_whitespace)) {
+                (Some(eq), Some(ws)) if ws < eq => join_key_value(l, ws),
+                (None, Some(ws)) => join_key_value(l, ws),
+                _ => l.to_string(),
+            };
+            Setting::parse(&normalized, Origin::File(path.to_path_buf()))
+        })
+        .collect()
+}
+
+fn join_key_value(line: &str, ws: usize) -> String {
+    let (k, v) = line.split_at(ws);
+    format!("{}={}", k, v.trim())
+}
+
+fn read_openldap_conf(path: &Path) -> Result<Vec<Setting>, ConfigError> {
+    match read_text(path) {
+        Ok(Some(text)) => Ok(parse_openldap_conf(&text, path)),
+        Ok(None) => Ok(Vec::new()),
+        Err(e) => Err(file_error("uri", path, Origin::File(path.to_path_buf()), &e)),
+    }
+}
+
+/// OpenLDAP's ldap.conf: keywords are case-insensitive, the value follows
+/// whitespace; only URI, BASE and TLS_CACERT are used, the rest is OpenLDAP's.
+pub fn parse_openldap_conf(text: &str, path: &Path) -> Vec<Setting> {
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(char::is_whitespace) else {
+            continue;
+        };
+        let key = match key.to_ascii_uppercase().as_str() {
+            "URI" => "uri",
+            "BASE" => "base",
+            "TLS_CACERT" => "tls_cacert",
+            _ => continue,
+        };
+        out.push(Setting {
+            key: key.into(),
+            value: Some(value.trim().to_string()),
+            origin: Origin::File(path.to_path_buf()),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn paths(dir: &Path) -> Paths {
+        Paths {
+            config: dir.join("pam_ldap_shell.conf"),
+            openldap: dir.join("ldap.conf"),
+        }
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn arguments_override_file_which_overrides_ldap_conf() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        std::fs::write(
+            &p.openldap,
+            "# OpenLDAP\nURI ldap://10.0.0.1 ldap://10.0.0.2\nBASE dc=from,dc=ldapconf\nTLS_CACERT /etc/ssl/a.pem\nSIZELIMIT 12\n",
+        )
+        .unwrap();
+        std::fs::write(&p.config, "base=dc=from,dc=file\ntimeout_ms 700\n# comment\ndebug\n").unwrap();
+        let o = load(&strings(&["timeout_ms=900"]), &p).unwrap();
+        assert_eq!(o.uris, vec!["ldap://10.0.0.1", "ldap://10.0.0.2"]);
+        assert_eq!(o.base.as_deref(), Some("dc=from,dc=file"));
+        assert_eq!(o.tls_cacert.as_deref(), Some(Path::new("/etc/ssl/a.pem")));
+        assert_eq!(o.timeout, Duration::from_millis(900));
+        assert!(o.debug);
+    }
+
+    #[test]
+    fn missing_default_files_are_fine_but_explicit_config_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        assert!(load(&strings(&["uri=ldap://h", "base=dc=x"]), &p).is_ok());
+        let missing = dir.path().join("nope.conf");
+        let e = load(
+            &strings(&["uri=ldap://h", "base=dc=x", &format!("config={}", missing.display())]),
+            &p,
+        )
+        .unwrap_err();
+        assert_eq!(e.option, "config");
+        assert!(e.to_string().contains("nope.conf"), "{e}");
+    }
+
+    #[test]
+    fn errors_in_the_file_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        std::fs::write(&p.config, "uri=ldap://h\nbase=dc=x\nbogus_option=1\n").unwrap();
+        let e = load(&[], &p).unwrap_err();
+        assert_eq!(e.option, "bogus_option");
+        assert_eq!(e.origin, Origin::File(p.config.clone()));
+        assert!(e.to_string().contains("pam_ldap_shell.conf"), "{e}");
+    }
+
+    #[test]
+    fn unreadable_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        // A directory cannot be read as a file, even by root.
+        std::fs::create_dir(&p.config).unwrap();
+        let e = load(&strings(&["uri=ldap://h", "base=dc=x"]), &p).unwrap_err();
+        assert!(e.to_string().contains("cannot read"), "{e}");
+    }
+}

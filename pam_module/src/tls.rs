@@ -1,0 +1,61 @@
+//! TLS settings for ldap3 (rustls with the ring provider).
+
+use crate::options::{Options, ReqCert};
+use ldap3::LdapConnSettings;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use rustls::{ClientConfig, RootCertStore};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Adds the TLS choices (StartTLS, CA file, verification) to `settings`.
+pub fn apply(opts: &Options, url_is_ldaps: bool, settings: LdapConnSettings) -> Result<LdapConnSettings, String> {
+    let settings = settings.set_starttls(opts.starttls && !url_is_ldaps);
+    if !(url_is_ldaps || opts.starttls) {
+        return Ok(settings);
+    }
+    if opts.tls_reqcert == ReqCert::Never {
+        return Ok(settings.set_no_tls_verify(true));
+    }
+    match &opts.tls_cacert {
+        Some(path) => Ok(settings.set_config(client_config(path)?)),
+        // ldap3 falls back to the system's trust store.
+        None => Ok(settings),
+    }
+}
+
+/// A client config trusting exactly the CA certificates in `path` (PEM).
+pub fn client_config(path: &Path) -> Result<Arc<ClientConfig>, String> {
+    let pem = std::fs::read(path).map_err(|e| format!("tls_cacert {}: {e}", path.display()))?;
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|e| format!("tls_cacert {}: {e}", path.display()))?;
+        roots
+            .add(cert)
+            .map_err(|e| format!("tls_cacert {}: {e}", path.display()))?;
+    }
+    if roots.is_empty() {
+        return Err(format!("tls_cacert {}: no PEM certificate found", path.display()));
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_ca_files_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("ca.pem");
+        std::fs::write(&f, "not a certificate").unwrap();
+        assert!(client_config(&f).unwrap_err().contains("no PEM certificate"));
+        assert!(client_config(&dir.path().join("none")).is_err());
+    }
+}
