@@ -1,0 +1,525 @@
+//! Resolve a service as libpam's `_pam_init_handlers` does: the service file from
+//! the first pam.d directory that has it (/etc/pam.d, then the vendor dirs
+//! /usr/lib/pam.d and /usr/etc/pam.d), `other` for every type the service leaves
+//! empty, `include`/`substack`/`@include` expanded per type (at most 16 deep), and
+//! module paths looked up in the root's module directories.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::model::{
+    Entry, Finding, HandlerKind, IncludeKind, IncludeStep, Origin, PamType, ParsedFile,
+    ResolvedRule, ResolvedService, Rule, Span, Stack, StackItem, SubstackFrame,
+};
+use crate::parse::{parse_pam_conf_file, parse_service_file};
+use crate::rules::finding;
+
+/// `PAM_SUBSTACK_MAX_LEVEL`: libpam refuses includes nested this deep.
+pub const MAX_INCLUDE_LEVEL: usize = 16;
+
+/// The libpam default service.
+pub const OTHER: &str = "other";
+
+/// Where to look for configuration and modules.
+#[derive(Debug)]
+pub struct ResolveContext {
+    /// The filesystem root being linted (`/` or an image).
+    pub root: PathBuf,
+    /// pam.d directories in libpam's order of precedence.
+    pub pam_dirs: Vec<PathBuf>,
+    /// pam.conf, used by libpam only when no pam.d directory exists.
+    pub pam_conf: Option<PathBuf>,
+    /// Directories searched for relative module paths.
+    pub module_dirs: Vec<PathBuf>,
+    cache: Mutex<HashMap<PathBuf, Arc<ParsedFile>>>,
+}
+
+impl ResolveContext {
+    /// A root directory (`/` or a chroot/image).
+    pub fn for_root(root: &Path) -> Self {
+        let pam_dirs = ["etc/pam.d", "usr/lib/pam.d", "usr/etc/pam.d"]
+            .iter()
+            .map(|d| root.join(d))
+            .collect();
+        let conf = root.join("etc/pam.conf");
+        ResolveContext {
+            root: root.to_path_buf(),
+            pam_dirs,
+            pam_conf: conf.is_file().then_some(conf),
+            module_dirs: module_dirs(root),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A bare pam.d directory; modules are looked up under `root`.
+    pub fn for_dir(dir: &Path, root: &Path) -> Self {
+        let mut ctx = ResolveContext::for_root(root);
+        ctx.pam_dirs = vec![dir.to_path_buf()];
+        ctx.pam_conf = None;
+        ctx
+    }
+
+    /// Add `--module-path` directories (searched first).
+    pub fn with_module_paths(mut self, dirs: &[PathBuf]) -> Self {
+        let mut all = dirs.to_vec();
+        all.append(&mut self.module_dirs);
+        self.module_dirs = all;
+        self
+    }
+
+    /// Whether libpam would use pam.conf (no pam.d directory at all).
+    pub fn uses_pam_conf(&self) -> bool {
+        self.pam_conf.is_some() && !self.pam_dirs.iter().any(|d| d.is_dir())
+    }
+
+    /// The path of a pam.d file, as `_pam_open_config_file` finds it.
+    pub fn find_config(&self, name: &str) -> Option<PathBuf> {
+        if name.starts_with('/') {
+            let p = self.under_root(name);
+            return p.is_file().then_some(p);
+        }
+        if name.is_empty() || name.contains('\0') {
+            return None;
+        }
+        self.pam_dirs
+            .iter()
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    }
+
+    /// An absolute path inside the root.
+    pub fn under_root(&self, abs: &str) -> PathBuf {
+        self.root.join(abs.trim_start_matches('/'))
+    }
+
+    /// Find a module file: absolute paths inside the root, relative ones in the
+    /// module directories. `$ISA` is tried as libpam does (replaced by `.`).
+    pub fn find_module(&self, path: &str) -> Option<PathBuf> {
+        let candidates: Vec<String> = if path.contains("$ISA") {
+            vec![path.to_string(), path.replace("$ISA", ".")]
+        } else {
+            vec![path.to_string()]
+        };
+        candidates.iter().find_map(|p| {
+            if p.starts_with('/') {
+                let f = self.under_root(p);
+                f.is_file().then_some(f)
+            } else {
+                self.module_dirs
+                    .iter()
+                    .map(|d| d.join(p))
+                    .find(|f| f.is_file())
+            }
+        })
+    }
+
+    /// Parse a file once; later calls share the result.
+    pub fn parsed(&self, path: &Path) -> Arc<ParsedFile> {
+        if let Ok(cache) = self.cache.lock() {
+            if let Some(p) = cache.get(path) {
+                return p.clone();
+            }
+        }
+        let parsed = Arc::new(parse_service_file(path));
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(path.to_path_buf(), parsed.clone());
+        }
+        parsed
+    }
+
+    /// Every service name found in the pam.d directories (vendor dirs included).
+    pub fn service_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .pam_dirs
+            .iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flatten()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_file())
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// libpam's module directories on Debian, Fedora, Arch, SUSE..., multiarch included.
+fn module_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for base in ["lib", "usr/lib"] {
+        if let Ok(rd) = std::fs::read_dir(root.join(base)) {
+            let mut triplets: Vec<PathBuf> = rd
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().contains("-linux-"))
+                .map(|e| e.path().join("security"))
+                .filter(|p| p.is_dir())
+                .collect();
+            triplets.sort();
+            dirs.extend(triplets);
+        }
+    }
+    for d in [
+        "lib/security",
+        "lib64/security",
+        "usr/lib/security",
+        "usr/lib64/security",
+    ] {
+        dirs.push(root.join(d));
+    }
+    dirs
+}
+
+/// Resolve one service into its four effective stacks.
+pub fn resolve_service(ctx: &ResolveContext, service: &str) -> ResolvedService {
+    // pam_start lower-cases the service name and keeps only its last component.
+    let name = service
+        .rsplit('/')
+        .next()
+        .unwrap_or(service)
+        .to_ascii_lowercase();
+    if ctx.uses_pam_conf() {
+        return resolve_from_pam_conf(ctx, &name);
+    }
+    let mut r = Resolver {
+        ctx,
+        findings: Vec::new(),
+        aborts: false,
+    };
+    let file = ctx.find_config(&name);
+    let other = ctx.find_config(OTHER);
+    let stacks = PamType::ALL.map(|t| {
+        let own = file
+            .as_ref()
+            .map(|f| r.expand_file(f, t, true, 0, &[], &mut vec![]))
+            .unwrap_or_default();
+        if !own.is_empty() || name == OTHER {
+            return Stack {
+                pam_type: t,
+                items: own,
+                from_other: false,
+            };
+        }
+        let items = other
+            .as_ref()
+            .map(|f| r.expand_file(f, t, true, 0, &[], &mut vec![]))
+            .unwrap_or_default();
+        Stack {
+            pam_type: t,
+            items,
+            from_other: true,
+        }
+    });
+    if let Some(f) = &file {
+        r.aborts |= ctx.parsed(f).aborts;
+    }
+    ResolvedService {
+        name,
+        uses_other: file.is_none(),
+        file: file.or(other),
+        aborts: r.aborts,
+        stacks,
+        findings: dedup(r.findings),
+    }
+}
+
+fn resolve_from_pam_conf(ctx: &ResolveContext, name: &str) -> ResolvedService {
+    let conf_path = ctx.pam_conf.clone().unwrap_or_default();
+    let parsed = Arc::new(parse_pam_conf_file(&conf_path));
+    let mut r = Resolver {
+        ctx,
+        findings: Vec::new(),
+        aborts: parsed.aborts,
+    };
+    let service_of = |e: &Entry| match e {
+        Entry::Rule(rule) => rule
+            .service
+            .as_ref()
+            .map(|s| s.text.to_ascii_lowercase())
+            .unwrap_or_default(),
+        Entry::AtInclude { .. } => String::new(),
+    };
+    let has_own = parsed.entries.iter().any(|e| service_of(e) == name);
+    let stacks = PamType::ALL.map(|t| {
+        let pick = |svc: &str, r: &mut Resolver| {
+            let entries: Vec<&Entry> = parsed
+                .entries
+                .iter()
+                .filter(|e| service_of(e) == svc)
+                .collect();
+            r.expand_entries(&parsed, &entries, t, true, 0, &[], &mut vec![])
+        };
+        let own = pick(name, &mut r);
+        if !own.is_empty() || name == OTHER {
+            return Stack {
+                pam_type: t,
+                items: own,
+                from_other: false,
+            };
+        }
+        Stack {
+            pam_type: t,
+            items: pick(OTHER, &mut r),
+            from_other: true,
+        }
+    });
+    ResolvedService {
+        name: name.to_string(),
+        file: Some(conf_path),
+        uses_other: !has_own,
+        aborts: r.aborts,
+        stacks,
+        findings: dedup(r.findings),
+    }
+}
+
+/// Drop repeated findings (the same include reached from several types).
+pub fn dedup(mut findings: Vec<Finding>) -> Vec<Finding> {
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.code, f.span.clone(), f.message.clone())));
+    findings
+}
+
+struct Resolver<'a> {
+    ctx: &'a ResolveContext,
+    findings: Vec<Finding>,
+    aborts: bool,
+}
+
+impl Resolver<'_> {
+    /// The rules of `file` that run under `t`. `top` is true for the service file
+    /// itself (libpam's PAM_T_ANY), where a bad type lands under auth.
+    fn expand_file(
+        &mut self,
+        file: &Path,
+        t: PamType,
+        top: bool,
+        level: usize,
+        chain: &[IncludeStep],
+        visiting: &mut Vec<PathBuf>,
+    ) -> Vec<StackItem> {
+        let parsed = self.ctx.parsed(file);
+        let entries: Vec<&Entry> = parsed.entries.iter().collect();
+        visiting.push(file.to_path_buf());
+        let items = self.expand_entries(&parsed, &entries, t, top, level, chain, visiting);
+        visiting.pop();
+        items
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn expand_entries(
+        &mut self,
+        parsed: &ParsedFile,
+        entries: &[&Entry],
+        t: PamType,
+        top: bool,
+        level: usize,
+        chain: &[IncludeStep],
+        visiting: &mut Vec<PathBuf>,
+    ) -> Vec<StackItem> {
+        let mut items = Vec::new();
+        for entry in entries {
+            match entry {
+                Entry::Rule(rule) => {
+                    // libpam: a bad type runs under the requested type (auth at top).
+                    let runs_under = rule.pam_type.unwrap_or(if top { PamType::Auth } else { t });
+                    if runs_under != t {
+                        continue;
+                    }
+                    let origin = Origin {
+                        file: parsed.path.clone(),
+                        line: rule.span.line,
+                        include_chain: chain.to_vec(),
+                    };
+                    if rule.pam_type.is_some() && rule.is_include() {
+                        items.extend(self.include(rule, t, level, chain, visiting, origin));
+                    } else if rule.pam_type.is_some() && rule.is_substack() {
+                        items.push(self.substack(rule, t, level, chain, visiting, origin));
+                    } else {
+                        items.push(StackItem::Rule(self.module_rule(rule, t, origin)));
+                    }
+                }
+                Entry::AtInclude { target, span } => {
+                    let step = IncludeStep {
+                        kind: IncludeKind::AtInclude,
+                        span: span.clone(),
+                        target: target.text.clone(),
+                    };
+                    if let Some(path) =
+                        self.open_include(&target.text, &target.span, level, visiting)
+                    {
+                        let mut chain = chain.to_vec();
+                        chain.push(step);
+                        items.extend(self.expand_file(&path, t, top, level + 1, &chain, visiting));
+                    }
+                }
+            }
+        }
+        items
+    }
+
+    fn module_rule(&mut self, rule: &Rule, t: PamType, origin: Origin) -> ResolvedRule {
+        let handler = rule.handler_kind();
+        let module_file = match (&handler, &rule.module) {
+            (HandlerKind::MustFail, _) | (_, None) => None,
+            (_, Some(m)) => self.ctx.find_module(&m.text),
+        };
+        ResolvedRule {
+            rule: rule.clone(),
+            pam_type: t,
+            handler,
+            actions: rule.action_table(),
+            module_file,
+            origin,
+        }
+    }
+
+    /// A rule standing for a failed include: libpam installs a must-fail handler.
+    fn failed_include(&self, rule: &Rule, t: PamType, origin: Origin) -> StackItem {
+        let mut actions = crate::model::ActionTable::undefined();
+        actions.set_default(crate::model::Action::Bad);
+        StackItem::Rule(ResolvedRule {
+            rule: rule.clone(),
+            pam_type: t,
+            handler: HandlerKind::MustFail,
+            actions,
+            module_file: None,
+            origin,
+        })
+    }
+
+    fn include(
+        &mut self,
+        rule: &Rule,
+        t: PamType,
+        level: usize,
+        chain: &[IncludeStep],
+        visiting: &mut Vec<PathBuf>,
+        origin: Origin,
+    ) -> Vec<StackItem> {
+        let Some(target) = &rule.module else {
+            return vec![self.failed_include(rule, t, origin)];
+        };
+        let Some(path) = self.open_include(&target.text, &target.span, level, visiting) else {
+            return vec![self.failed_include(rule, t, origin)];
+        };
+        let mut chain = chain.to_vec();
+        chain.push(IncludeStep {
+            kind: IncludeKind::Include,
+            span: rule.span.clone(),
+            target: target.text.clone(),
+        });
+        let mut items = self.expand_file(&path, t, false, level + 1, &chain, visiting);
+        if self.ctx.parsed(&path).aborts {
+            items.push(self.failed_include(rule, t, origin));
+        }
+        items
+    }
+
+    fn substack(
+        &mut self,
+        rule: &Rule,
+        t: PamType,
+        level: usize,
+        chain: &[IncludeStep],
+        visiting: &mut Vec<PathBuf>,
+        origin: Origin,
+    ) -> StackItem {
+        let target = rule
+            .module
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        let mut chain = chain.to_vec();
+        chain.push(IncludeStep {
+            kind: IncludeKind::Substack,
+            span: rule.span.clone(),
+            target: target.clone(),
+        });
+        let path = rule
+            .module
+            .as_ref()
+            .and_then(|m| self.open_include(&m.text, &m.span, level, visiting));
+        let mut items = match &path {
+            Some(p) => self.expand_file(p, t, false, level + 1, &chain, visiting),
+            None => Vec::new(),
+        };
+        if path.is_none() || path.as_ref().is_some_and(|p| self.ctx.parsed(p).aborts) {
+            items.push(self.failed_include(rule, t, origin.clone()));
+        }
+        StackItem::Substack(SubstackFrame {
+            rule: rule.clone(),
+            target,
+            actions: rule.action_table(),
+            origin,
+            items,
+        })
+    }
+
+    /// `_pam_load_conf_file`: depth limit, then open; findings for each failure.
+    fn open_include(
+        &mut self,
+        name: &str,
+        span: &Span,
+        level: usize,
+        visiting: &[PathBuf],
+    ) -> Option<PathBuf> {
+        if level + 1 >= MAX_INCLUDE_LEVEL {
+            self.aborts = true;
+            self.findings.push(finding(
+                "PL105",
+                span.clone(),
+                format!("include of `{name}` is nested {} deep: libpam stops at {MAX_INCLUDE_LEVEL} and fails the rule", level + 1),
+                "flatten the include chain".into(),
+            ));
+            return None;
+        }
+        let Some(path) = self.ctx.find_config(name) else {
+            self.findings.push(finding(
+                "PL103",
+                span.clone(),
+                format!("include target `{name}` not found in {}", self.dirs_list()),
+                "create the file or fix the name; libpam makes this line a rule that always fails"
+                    .into(),
+            ));
+            return None;
+        };
+        if visiting.contains(&path) {
+            self.findings.push(finding(
+                "PL104",
+                span.clone(),
+                format!(
+                    "include cycle: `{name}` includes itself (through {})",
+                    cycle_text(visiting, &path)
+                ),
+                "break the cycle; libpam recurses until the 16-level limit and then fails".into(),
+            ));
+            return None;
+        }
+        Some(path)
+    }
+
+    fn dirs_list(&self) -> String {
+        self.ctx
+            .pam_dirs
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn cycle_text(visiting: &[PathBuf], path: &Path) -> String {
+    let start = visiting.iter().position(|p| p == path).unwrap_or(0);
+    visiting[start..]
+        .iter()
+        .chain(std::iter::once(&path.to_path_buf()))
+        .map(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}

@@ -1,0 +1,98 @@
+//! The rule registry: every rule lives in its own file with its code, severity,
+//! documentation, check and tests. Codes are stable: PL0xx syntax, PL1xx
+//! resolution, PL2xx control flow, PL3xx security, PL4xx portability, PL5xx
+//! module arguments.
+
+use crate::model::{Finding, ParsedFile, ResolvedService, Severity, Span};
+use crate::resolve::ResolveContext;
+
+pub mod pl000;
+pub mod pl001;
+pub mod pl002;
+pub mod pl003;
+pub mod pl004;
+pub mod pl005;
+pub mod pl006;
+pub mod pl007;
+pub mod pl008;
+pub mod pl009;
+pub mod pl010;
+pub mod pl011;
+pub mod pl403;
+pub mod pl406;
+
+/// What a rule is: its stable code, default severity, one-line title and the
+/// documentation `pamlint explain CODE` prints.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub explain: &'static str,
+}
+
+/// What rules can look at besides the file or service.
+pub struct LintEnv<'a> {
+    pub ctx: &'a ResolveContext,
+}
+
+pub type FileCheck = fn(&ParsedFile, &LintEnv) -> Vec<Finding>;
+pub type ServiceCheck = fn(&ResolvedService, &LintEnv) -> Vec<Finding>;
+
+/// A registered rule. Syntax and resolution rules are found by the parser and the
+/// resolver; their files hold the documentation and the tests.
+pub struct Rule {
+    pub info: RuleInfo,
+    pub file_check: Option<FileCheck>,
+    pub service_check: Option<ServiceCheck>,
+}
+
+/// Every rule, ordered by code.
+pub fn registry() -> Vec<Rule> {
+    vec![
+        pl000::rule(),
+        pl001::rule(),
+        pl002::rule(),
+        pl003::rule(),
+        pl004::rule(),
+        pl005::rule(),
+        pl006::rule(),
+        pl007::rule(),
+        pl008::rule(),
+        pl009::rule(),
+        pl010::rule(),
+        pl011::rule(),
+        pl403::rule(),
+        pl406::rule(),
+    ]
+}
+
+/// The documentation of one code (case-insensitive).
+pub fn lookup(code: &str) -> Option<RuleInfo> {
+    registry()
+        .into_iter()
+        .map(|r| r.info)
+        .find(|i| i.code.eq_ignore_ascii_case(code))
+}
+
+/// Build a finding with the registered severity of `code`.
+pub fn finding(code: &'static str, span: Span, message: String, help: String) -> Finding {
+    let severity = lookup(code).map(|i| i.severity).unwrap_or(Severity::Error);
+    Finding {
+        code,
+        severity,
+        span,
+        message,
+        help,
+    }
+}
+
+/// A rule with neither check (found by the parser or resolver).
+pub const fn documented(info: RuleInfo) -> Rule {
+    Rule {
+        info,
+        file_check: None,
+        service_check: None,
+    }
+}

@@ -1,0 +1,42 @@
+//! PL006 hash-in-bracket: `#` inside `[...]`.
+
+use super::{documented, Rule, RuleInfo};
+use crate::model::Severity;
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL006",
+    name: "hash-in-bracket",
+    severity: Severity::Error,
+    title: "`#` inside `[...]`",
+    explain: r#"libpam cuts every line at its first `#` before tokenizing, brackets or not. A `#` inside a
+bracketed control or argument (an LDAP filter, a regex) therefore truncates the rule."#,
+};
+
+pub fn rule() -> Rule {
+    documented(INFO)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::parse_service_bytes;
+    use std::path::Path;
+
+    fn lines_of(src: &[u8]) -> Vec<usize> {
+        parse_service_bytes(Path::new("t"), src)
+            .findings
+            .iter()
+            .filter(|f| f.code == super::INFO.code)
+            .map(|f| f.span.line)
+            .collect()
+    }
+
+    #[test]
+    fn fires_on_the_bad_example() {
+        assert_eq!(lines_of(b"auth required pam_exec.so [arg=#x]\n"), vec![1]);
+    }
+
+    #[test]
+    fn quiet_on_the_good_example() {
+        assert!(lines_of(b"auth required pam_exec.so [arg=x]\n").is_empty());
+    }
+}

@@ -1,0 +1,41 @@
+//! PL010 nul-byte: NUL byte.
+
+use super::{documented, Rule, RuleInfo};
+use crate::model::Severity;
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL010",
+    name: "nul-byte",
+    severity: Severity::Error,
+    title: "NUL byte",
+    explain: r#"libpam handles lines as C strings: everything after a NUL byte on that line is ignored."#,
+};
+
+pub fn rule() -> Rule {
+    documented(INFO)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::parse_service_bytes;
+    use std::path::Path;
+
+    fn lines_of(src: &[u8]) -> Vec<usize> {
+        parse_service_bytes(Path::new("t"), src)
+            .findings
+            .iter()
+            .filter(|f| f.code == super::INFO.code)
+            .map(|f| f.span.line)
+            .collect()
+    }
+
+    #[test]
+    fn fires_on_the_bad_example() {
+        assert_eq!(lines_of(b"auth required pam_unix.so\0 nullok\n"), vec![1]);
+    }
+
+    #[test]
+    fn quiet_on_the_good_example() {
+        assert!(lines_of(b"auth required pam_unix.so\n").is_empty());
+    }
+}
