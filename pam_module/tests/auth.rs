@@ -1,0 +1,203 @@
+//! The auth phase through the real libpam (pamtester in bwrap) and a real slapd.
+
+mod common;
+use common::*;
+use testkit::Sandbox;
+
+#[test]
+fn good_password_succeeds() {
+    let run = auth(&args(""), "alice", PASSWORD);
+    assert_result(&run, "PAM_SUCCESS");
+}
+
+#[test]
+fn wrong_password_is_auth_err_and_logged() {
+    let run = auth(&args(""), "alice", "wrong-password");
+    assert_result(&run, "PAM_AUTH_ERR");
+    let lines = module_lines(&run);
+    assert!(
+        lines.iter().any(|l| l.contains("pam_ldap_shell(test:auth)")
+            && l.contains("\"alice\"")
+            && l.contains("invalid credentials")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn empty_password_is_refused_before_any_network_traffic() {
+    // Nothing listens on port 1: any connection attempt would make this
+    // PAM_AUTHINFO_UNAVAIL, so PAM_AUTH_ERR proves no bind was tried.
+    let run = auth(&format!("uri=ldap://127.0.0.1:1 base={BASE}"), "alice", "");
+    assert_result(&run, "PAM_AUTH_ERR");
+    assert!(
+        module_lines(&run).iter().any(|l| l.contains("empty password refused")),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn filter_injection_in_user_names_matches_nobody() {
+    for user in ["*", "a*", "alice)(uid=*", "*)(objectClass=*", "al\\2aice", "alic*"] {
+        let run = auth(&args(""), user, PASSWORD);
+        assert_result(&run, "PAM_USER_UNKNOWN");
+    }
+}
+
+#[test]
+fn injection_passwords_fail() {
+    for pw in ["*", "Correct-Horse-*", "*)(uid=*"] {
+        let run = auth(&args(""), "alice", pw);
+        assert_result(&run, "PAM_AUTH_ERR");
+    }
+}
+
+#[test]
+fn special_character_names_authenticate_as_themselves() {
+    for (user, pw) in [("a*b", "Star-Pass-1"), ("x(y)", "Paren-Pass-2"), ("bo,b", "Comma-Pass-4")] {
+        assert_result(&auth(&args(""), user, pw), "PAM_SUCCESS");
+        // Someone else's password must not work for them.
+        assert_result(&auth(&args(""), user, PASSWORD), "PAM_AUTH_ERR");
+    }
+}
+
+#[test]
+fn dn_template_escapes_per_rfc4514() {
+    let t = format!("uri={} dn_template=uid=%u,ou=people,{BASE}", uri());
+    assert_result(&auth(&t, "bo,b", "Comma-Pass-4"), "PAM_SUCCESS");
+    assert_result(&auth(&t, "alice", PASSWORD), "PAM_SUCCESS");
+    assert_result(&auth(&t, "alice", "nope"), "PAM_AUTH_ERR");
+}
+
+#[test]
+fn unknown_user_is_user_unknown_or_ignored() {
+    let run = auth(&args(""), "nobody-here", PASSWORD);
+    assert_result(&run, "PAM_USER_UNKNOWN");
+    assert!(module_lines(&run).iter().any(|l| l.contains("\"nobody-here\" not found")));
+    assert_result(&auth(&args("ignore_unknown_user"), "nobody-here", PASSWORD), "PAM_IGNORE");
+}
+
+#[test]
+fn duplicate_entries_are_refused_never_first_taken() {
+    let run = auth(&args(""), "twin", PASSWORD);
+    assert_result(&run, "PAM_AUTH_ERR");
+    let lines = module_lines(&run);
+    assert!(
+        lines.iter().any(|l| l.contains("2 entries match")
+            && l.contains("uid=twin,ou=people")
+            && l.contains("cn=Twin Two,ou=staff")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn all_servers_down_is_authinfo_unavail() {
+    let a = format!("uri=ldap://127.0.0.1:1,ldap://127.0.0.1:2 base={BASE} connect_timeout_ms=500");
+    let run = auth(&a, "alice", PASSWORD);
+    assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
+    let lines = module_lines(&run);
+    assert!(
+        lines.iter().any(|l| l.contains("ldap://127.0.0.1:1") && l.contains("ldap://127.0.0.1:2")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    // Accepts TCP connections (the kernel does) but never speaks LDAP.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let a = format!("uri=ldap://127.0.0.1:{port} base={BASE} connect_timeout_ms=300 timeout_ms=300");
+    let run = auth(&a, "alice", PASSWORD);
+    assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
+    assert!(module_lines(&run).iter().any(|l| l.contains("timed out")), "{run:#?}");
+    drop(silent);
+}
+
+#[test]
+fn failover_to_the_second_uri() {
+    let a = format!("uri=ldap://127.0.0.1:1,{} base={BASE}", uri());
+    assert_result(&auth(&a, "alice", PASSWORD), "PAM_SUCCESS");
+}
+
+#[test]
+fn service_account_finds_entries_anonymous_cannot() {
+    let sb = sandbox("");
+    let pwfile = sb.write("bindpw", "Service-Secret-7\n");
+    let with_svc = args(&format!(
+        "binddn=cn=svc,ou=services,{BASE} bindpw_file={}",
+        pwfile.display()
+    ));
+    assert_result(&auth(&with_svc, "hank", PASSWORD), "PAM_SUCCESS");
+    assert_result(&auth(&args(""), "hank", PASSWORD), "PAM_USER_UNKNOWN");
+    let bad = sb.write("badpw", "wrong\n");
+    let with_bad = args(&format!("binddn=cn=svc,ou=services,{BASE} bindpw_file={}", bad.display()));
+    let run = auth(&with_bad, "alice", PASSWORD);
+    assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
+    assert!(module_lines(&run).iter().any(|l| l.contains("service account bind")), "{run:#?}");
+}
+
+#[test]
+fn use_first_pass_reuses_the_stored_password() {
+    let m = module_path().display().to_string();
+    let a = args("");
+    let mut sb = sandbox("");
+    // The first instance prompts and stores PAM_AUTHTOK; the second must not
+    // prompt (stdin has one line only) and must succeed with it.
+    sb.service(
+        "twice",
+        &format!("auth required {m} {a}\nauth required {m} {a} use_first_pass\n"),
+    );
+    let run = sb.pamtester("twice", "alice", &["authenticate"], &format!("{PASSWORD}\n"));
+    assert_result(&run, "PAM_SUCCESS");
+    assert_eq!(run.stdout.matches("Password:").count() + run.stderr.matches("Password:").count(), 1, "{run:#?}");
+    // use_first_pass with nothing stored fails without prompting.
+    let run = auth(&args("use_first_pass"), "alice", PASSWORD);
+    assert_result(&run, "PAM_AUTH_ERR");
+}
+
+#[test]
+fn minimum_uid_leaves_low_uids_to_other_modules() {
+    assert_result(&auth(&args("minimum_uid=1000"), "low", PASSWORD), "PAM_IGNORE");
+    assert_result(&auth(&args("minimum_uid=1000"), "alice", PASSWORD), "PAM_SUCCESS");
+}
+
+#[test]
+fn configuration_errors_are_service_err_naming_option_and_file() {
+    let run = auth(&args("no_such_option=1"), "alice", PASSWORD);
+    assert_result(&run, "PAM_SERVICE_ERR");
+    assert!(
+        module_lines(&run).iter().any(|l| l.contains("\"no_such_option\"") && l.contains("module arguments")),
+        "{run:#?}"
+    );
+    let sb = sandbox("");
+    let conf = sb.write("bad.conf", "timeout_ms=soon\n");
+    let run = auth(&args(&format!("config={}", conf.display())), "alice", PASSWORD);
+    assert_result(&run, "PAM_SERVICE_ERR");
+    assert!(
+        module_lines(&run).iter().any(|l| l.contains("\"timeout_ms\"") && l.contains("bad.conf")),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn config_file_and_ldap_conf_supply_settings() {
+    let mut sb = Sandbox::new();
+    let m = module_path().display().to_string();
+    sb.replace_file("/etc/ldap/ldap.conf", &format!("URI {}\nBASE {BASE}\n", uri()));
+    sb.service("lc", &format!("auth required {m}\n"));
+    let run = sb.pamtester("lc", "alice", &["authenticate"], &format!("{PASSWORD}\n"));
+    assert_result(&run, "PAM_SUCCESS");
+    // The module's own file overrides ldap.conf's base (to one that does not exist).
+    let conf = sb.write("m.conf", "base=ou=nowhere,dc=example,dc=org\n");
+    sb.service("lc2", &format!("auth required {m} config={}\n", conf.display()));
+    let run = sb.pamtester("lc2", "alice", &["authenticate"], &format!("{PASSWORD}\n"));
+    assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
+    assert!(!run.log_lines_with("pam_ldap_shell(lc2:auth): cannot check user \"alice\"").is_empty() && !run.log_lines_with("ou=nowhere").is_empty(), "{run:#?}");
+}
+
+#[test]
+fn chauthtok_is_ignored_with_a_log_line() {
+    let run = sandbox(&args("")).pamtester("test", "alice", &["chauthtok"], "");
+    assert_result(&run, "PAM_IGNORE");
+    assert!(module_lines(&run).iter().any(|l| l.contains("not implemented")), "{run:#?}");
+}

@@ -1,0 +1,98 @@
+//! Shared helpers of the integration tests: the built module, the standard
+//! stacks and the shared slapd.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use testkit::{PamRun, Sandbox, Slapd};
+
+pub const PASSWORD: &str = "Correct-Horse-9";
+pub const BASE: &str = testkit::slapd::BASE;
+
+/// The cdylib cargo built for this test run, copied as `pam_ldap_shell.so`
+/// (libpam names the module after its file: `pam_ldap_shell(SERVICE:TYPE)`).
+pub fn module_path() -> &'static PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test executable path");
+        let deps = exe.parent().expect("deps dir");
+        let candidates = [
+            deps.join("libpam_ldap_shell.so"),
+            deps.parent().map(|p| p.join("libpam_ldap_shell.so")).unwrap_or_default(),
+        ];
+        let built = candidates
+            .iter()
+            .find(|p| p.exists())
+            .unwrap_or_else(|| panic!("libpam_ldap_shell.so not found next to {}", exe.display()));
+        let dir = deps.join(format!("pam-module-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("module dir");
+        let dest = dir.join("pam_ldap_shell.so");
+        std::fs::copy(built, &dest).expect("copy module");
+        dest
+    })
+}
+
+pub fn uri() -> String {
+    Slapd::shared().uri().to_string()
+}
+
+/// Arguments pointing at the test directory, plus `extra`.
+pub fn args(extra: &str) -> String {
+    format!("uri={} base={BASE} {extra}", uri())
+}
+
+/// A stack where the module decides alone: its code is the stack's result.
+/// PAM_IGNORE would otherwise become a generic failure, so an ignore falls
+/// through to pam_debug returning PAM_INCOMPLETE, which `result()` maps back.
+pub fn stack(module_args: &str) -> String {
+    testkit::tools::require(testkit::tools::PAM_DEBUG);
+    let m = module_path().display().to_string();
+    format!(
+        "auth [success=done ignore=ignore default=die] {m} {module_args}\n\
+         auth requisite pam_debug.so auth=incomplete\n\
+         account [success=done ignore=ignore default=die] {m} {module_args}\n\
+         account requisite pam_debug.so acct=incomplete\n\
+         password [success=done ignore=ignore default=die] {m} {module_args}\n\
+         password requisite pam_debug.so chauthtok=incomplete\n"
+    )
+}
+
+/// The standard /etc/shells of the sandbox: carol's /bin/dash is not in it,
+/// dave's /opt/missing/zsh is listed but does not exist.
+pub const SHELLS: &str = "# test shells\n/bin/sh\n/bin/bash\n/usr/bin/bash\n/opt/missing/zsh\n";
+
+pub fn sandbox(module_args: &str) -> Sandbox {
+    let mut sb = Sandbox::new();
+    sb.service("test", &stack(module_args)).shells(SHELLS);
+    sb
+}
+
+/// The result name, with the PAM_IGNORE marker of `stack` decoded.
+pub fn result(run: &PamRun) -> String {
+    match run.result().as_str() {
+        "PAM_INCOMPLETE" => "PAM_IGNORE".to_string(),
+        other => other.to_string(),
+    }
+}
+
+pub fn auth(module_args: &str, user: &str, password: &str) -> PamRun {
+    sandbox(module_args).pamtester("test", user, &["authenticate"], &format!("{password}\n"))
+}
+
+pub fn account(module_args: &str, user: &str) -> PamRun {
+    sandbox(module_args).pamtester("test", user, &["acct_mgmt"], "")
+}
+
+/// Lines our module logged (pam_syslog prefix `pam_ldap_shell(test:TYPE): `).
+pub fn module_lines(run: &PamRun) -> Vec<String> {
+    run.syslog
+        .iter()
+        .filter(|l| l.contains("pam_ldap_shell(test:"))
+        .cloned()
+        .collect()
+}
+
+pub fn assert_result(run: &PamRun, expected: &str) {
+    assert_eq!(result(run), expected, "run: {run:#?}");
+}
