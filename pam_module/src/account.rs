@@ -166,7 +166,12 @@ fn missing_policy(
     }
 }
 
-fn check_authz(ctx: &mut Context, dir: &mut dyn Directory, user: &str, entry: &UserEntry) -> PamResultCode {
+fn check_authz(
+    ctx: &mut Context,
+    dir: &mut dyn Directory,
+    user: &str,
+    entry: &UserEntry,
+) -> PamResultCode {
     let Some(filter) = ctx.opts.authz_filter.clone() else {
         return PamResultCode::PAM_SUCCESS;
     };

@@ -52,7 +52,12 @@ fn first_password(ctx: &mut Context, stored: Option<Secret>) -> Result<Secret, P
 }
 
 /// Stores a password that worked so later modules can reuse it.
-fn finish(ctx: &mut Context, result: PamResultCode, pw: &Secret, was_stored: bool) -> PamResultCode {
+fn finish(
+    ctx: &mut Context,
+    result: PamResultCode,
+    pw: &Secret,
+    was_stored: bool,
+) -> PamResultCode {
     if result == PamResultCode::PAM_SUCCESS && !was_stored {
         if let Err(code) = ctx.pam.set_authtok(pw) {
             ctx.log(Priority::Err, "could not store PAM_AUTHTOK");
@@ -62,7 +67,12 @@ fn finish(ctx: &mut Context, result: PamResultCode, pw: &Secret, was_stored: boo
     result
 }
 
-fn try_password(ctx: &mut Context, dir: &mut dyn Directory, user: &str, pw: &Secret) -> PamResultCode {
+fn try_password(
+    ctx: &mut Context,
+    dir: &mut dyn Directory,
+    user: &str,
+    pw: &Secret,
+) -> PamResultCode {
     // An empty password would make an unauthenticated bind, which some servers accept.
     if pw.is_empty() {
         ctx.log(
@@ -90,7 +100,9 @@ fn try_password(ctx: &mut Context, dir: &mut dyn Directory, user: &str, pw: &Sec
         Ok(BindOutcome::InvalidCredentials) => {
             ctx.log(
                 Priority::Notice,
-                &format!("authentication failure for user \"{user}\" (\"{dn}\"): invalid credentials"),
+                &format!(
+                    "authentication failure for user \"{user}\" (\"{dn}\"): invalid credentials"
+                ),
             );
             PamResultCode::PAM_AUTH_ERR
         }
@@ -99,7 +111,11 @@ fn try_password(ctx: &mut Context, dir: &mut dyn Directory, user: &str, pw: &Sec
 }
 
 /// The DN to bind as: from `dn_template`, or the single entry the search finds.
-fn find_dn(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> Result<String, PamResultCode> {
+fn find_dn(
+    ctx: &mut Context,
+    dir: &mut dyn Directory,
+    user: &str,
+) -> Result<String, PamResultCode> {
     if let Some(t) = &ctx.opts.dn_template {
         if below_minimum_uid(ctx, user, None) {
             return Err(PamResultCode::PAM_IGNORE);
@@ -135,7 +151,9 @@ pub fn ambiguous_line(user: &str, search: &str, dns: &[String]) -> String {
 pub fn unknown_user(ctx: &mut Context, dir: &dyn Directory, user: &str) -> PamResultCode {
     let search = dir.describe_search(user);
     if ctx.opts.ignore_unknown_user {
-        ctx.debug(&format!("user \"{user}\" not found ({search}): ignored (ignore_unknown_user)"));
+        ctx.debug(&format!(
+            "user \"{user}\" not found ({search}): ignored (ignore_unknown_user)"
+        ));
         return PamResultCode::PAM_IGNORE;
     }
     ctx.log(
@@ -161,7 +179,9 @@ pub fn below_minimum_uid(ctx: &mut Context, user: &str, ldap_uid: Option<u32>) -
     });
     match uid {
         Some(uid) if uid < min => {
-            ctx.debug(&format!("user \"{user}\" has uid {uid} < minimum_uid {min}: ignored"));
+            ctx.debug(&format!(
+                "user \"{user}\" has uid {uid} < minimum_uid {min}: ignored"
+            ));
             true
         }
         _ => false,

@@ -48,7 +48,12 @@ impl<'a> LdapDirectory<'a> {
         }
     }
 
-    fn search(&mut self, base: &str, scope: Scope, filter: &str) -> Result<(Vec<SearchEntry>, u32), DirError> {
+    fn search(
+        &mut self,
+        base: &str,
+        scope: Scope,
+        filter: &str,
+    ) -> Result<(Vec<SearchEntry>, u32), DirError> {
         let timeout = self.opts.timeout;
         let attrs = vec![self.opts.shell_attr.clone(), "uidNumber".to_string()];
         let conn = self.conn()?;
@@ -88,7 +93,9 @@ impl Directory for LdapDirectory<'_> {
             return match (rc, entries.pop()) {
                 (RC_SUCCESS, Some(e)) => Ok(Lookup::Found(self.entry_from(e))),
                 (RC_SUCCESS | RC_NO_SUCH_OBJECT, None) => Ok(Lookup::NotFound),
-                (rc, _) => Err(DirError::Failed(format!("reading \"{dn}\" failed with result code {rc}"))),
+                (rc, _) => Err(DirError::Failed(format!(
+                    "reading \"{dn}\" failed with result code {rc}"
+                ))),
             };
         }
         let base = self.opts.base.clone().unwrap_or_default();
@@ -101,10 +108,16 @@ impl Directory for LdapDirectory<'_> {
                     "search base \"{base}\" does not exist (option \"base\")"
                 )))
             }
-            rc => return Err(DirError::Failed(format!("search {filter} under \"{base}\" failed with result code {rc}"))),
+            rc => {
+                return Err(DirError::Failed(format!(
+                    "search {filter} under \"{base}\" failed with result code {rc}"
+                )))
+            }
         }
         if entries.len() > 1 || rc == RC_SIZELIMIT_EXCEEDED {
-            return Ok(Lookup::Ambiguous(entries.into_iter().map(|e| e.dn).collect()));
+            return Ok(Lookup::Ambiguous(
+                entries.into_iter().map(|e| e.dn).collect(),
+            ));
         }
         Ok(match entries.into_iter().next() {
             Some(e) => Lookup::Found(self.entry_from(e)),
@@ -122,7 +135,10 @@ impl Directory for LdapDirectory<'_> {
         match result.rc {
             RC_SUCCESS => Ok(BindOutcome::Success),
             RC_INVALID_CREDENTIALS => Ok(BindOutcome::InvalidCredentials),
-            rc => Err(DirError::Failed(format!("bind as \"{dn}\" failed with result code {rc} ({})", result.text))),
+            rc => Err(DirError::Failed(format!(
+                "bind as \"{dn}\" failed with result code {rc} ({})",
+                result.text
+            ))),
         }
     }
 
@@ -130,7 +146,9 @@ impl Directory for LdapDirectory<'_> {
         let (entries, rc) = self.search(dn, Scope::Base, filter)?;
         match rc {
             RC_SUCCESS | RC_NO_SUCH_OBJECT => Ok(!entries.is_empty()),
-            rc => Err(DirError::Failed(format!("checking {filter} on \"{dn}\" failed with result code {rc}"))),
+            rc => Err(DirError::Failed(format!(
+                "checking {filter} on \"{dn}\" failed with result code {rc}"
+            ))),
         }
     }
 
@@ -167,7 +185,9 @@ fn values_of(e: &SearchEntry, attr: &str) -> Vec<String> {
 
 fn op_error(e: LdapError) -> DirError {
     match e {
-        LdapError::Timeout { .. } => DirError::Unavailable("operation timed out (timeout_ms)".into()),
+        LdapError::Timeout { .. } => {
+            DirError::Unavailable("operation timed out (timeout_ms)".into())
+        }
         other => DirError::Unavailable(other.to_string()),
     }
 }
@@ -181,7 +201,10 @@ fn connect_any(opts: &Options) -> Result<LdapConn, DirError> {
             Err(why) => failures.push(format!("{uri}: {why}")),
         }
     }
-    Err(DirError::Unavailable(format!("no server reachable ({})", failures.join("; "))))
+    Err(DirError::Unavailable(format!(
+        "no server reachable ({})",
+        failures.join("; ")
+    )))
 }
 
 fn connect_one(opts: &Options, uri: &str) -> Result<LdapConn, String> {
@@ -221,7 +244,10 @@ fn service_bind(opts: &Options, conn: &mut LdapConn) -> Result<(), DirError> {
     // The first line is the password (a trailing newline is not part of it).
     let pw = text.lines().next().unwrap_or("");
     if pw.is_empty() {
-        return Err(DirError::Failed(format!("bindpw_file {} is empty", file.display())));
+        return Err(DirError::Failed(format!(
+            "bindpw_file {} is empty",
+            file.display()
+        )));
     }
     let result = conn
         .with_timeout(opts.timeout)

@@ -57,7 +57,10 @@ mod tests {
         let u = LdapUrl::parse("ldap://127.0.0.1:3890").unwrap();
         assert_eq!((u.tls, u.host.as_str(), u.port), (false, "127.0.0.1", 3890));
         let u = LdapUrl::parse("ldaps://ldap.example.org/").unwrap();
-        assert_eq!((u.tls, u.host.as_str(), u.port), (true, "ldap.example.org", 636));
+        assert_eq!(
+            (u.tls, u.host.as_str(), u.port),
+            (true, "ldap.example.org", 636)
+        );
         let u = LdapUrl::parse("ldap://[::1]:10389").unwrap();
         assert_eq!((u.host.as_str(), u.port), ("::1", 10389));
         assert_eq!(LdapUrl::parse("ldap://h").unwrap().port, 389);

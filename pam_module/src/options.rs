@@ -346,7 +346,9 @@ fn attribute_name(s: &Setting) -> Result<String, ConfigError> {
 fn ldap_filter(s: &Setting) -> Result<String, ConfigError> {
     let v = s.value()?;
     if !(v.starts_with('(') && v.ends_with(')')) || ldap3::parse_filter(v).is_err() {
-        return Err(s.error("must be a valid LDAP filter in parentheses, e.g. (objectClass=posixAccount)"));
+        return Err(
+            s.error("must be a valid LDAP filter in parentheses, e.g. (objectClass=posixAccount)")
+        );
     }
     Ok(v.to_string())
 }
@@ -354,7 +356,9 @@ fn ldap_filter(s: &Setting) -> Result<String, ConfigError> {
 fn dn_template(s: &Setting) -> Result<String, ConfigError> {
     let v = s.value()?;
     if v.matches("%u").count() != 1 {
-        return Err(s.error("must contain %u exactly once, e.g. uid=%u,ou=people,dc=example,dc=org"));
+        return Err(
+            s.error("must contain %u exactly once, e.g. uid=%u,ou=people,dc=example,dc=org")
+        );
     }
     Ok(v.to_string())
 }
@@ -461,8 +465,14 @@ mod tests {
         assert_eq!(o.minimum_uid, Some(1000));
         assert_eq!(o.pass_mode, PassMode::TryFirst);
         assert!(o.ignore_unknown_user && o.no_warn && o.debug);
-        assert_eq!(with(&["use_first_pass"]).unwrap().pass_mode, PassMode::UseFirst);
-        assert_eq!(with(&["missing_shell=warn"]).unwrap().missing_shell, MissingShell::Warn);
+        assert_eq!(
+            with(&["use_first_pass"]).unwrap().pass_mode,
+            PassMode::UseFirst
+        );
+        assert_eq!(
+            with(&["missing_shell=warn"]).unwrap().missing_shell,
+            MissingShell::Warn
+        );
     }
 
     #[test]

@@ -8,7 +8,8 @@ use std::path::Path;
 /// not world-writable; each line is compared whole (newline removed, no other
 /// trimming); lines not starting with `/` are ignored.
 pub fn read_shells(path: &Path) -> Result<Vec<String>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot stat {}: {e}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot stat {}: {e}", path.display()))?;
     if !meta.is_file() || meta.permissions().mode() & 0o002 != 0 {
         return Err(format!(
             "{} is either world writable or not a normal file",
@@ -59,7 +60,8 @@ mod tests {
 
     #[test]
     fn parses_like_pam_shells() {
-        let list = parse_shells("# comment\n/bin/bash\n  /bin/indented\n/bin/sh \nzsh\n\n/usr/bin/fish");
+        let list =
+            parse_shells("# comment\n/bin/bash\n  /bin/indented\n/bin/sh \nzsh\n\n/usr/bin/fish");
         assert_eq!(list, vec!["/bin/bash", "/bin/sh ", "/usr/bin/fish"]);
     }
 
@@ -76,10 +78,22 @@ mod tests {
         let s = |p: &Path| p.to_str().unwrap().to_string();
         let listed = vec![s(&exe), s(&plain), s(&missing), s(dir.path())];
         assert_eq!(check_shell(&s(&exe), &listed), None);
-        assert_eq!(check_shell("/bin/zsh-not-listed", &listed), Some(ShellProblem::NotListed));
-        assert_eq!(check_shell(&s(&missing), &listed), Some(ShellProblem::DoesNotExist));
-        assert_eq!(check_shell(&s(&plain), &listed), Some(ShellProblem::NotExecutable));
-        assert_eq!(check_shell(&s(dir.path()), &listed), Some(ShellProblem::NotExecutable));
+        assert_eq!(
+            check_shell("/bin/zsh-not-listed", &listed),
+            Some(ShellProblem::NotListed)
+        );
+        assert_eq!(
+            check_shell(&s(&missing), &listed),
+            Some(ShellProblem::DoesNotExist)
+        );
+        assert_eq!(
+            check_shell(&s(&plain), &listed),
+            Some(ShellProblem::NotExecutable)
+        );
+        assert_eq!(
+            check_shell(&s(dir.path()), &listed),
+            Some(ShellProblem::NotExecutable)
+        );
     }
 
     #[test]

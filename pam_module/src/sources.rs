@@ -46,7 +46,14 @@ pub fn load(args: &[String], paths: &Paths) -> Result<Options, ConfigError> {
                 "file does not exist",
             ))
         }
-        Err(e) => return Err(file_error("config", &config_path, Origin::File(config_path.clone()), &e)),
+        Err(e) => {
+            return Err(file_error(
+                "config",
+                &config_path,
+                Origin::File(config_path.clone()),
+                &e,
+            ))
+        }
     }
     settings.extend(arg_settings);
     Options::from_settings(&settings)
@@ -112,7 +119,12 @@ fn read_openldap_conf(path: &Path) -> Result<Vec<Setting>, ConfigError> {
     match read_text(path) {
         Ok(Some(text)) => Ok(parse_openldap_conf(&text, path)),
         Ok(None) => Ok(Vec::new()),
-        Err(e) => Err(file_error("uri", path, Origin::File(path.to_path_buf()), &e)),
+        Err(e) => Err(file_error(
+            "uri",
+            path,
+            Origin::File(path.to_path_buf()),
+            &e,
+        )),
     }
 }
 
@@ -167,7 +179,11 @@ mod tests {
             "# OpenLDAP\nURI ldap://10.0.0.1 ldap://10.0.0.2\nBASE dc=from,dc=ldapconf\nTLS_CACERT /etc/ssl/a.pem\nSIZELIMIT 12\n",
         )
         .unwrap();
-        std::fs::write(&p.config, "base=dc=from,dc=file\ntimeout_ms 700\n# comment\ndebug\n").unwrap();
+        std::fs::write(
+            &p.config,
+            "base=dc=from,dc=file\ntimeout_ms 700\n# comment\ndebug\n",
+        )
+        .unwrap();
         let o = load(&strings(&["timeout_ms=900"]), &p).unwrap();
         assert_eq!(o.uris, vec!["ldap://10.0.0.1", "ldap://10.0.0.2"]);
         assert_eq!(o.base.as_deref(), Some("dc=from,dc=file"));
@@ -183,7 +199,11 @@ mod tests {
         assert!(load(&strings(&["uri=ldap://h", "base=dc=x"]), &p).is_ok());
         let missing = dir.path().join("nope.conf");
         let e = load(
-            &strings(&["uri=ldap://h", "base=dc=x", &format!("config={}", missing.display())]),
+            &strings(&[
+                "uri=ldap://h",
+                "base=dc=x",
+                &format!("config={}", missing.display()),
+            ]),
             &p,
         )
         .unwrap_err();

@@ -9,7 +9,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Adds the TLS choices (StartTLS, CA file, verification) to `settings`.
-pub fn apply(opts: &Options, url_is_ldaps: bool, settings: LdapConnSettings) -> Result<LdapConnSettings, String> {
+pub fn apply(
+    opts: &Options,
+    url_is_ldaps: bool,
+    settings: LdapConnSettings,
+) -> Result<LdapConnSettings, String> {
     let settings = settings.set_starttls(opts.starttls && !url_is_ldaps);
     if !(url_is_ldaps || opts.starttls) {
         return Ok(settings);
@@ -35,7 +39,10 @@ pub fn client_config(path: &Path) -> Result<Arc<ClientConfig>, String> {
             .map_err(|e| format!("tls_cacert {}: {e}", path.display()))?;
     }
     if roots.is_empty() {
-        return Err(format!("tls_cacert {}: no PEM certificate found", path.display()));
+        return Err(format!(
+            "tls_cacert {}: no PEM certificate found",
+            path.display()
+        ));
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
@@ -55,7 +62,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("ca.pem");
         std::fs::write(&f, "not a certificate").unwrap();
-        assert!(client_config(&f).unwrap_err().contains("no PEM certificate"));
+        assert!(client_config(&f)
+            .unwrap_err()
+            .contains("no PEM certificate"));
         assert!(client_config(&dir.path().join("none")).is_err());
     }
 }

@@ -30,14 +30,23 @@ fn empty_password_is_refused_before_any_network_traffic() {
     let run = auth(&format!("uri=ldap://127.0.0.1:1 base={BASE}"), "alice", "");
     assert_result(&run, "PAM_AUTH_ERR");
     assert!(
-        module_lines(&run).iter().any(|l| l.contains("empty password refused")),
+        module_lines(&run)
+            .iter()
+            .any(|l| l.contains("empty password refused")),
         "{run:#?}"
     );
 }
 
 #[test]
 fn filter_injection_in_user_names_matches_nobody() {
-    for user in ["*", "a*", "alice)(uid=*", "*)(objectClass=*", "al\\2aice", "alic*"] {
+    for user in [
+        "*",
+        "a*",
+        "alice)(uid=*",
+        "*)(objectClass=*",
+        "al\\2aice",
+        "alic*",
+    ] {
         let run = auth(&args(""), user, PASSWORD);
         assert_result(&run, "PAM_USER_UNKNOWN");
     }
@@ -53,7 +62,11 @@ fn injection_passwords_fail() {
 
 #[test]
 fn special_character_names_authenticate_as_themselves() {
-    for (user, pw) in [("a*b", "Star-Pass-1"), ("x(y)", "Paren-Pass-2"), ("bo,b", "Comma-Pass-4")] {
+    for (user, pw) in [
+        ("a*b", "Star-Pass-1"),
+        ("x(y)", "Paren-Pass-2"),
+        ("bo,b", "Comma-Pass-4"),
+    ] {
         assert_result(&auth(&args(""), user, pw), "PAM_SUCCESS");
         // Someone else's password must not work for them.
         assert_result(&auth(&args(""), user, PASSWORD), "PAM_AUTH_ERR");
@@ -72,8 +85,13 @@ fn dn_template_escapes_per_rfc4514() {
 fn unknown_user_is_user_unknown_or_ignored() {
     let run = auth(&args(""), "nobody-here", PASSWORD);
     assert_result(&run, "PAM_USER_UNKNOWN");
-    assert!(module_lines(&run).iter().any(|l| l.contains("\"nobody-here\" not found")));
-    assert_result(&auth(&args("ignore_unknown_user"), "nobody-here", PASSWORD), "PAM_IGNORE");
+    assert!(module_lines(&run)
+        .iter()
+        .any(|l| l.contains("\"nobody-here\" not found")));
+    assert_result(
+        &auth(&args("ignore_unknown_user"), "nobody-here", PASSWORD),
+        "PAM_IGNORE",
+    );
 }
 
 #[test]
@@ -96,7 +114,9 @@ fn all_servers_down_is_authinfo_unavail() {
     assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
     let lines = module_lines(&run);
     assert!(
-        lines.iter().any(|l| l.contains("ldap://127.0.0.1:1") && l.contains("ldap://127.0.0.1:2")),
+        lines
+            .iter()
+            .any(|l| l.contains("ldap://127.0.0.1:1") && l.contains("ldap://127.0.0.1:2")),
         "{lines:?}"
     );
 }
@@ -106,10 +126,14 @@ fn a_server_that_never_answers_times_out() {
     // Accepts TCP connections (the kernel does) but never speaks LDAP.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
-    let a = format!("uri=ldap://127.0.0.1:{port} base={BASE} connect_timeout_ms=300 timeout_ms=300");
+    let a =
+        format!("uri=ldap://127.0.0.1:{port} base={BASE} connect_timeout_ms=300 timeout_ms=300");
     let run = auth(&a, "alice", PASSWORD);
     assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
-    assert!(module_lines(&run).iter().any(|l| l.contains("timed out")), "{run:#?}");
+    assert!(
+        module_lines(&run).iter().any(|l| l.contains("timed out")),
+        "{run:#?}"
+    );
     drop(silent);
 }
 
@@ -130,10 +154,18 @@ fn service_account_finds_entries_anonymous_cannot() {
     assert_result(&auth(&with_svc, "hank", PASSWORD), "PAM_SUCCESS");
     assert_result(&auth(&args(""), "hank", PASSWORD), "PAM_USER_UNKNOWN");
     let bad = sb.write("badpw", "wrong\n");
-    let with_bad = args(&format!("binddn=cn=svc,ou=services,{BASE} bindpw_file={}", bad.display()));
+    let with_bad = args(&format!(
+        "binddn=cn=svc,ou=services,{BASE} bindpw_file={}",
+        bad.display()
+    ));
     let run = auth(&with_bad, "alice", PASSWORD);
     assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
-    assert!(module_lines(&run).iter().any(|l| l.contains("service account bind")), "{run:#?}");
+    assert!(
+        module_lines(&run)
+            .iter()
+            .any(|l| l.contains("service account bind")),
+        "{run:#?}"
+    );
 }
 
 #[test]
@@ -147,9 +179,18 @@ fn use_first_pass_reuses_the_stored_password() {
         "twice",
         &format!("auth required {m} {a}\nauth required {m} {a} use_first_pass\n"),
     );
-    let run = sb.pamtester("twice", "alice", &["authenticate"], &format!("{PASSWORD}\n"));
+    let run = sb.pamtester(
+        "twice",
+        "alice",
+        &["authenticate"],
+        &format!("{PASSWORD}\n"),
+    );
     assert_result(&run, "PAM_SUCCESS");
-    assert_eq!(run.stdout.matches("Password:").count() + run.stderr.matches("Password:").count(), 1, "{run:#?}");
+    assert_eq!(
+        run.stdout.matches("Password:").count() + run.stderr.matches("Password:").count(),
+        1,
+        "{run:#?}"
+    );
     // use_first_pass with nothing stored fails without prompting.
     let run = auth(&args("use_first_pass"), "alice", PASSWORD);
     assert_result(&run, "PAM_AUTH_ERR");
@@ -157,8 +198,14 @@ fn use_first_pass_reuses_the_stored_password() {
 
 #[test]
 fn minimum_uid_leaves_low_uids_to_other_modules() {
-    assert_result(&auth(&args("minimum_uid=1000"), "low", PASSWORD), "PAM_IGNORE");
-    assert_result(&auth(&args("minimum_uid=1000"), "alice", PASSWORD), "PAM_SUCCESS");
+    assert_result(
+        &auth(&args("minimum_uid=1000"), "low", PASSWORD),
+        "PAM_IGNORE",
+    );
+    assert_result(
+        &auth(&args("minimum_uid=1000"), "alice", PASSWORD),
+        "PAM_SUCCESS",
+    );
 }
 
 #[test]
@@ -166,15 +213,23 @@ fn configuration_errors_are_service_err_naming_option_and_file() {
     let run = auth(&args("no_such_option=1"), "alice", PASSWORD);
     assert_result(&run, "PAM_SERVICE_ERR");
     assert!(
-        module_lines(&run).iter().any(|l| l.contains("\"no_such_option\"") && l.contains("module arguments")),
+        module_lines(&run)
+            .iter()
+            .any(|l| l.contains("\"no_such_option\"") && l.contains("module arguments")),
         "{run:#?}"
     );
     let sb = sandbox("");
     let conf = sb.write("bad.conf", "timeout_ms=soon\n");
-    let run = auth(&args(&format!("config={}", conf.display())), "alice", PASSWORD);
+    let run = auth(
+        &args(&format!("config={}", conf.display())),
+        "alice",
+        PASSWORD,
+    );
     assert_result(&run, "PAM_SERVICE_ERR");
     assert!(
-        module_lines(&run).iter().any(|l| l.contains("\"timeout_ms\"") && l.contains("bad.conf")),
+        module_lines(&run)
+            .iter()
+            .any(|l| l.contains("\"timeout_ms\"") && l.contains("bad.conf")),
         "{run:#?}"
     );
 }
@@ -183,21 +238,37 @@ fn configuration_errors_are_service_err_naming_option_and_file() {
 fn config_file_and_ldap_conf_supply_settings() {
     let mut sb = Sandbox::new();
     let m = module_path().display().to_string();
-    sb.replace_file("/etc/ldap/ldap.conf", &format!("URI {}\nBASE {BASE}\n", uri()));
+    sb.replace_file(
+        "/etc/ldap/ldap.conf",
+        &format!("URI {}\nBASE {BASE}\n", uri()),
+    );
     sb.service("lc", &format!("auth required {m}\n"));
     let run = sb.pamtester("lc", "alice", &["authenticate"], &format!("{PASSWORD}\n"));
     assert_result(&run, "PAM_SUCCESS");
     // The module's own file overrides ldap.conf's base (to one that does not exist).
     let conf = sb.write("m.conf", "base=ou=nowhere,dc=example,dc=org\n");
-    sb.service("lc2", &format!("auth required {m} config={}\n", conf.display()));
+    sb.service(
+        "lc2",
+        &format!("auth required {m} config={}\n", conf.display()),
+    );
     let run = sb.pamtester("lc2", "alice", &["authenticate"], &format!("{PASSWORD}\n"));
     assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
-    assert!(!run.log_lines_with("pam_ldap_shell(lc2:auth): cannot check user \"alice\"").is_empty() && !run.log_lines_with("ou=nowhere").is_empty(), "{run:#?}");
+    assert!(
+        !run.log_lines_with("pam_ldap_shell(lc2:auth): cannot check user \"alice\"")
+            .is_empty()
+            && !run.log_lines_with("ou=nowhere").is_empty(),
+        "{run:#?}"
+    );
 }
 
 #[test]
 fn chauthtok_is_ignored_with_a_log_line() {
     let run = sandbox(&args("")).pamtester("test", "alice", &["chauthtok"], "");
     assert_result(&run, "PAM_IGNORE");
-    assert!(module_lines(&run).iter().any(|l| l.contains("not implemented")), "{run:#?}");
+    assert!(
+        module_lines(&run)
+            .iter()
+            .any(|l| l.contains("not implemented")),
+        "{run:#?}"
+    );
 }

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use tempfile::TempDir;
 
+const OTHER: &str = "auth required pam_deny.so\naccount required pam_deny.so\npassword required pam_deny.so\nsession required pam_deny.so\n";
+
 pub struct Sandbox {
     dir: TempDir,
     binds: Vec<(PathBuf, PathBuf)>,
@@ -36,7 +38,12 @@ impl PamRun {
         let last = self
             .stderr
             .rfind("pamtester: ")
-            .map(|i| self.stderr[i + "pamtester: ".len()..].lines().next().unwrap_or(""))
+            .map(|i| {
+                self.stderr[i + "pamtester: ".len()..]
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+            })
             .unwrap_or("");
         pam_codes::name_of_message(last)
             .map(str::to_string)
@@ -62,6 +69,8 @@ impl Sandbox {
             .tempdir()
             .expect("temp dir for the PAM sandbox");
         std::fs::create_dir(dir.path().join("pam.d")).expect("create pam.d");
+        // libpam logs a complaint when "other" is missing; a deny-all one is the safe default.
+        std::fs::write(dir.path().join("pam.d/other"), OTHER).expect("write pam.d/other");
         Sandbox {
             dir,
             binds: Vec::new(),
@@ -112,7 +121,14 @@ impl Sandbox {
     }
 
     /// As `pamtester`, with extra pamtester options (e.g. `-I` items).
-    pub fn pamtester_flags(&self, service: &str, user: &str, ops: &[&str], stdin: &str, extra: &[&str]) -> PamRun {
+    pub fn pamtester_flags(
+        &self,
+        service: &str,
+        user: &str,
+        ops: &[&str],
+        stdin: &str,
+        extra: &[&str],
+    ) -> PamRun {
         let bwrap = require(BWRAP);
         let pamtester = require(PAMTESTER);
         let sock = self.dir.path().join(format!("log-{}", unique()));
@@ -156,5 +172,9 @@ impl Sandbox {
 fn unique() -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
-    format!("{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }

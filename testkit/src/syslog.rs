@@ -49,7 +49,10 @@ pub fn strip_header(raw: &str) -> String {
     };
     // The timestamp is "Mmm dd hh:mm:ss " (16 bytes), then "ident[pid]: ".
     let after_time = rest.get(16..).unwrap_or(rest);
-    let text = after_time.split_once(": ").map(|(_, t)| t).unwrap_or(after_time);
+    let text = after_time
+        .split_once(": ")
+        .map(|(_, t)| t)
+        .unwrap_or(after_time);
     format!("{pri}{text}")
 }
 
@@ -70,7 +73,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cap = SyslogCapture::bind(&dir.path().join("log"));
         let tx = UnixDatagram::unbound().unwrap();
-        tx.send_to(b"<13>Nov 26 22:00:00 t[1]: hello", cap.path()).unwrap();
+        tx.send_to(b"<13>Nov 26 22:00:00 t[1]: hello", cap.path())
+            .unwrap();
         assert_eq!(cap.drain(), vec!["<13>hello"]);
     }
 }

@@ -6,7 +6,10 @@ pub const SLAPD: (&str, &str) = ("/usr/sbin/slapd", "slapd");
 pub const SLAPADD: (&str, &str) = ("/usr/sbin/slapadd", "slapd");
 pub const PAMTESTER: (&str, &str) = ("/usr/bin/pamtester", "pamtester");
 pub const BWRAP: (&str, &str) = ("/usr/bin/bwrap", "bubblewrap");
-pub const PAM_DEBUG: (&str, &str) = ("/lib/x86_64-linux-gnu/security/pam_debug.so", "libpam-modules");
+pub const PAM_DEBUG: (&str, &str) = (
+    "/lib/x86_64-linux-gnu/security/pam_debug.so",
+    "libpam-modules",
+);
 
 /// Returns the tool's path, or panics naming the package to install.
 pub fn require(tool: (&'static str, &'static str)) -> &'static str {

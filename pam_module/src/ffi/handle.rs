@@ -56,7 +56,8 @@ impl PamOps for HandleOps<'_> {
         if password.contains(&0) {
             return Err(PamResultCode::PAM_BUF_ERR);
         }
-        let mut with_nul: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(password.len() + 1));
+        let mut with_nul: Zeroizing<Vec<u8>> =
+            Zeroizing::new(Vec::with_capacity(password.len() + 1));
         with_nul.extend_from_slice(password);
         with_nul.push(0);
         // SAFETY: pamh is the live handle of this call; the item is a

@@ -58,7 +58,10 @@ static QUIET_PANICS: Once = Once::new();
 
 /// Runs `f` so that no panic reaches libpam (PAM_SERVICE_ERR instead) and
 /// nothing is printed: this cdylib has its own std, so its panic hook is ours.
-fn guarded(pamh: &mut PamHandle, f: impl FnOnce(&mut dyn PamOps) -> PamResultCode) -> PamResultCode {
+fn guarded(
+    pamh: &mut PamHandle,
+    f: impl FnOnce(&mut dyn PamOps) -> PamResultCode,
+) -> PamResultCode {
     QUIET_PANICS.call_once(|| std::panic::set_hook(Box::new(|_| {})));
     let mut ops = HandleOps { pamh };
     match catch_unwind(AssertUnwindSafe(|| f(&mut ops))) {
@@ -66,14 +69,20 @@ fn guarded(pamh: &mut PamHandle, f: impl FnOnce(&mut dyn PamOps) -> PamResultCod
         Err(payload) => {
             // Dropping a payload can itself panic; never let that escape.
             std::mem::forget(payload);
-            ops.syslog(Priority::Err, "internal error (panic caught): returning PAM_SERVICE_ERR");
+            ops.syslog(
+                Priority::Err,
+                "internal error (panic caught): returning PAM_SERVICE_ERR",
+            );
             PamResultCode::PAM_SERVICE_ERR
         }
     }
 }
 
 fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> PamResultCode {
-    let args: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let opts: Options = match load(&args, &Paths::default()) {
         Ok(o) => o,
         Err(e) => {

@@ -19,7 +19,9 @@ pub fn module_path() -> &'static PathBuf {
         let deps = exe.parent().expect("deps dir");
         let candidates = [
             deps.join("libpam_ldap_shell.so"),
-            deps.parent().map(|p| p.join("libpam_ldap_shell.so")).unwrap_or_default(),
+            deps.parent()
+                .map(|p| p.join("libpam_ldap_shell.so"))
+                .unwrap_or_default(),
         ];
         let built = candidates
             .iter()
