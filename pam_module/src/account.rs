@@ -194,3 +194,176 @@ fn refuse(ctx: &mut Context, log_line: &str, user_message: &str) -> PamResultCod
     ctx.tell(MessageKind::Error, user_message);
     PamResultCode::PAM_PERM_DENIED
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{options, FakeDir, FakePam};
+    use std::io::Write;
+
+    fn with_shell(values: &[&str]) -> FakeDir {
+        FakeDir::with(Lookup::Found(UserEntry {
+            dn: "uid=u,ou=people,dc=t".into(),
+            shell_values: values.iter().map(|s| s.to_string()).collect(),
+            uid_number: Some(2000),
+        }))
+    }
+
+    /// A shells file listing /bin/sh, and a test-local path that does not exist.
+    fn shells_file() -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "/bin/sh\n/nonexistent/shell").unwrap();
+        f
+    }
+
+    fn run(extra: &[&str], silent: bool, pam: &mut FakePam, dir: &mut FakeDir) -> PamResultCode {
+        let shells = shells_file();
+        let arg = format!("shells={}", shells.path().display());
+        let mut all = vec![arg.as_str()];
+        all.extend_from_slice(extra);
+        let o = options(&all);
+        let mut ctx = Context {
+            pam,
+            opts: &o,
+            silent,
+        };
+        account(&mut ctx, dir)
+    }
+
+    #[test]
+    fn good_shell_passes_silently() {
+        let mut pam = FakePam::new("u", &[]);
+        assert_eq!(
+            run(&[], false, &mut pam, &mut with_shell(&["/bin/sh"])),
+            PamResultCode::PAM_SUCCESS
+        );
+        assert!(pam.logs.is_empty() && pam.messages.is_empty());
+    }
+
+    #[test]
+    fn each_shell_problem_is_denied_logged_and_told() {
+        let cases: [(&[&str], &str); 5] = [
+            (&[], "is absent from"),
+            (&[""], "is empty in"),
+            (&["/bin/definitely-not-listed"], "not listed in"),
+            (&["/nonexistent/shell"], "does not exist on this host"),
+            (&["/bin/sh", "/bin/bash"], "has 2 values"),
+        ];
+        for (values, what) in cases {
+            let mut pam = FakePam::new("u", &[]);
+            let code = run(&[], false, &mut pam, &mut with_shell(values));
+            assert_eq!(code, PamResultCode::PAM_PERM_DENIED, "{values:?}");
+            assert_eq!(pam.logs.len(), 1, "{values:?}");
+            let line = &pam.logs[0].1;
+            for part in [
+                what,
+                "user \"u\"",
+                "loginShell",
+                "uid=u,ou=people,dc=t",
+                "NSS (getpwnam)",
+                "fix: ",
+            ] {
+                assert!(line.contains(part), "{part:?} missing from {line}");
+            }
+            assert_eq!(pam.messages.len(), 1);
+            assert_eq!(pam.messages[0].0, MessageKind::Error);
+            assert!(
+                !pam.messages[0].1.contains("dc=t"),
+                "DN leaked: {}",
+                pam.messages[0].1
+            );
+        }
+    }
+
+    #[test]
+    fn silent_and_no_warn_keep_quiet_but_log() {
+        for (extra, silent) in [(&["no_warn"][..], false), (&[][..], true)] {
+            let mut pam = FakePam::new("u", &[]);
+            let code = run(extra, silent, &mut pam, &mut with_shell(&[]));
+            assert_eq!(code, PamResultCode::PAM_PERM_DENIED);
+            assert!(pam.messages.is_empty());
+            assert_eq!(pam.logs.len(), 1);
+        }
+    }
+
+    #[test]
+    fn missing_shell_policies() {
+        let mut pam = FakePam::new("u", &[]);
+        assert_eq!(
+            run(
+                &["missing_shell=warn"],
+                false,
+                &mut pam,
+                &mut with_shell(&[])
+            ),
+            PamResultCode::PAM_SUCCESS
+        );
+        assert!(pam.logged("admitted (missing_shell=warn)"));
+        assert_eq!(pam.messages[0].0, MessageKind::Info);
+        let mut pam = FakePam::new("u", &[]);
+        let code = run(
+            &["missing_shell=default:/bin/sh"],
+            false,
+            &mut pam,
+            &mut with_shell(&[""]),
+        );
+        assert_eq!(code, PamResultCode::PAM_SUCCESS);
+        assert!(pam.logged("using missing_shell default /bin/sh"));
+        // The default must pass the same checks.
+        let mut pam = FakePam::new("u", &[]);
+        let code = run(
+            &["missing_shell=default:/bin/unlisted"],
+            false,
+            &mut pam,
+            &mut with_shell(&[]),
+        );
+        assert_eq!(code, PamResultCode::PAM_PERM_DENIED);
+    }
+
+    #[test]
+    fn check_shells_no_and_authz_filter() {
+        let mut pam = FakePam::new("u", &[]);
+        let code = run(
+            &["check_shells=no"],
+            false,
+            &mut pam,
+            &mut with_shell(&["/bin/unlisted"]),
+        );
+        assert_eq!(code, PamResultCode::PAM_SUCCESS);
+        let mut pam = FakePam::new("u", &[]);
+        let mut dir = with_shell(&["/bin/sh"]);
+        dir.authz_match = false;
+        assert_eq!(
+            run(&["authz_filter=(gidNumber=1)"], false, &mut pam, &mut dir),
+            PamResultCode::PAM_PERM_DENIED
+        );
+        assert!(pam.logged("does not match authz_filter (gidNumber=1)"));
+    }
+
+    #[test]
+    fn unreadable_shells_list_is_a_service_error() {
+        let mut pam = FakePam::new("u", &[]);
+        let code = run(
+            &["shells=/nonexistent/shells"],
+            false,
+            &mut pam,
+            &mut with_shell(&["/bin/sh"]),
+        );
+        assert_eq!(code, PamResultCode::PAM_SERVICE_ERR);
+        assert!(pam.logged("/nonexistent/shells"));
+    }
+
+    #[test]
+    fn minimum_uid_and_unknown_users() {
+        let mut pam = FakePam::new("u", &[]);
+        assert_eq!(
+            run(&["minimum_uid=5000"], false, &mut pam, &mut with_shell(&[])),
+            PamResultCode::PAM_IGNORE
+        );
+        let mut pam = FakePam::new("u", &[]);
+        assert_eq!(
+            run(&[], false, &mut pam, &mut FakeDir::with(Lookup::NotFound)),
+            PamResultCode::PAM_USER_UNKNOWN
+        );
+    }
+}

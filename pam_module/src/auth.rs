@@ -120,7 +120,7 @@ fn find_dn(
         if below_minimum_uid(ctx, user, None) {
             return Err(PamResultCode::PAM_IGNORE);
         }
-        return Ok(t.replace("%u", &ldap3::dn_escape(user)));
+        return Ok(crate::escape::fill_template(t, user));
     }
     match dir.lookup(user) {
         Ok(Lookup::Found(e)) => {
@@ -185,5 +185,151 @@ pub fn below_minimum_uid(ctx: &mut Context, user: &str, ldap_uid: Option<u32>) -
             true
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::UserEntry;
+    use crate::testing::{options, FakeDir, FakePam};
+
+    fn entry(uid: Option<u32>) -> Lookup {
+        Lookup::Found(UserEntry {
+            dn: "uid=u,dc=t".into(),
+            shell_values: vec!["/bin/sh".into()],
+            uid_number: uid,
+        })
+    }
+
+    fn run(opts: &[&str], pam: &mut FakePam, dir: &mut FakeDir) -> PamResultCode {
+        let o = options(opts);
+        let mut ctx = Context {
+            pam,
+            opts: &o,
+            silent: false,
+        };
+        authenticate(&mut ctx, dir)
+    }
+
+    #[test]
+    fn right_password_succeeds_and_is_stored() {
+        let (mut pam, mut dir) = (FakePam::new("u", &["right"]), FakeDir::with(entry(None)));
+        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_SUCCESS);
+        assert_eq!(pam.authtok_set.as_deref(), Some(&b"right"[..]));
+    }
+
+    #[test]
+    fn wrong_password_fails_and_is_not_stored() {
+        let (mut pam, mut dir) = (FakePam::new("u", &["wrong"]), FakeDir::with(entry(None)));
+        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_AUTH_ERR);
+        assert!(pam.authtok_set.is_none());
+        assert!(
+            !pam.logs.iter().any(|(_, l)| l.contains("wrong")),
+            "{:?}",
+            pam.logs
+        );
+    }
+
+    #[test]
+    fn empty_password_touches_no_directory() {
+        let (mut pam, mut dir) = (FakePam::new("u", &[""]), FakeDir::with(entry(None)));
+        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_AUTH_ERR);
+        assert_eq!((dir.lookups, dir.binds), (0, 0));
+    }
+
+    #[test]
+    fn unknown_ambiguous_and_unavailable() {
+        let mut pam = FakePam::new("u", &["right"]);
+        assert_eq!(
+            run(&[], &mut pam, &mut FakeDir::with(Lookup::NotFound)),
+            PamResultCode::PAM_USER_UNKNOWN
+        );
+        let mut pam = FakePam::new("u", &["right"]);
+        assert_eq!(
+            run(
+                &["ignore_unknown_user"],
+                &mut pam,
+                &mut FakeDir::with(Lookup::NotFound)
+            ),
+            PamResultCode::PAM_IGNORE
+        );
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = FakeDir::with(Lookup::Ambiguous(vec!["a".into(), "b".into()]));
+        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_AUTH_ERR);
+        assert_eq!(dir.binds, 0);
+        assert!(pam.logged("2 entries match"));
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = FakeDir::with(Lookup::NotFound);
+        dir.lookup = Err(DirError::Unavailable("down".into()));
+        assert_eq!(
+            run(&[], &mut pam, &mut dir),
+            PamResultCode::PAM_AUTHINFO_UNAVAIL
+        );
+    }
+
+    #[test]
+    fn first_pass_modes() {
+        // use_first_pass: the stored token, no prompt.
+        let mut pam = FakePam::new("u", &[]);
+        pam.stored = Some(b"right".to_vec());
+        let mut dir = FakeDir::with(entry(None));
+        assert_eq!(
+            run(&["use_first_pass"], &mut pam, &mut dir),
+            PamResultCode::PAM_SUCCESS
+        );
+        assert_eq!(pam.prompts, 0);
+        // use_first_pass with nothing stored: refused, no prompt.
+        let mut pam = FakePam::new("u", &["right"]);
+        assert_eq!(
+            run(
+                &["use_first_pass"],
+                &mut pam,
+                &mut FakeDir::with(entry(None))
+            ),
+            PamResultCode::PAM_AUTH_ERR
+        );
+        assert_eq!(pam.prompts, 0);
+        // try_first_pass: a wrong stored token leads to one prompt.
+        let mut pam = FakePam::new("u", &["right"]);
+        pam.stored = Some(b"stale".to_vec());
+        let mut dir = FakeDir::with(entry(None));
+        assert_eq!(
+            run(&["try_first_pass"], &mut pam, &mut dir),
+            PamResultCode::PAM_SUCCESS
+        );
+        assert_eq!((pam.prompts, dir.binds), (1, 2));
+        assert_eq!(pam.authtok_set.as_deref(), Some(&b"right"[..]));
+    }
+
+    #[test]
+    fn minimum_uid_ignores_low_uids() {
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = FakeDir::with(entry(Some(500)));
+        assert_eq!(
+            run(&["minimum_uid=1000"], &mut pam, &mut dir),
+            PamResultCode::PAM_IGNORE
+        );
+        assert_eq!(dir.binds, 0);
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = FakeDir::with(entry(Some(1000)));
+        assert_eq!(
+            run(&["minimum_uid=1000"], &mut pam, &mut dir),
+            PamResultCode::PAM_SUCCESS
+        );
+    }
+
+    #[test]
+    fn dn_template_binds_without_search_and_escapes() {
+        let mut pam = FakePam::new("bo,b", &["right"]);
+        let mut dir = FakeDir::with(Lookup::NotFound);
+        let code = run(
+            &["debug", "dn_template=uid=%u,ou=p,dc=t"],
+            &mut pam,
+            &mut dir,
+        );
+        assert_eq!(code, PamResultCode::PAM_SUCCESS);
+        assert_eq!(dir.lookups, 0);
+        assert!(pam.logged("\"uid=bo\\2cb,ou=p,dc=t\""), "{:?}", pam.logs);
     }
 }

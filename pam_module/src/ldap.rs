@@ -41,7 +41,11 @@ impl<'a> LdapDirectory<'a> {
     }
 
     fn user_filter(&self, user: &str) -> String {
-        let term = format!("({}={})", self.opts.user_attr, ldap3::ldap_escape(user));
+        let term = format!(
+            "({}={})",
+            self.opts.user_attr,
+            crate::escape::filter_value(user)
+        );
         match &self.opts.filter {
             Some(f) => format!("(&{f}{term})"),
             None => term,
@@ -88,7 +92,7 @@ impl Drop for LdapDirectory<'_> {
 impl Directory for LdapDirectory<'_> {
     fn lookup(&mut self, user: &str) -> Result<Lookup, DirError> {
         if let Some(t) = &self.opts.dn_template {
-            let dn = t.replace("%u", &ldap3::dn_escape(user));
+            let dn = crate::escape::fill_template(t, user);
             let (mut entries, rc) = self.search(&dn, Scope::Base, "(objectClass=*)")?;
             return match (rc, entries.pop()) {
                 (RC_SUCCESS, Some(e)) => Ok(Lookup::Found(self.entry_from(e))),
@@ -154,7 +158,7 @@ impl Directory for LdapDirectory<'_> {
 
     fn describe_search(&self, user: &str) -> String {
         match &self.opts.dn_template {
-            Some(t) => format!("entry \"{}\"", t.replace("%u", &ldap3::dn_escape(user))),
+            Some(t) => format!("entry \"{}\"", crate::escape::fill_template(t, user)),
             None => format!(
                 "{} under \"{}\"",
                 self.user_filter(user),

@@ -7,6 +7,7 @@ pub mod account;
 pub mod auth;
 pub mod context;
 pub mod directory;
+pub mod escape;
 pub mod ffi;
 pub mod ldap;
 pub mod ldap_url;
@@ -15,3 +16,6 @@ pub mod pam_ops;
 pub mod shells;
 pub mod sources;
 pub mod tls;
+
+#[cfg(test)]
+mod testing;

@@ -1,0 +1,116 @@
+//! Test doubles for `PamOps` and `Directory`: the hooks' decisions are
+//! unit-tested with these, without libpam or a server.
+
+use crate::directory::{BindOutcome, DirError, Directory, Lookup};
+use crate::options::{Options, Origin, Setting};
+use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
+use pam::constants::PamResultCode;
+use zeroize::Zeroizing;
+
+#[derive(Default)]
+pub struct FakePam {
+    pub user: String,
+    pub stored: Option<Vec<u8>>,
+    /// Answers to password prompts, in order; none left = conversation error.
+    pub answers: Vec<Vec<u8>>,
+    pub prompts: usize,
+    pub authtok_set: Option<Vec<u8>>,
+    pub messages: Vec<(MessageKind, String)>,
+    pub logs: Vec<(Priority, String)>,
+}
+
+impl FakePam {
+    pub fn new(user: &str, answers: &[&str]) -> FakePam {
+        FakePam {
+            user: user.into(),
+            answers: answers.iter().map(|a| a.as_bytes().to_vec()).collect(),
+            ..FakePam::default()
+        }
+    }
+
+    pub fn logged(&self, needle: &str) -> bool {
+        self.logs.iter().any(|(_, l)| l.contains(needle))
+    }
+}
+
+impl PamOps for FakePam {
+    fn user(&mut self) -> Result<String, PamResultCode> {
+        Ok(self.user.clone())
+    }
+    fn service(&self) -> String {
+        "test".into()
+    }
+    fn stored_authtok(&self) -> Option<Secret> {
+        self.stored.clone().map(Zeroizing::new)
+    }
+    fn prompt_password(&mut self, _prompt: &str) -> Result<Secret, PamResultCode> {
+        self.prompts += 1;
+        if self.answers.is_empty() {
+            return Err(PamResultCode::PAM_CONV_ERR);
+        }
+        Ok(Zeroizing::new(self.answers.remove(0)))
+    }
+    fn set_authtok(&mut self, password: &Secret) -> Result<(), PamResultCode> {
+        self.authtok_set = Some(password.to_vec());
+        Ok(())
+    }
+    fn send(&mut self, kind: MessageKind, text: &str) {
+        self.messages.push((kind, text.into()));
+    }
+    fn syslog(&mut self, priority: Priority, text: &str) {
+        self.logs.push((priority, text.into()));
+    }
+}
+
+/// A directory answering from fixed data; counts the calls made.
+pub struct FakeDir {
+    pub lookup: Result<Lookup, DirError>,
+    /// The password that binds successfully.
+    pub password: String,
+    pub authz_match: bool,
+    pub lookups: usize,
+    pub binds: usize,
+}
+
+impl FakeDir {
+    pub fn with(lookup: Lookup) -> FakeDir {
+        FakeDir {
+            lookup: Ok(lookup),
+            password: "right".into(),
+            authz_match: true,
+            lookups: 0,
+            binds: 0,
+        }
+    }
+}
+
+impl Directory for FakeDir {
+    fn lookup(&mut self, _user: &str) -> Result<Lookup, DirError> {
+        self.lookups += 1;
+        self.lookup.clone()
+    }
+    fn bind(&mut self, _dn: &str, password: &str) -> Result<BindOutcome, DirError> {
+        self.binds += 1;
+        Ok(if password == self.password {
+            BindOutcome::Success
+        } else {
+            BindOutcome::InvalidCredentials
+        })
+    }
+    fn entry_matches(&mut self, _dn: &str, _filter: &str) -> Result<bool, DirError> {
+        Ok(self.authz_match)
+    }
+    fn describe_search(&self, user: &str) -> String {
+        format!("(uid={user}) under \"dc=t\"")
+    }
+}
+
+pub fn options(extra: &[&str]) -> Options {
+    let mut all = vec!["uri=ldap://127.0.0.1:1", "base=dc=t"];
+    all.extend_from_slice(extra);
+    let settings: Vec<Setting> = all
+        .iter()
+        .map(|a| Setting::parse(a, Origin::Arguments))
+        .collect();
+    Options::from_settings(&settings).expect("test options")
+}
