@@ -3,7 +3,11 @@
 //! Start with [`model`] (the types), [`parse::parse_service_file`] (one file) and
 //! [`resolve::resolve_service`] (a service's effective stacks).
 
+pub mod check;
+pub mod cli;
+pub mod elf;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod resolve;
 pub mod rules;

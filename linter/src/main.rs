@@ -1,1 +1,5 @@
-fn main() {}
+//! The `pamlint` binary: see `pamlint --help`.
+
+fn main() -> std::process::ExitCode {
+    pamlint::cli::main()
+}

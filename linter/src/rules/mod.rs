@@ -6,6 +6,8 @@
 use crate::model::{Finding, ParsedFile, ResolvedService, Severity, Span};
 use crate::resolve::ResolveContext;
 
+pub mod args;
+pub mod flow;
 pub mod pl000;
 pub mod pl001;
 pub mod pl002;
@@ -18,8 +20,27 @@ pub mod pl008;
 pub mod pl009;
 pub mod pl010;
 pub mod pl011;
+pub mod pl101;
+pub mod pl102;
+pub mod pl103;
+pub mod pl104;
+pub mod pl105;
+pub mod pl106;
+pub mod pl201;
+pub mod pl202;
+pub mod pl203;
+pub mod pl204;
+pub mod pl301;
+pub mod pl302;
+pub mod pl303;
+pub mod pl304;
+pub mod pl401;
+pub mod pl402;
 pub mod pl403;
+pub mod pl404;
+pub mod pl405;
 pub mod pl406;
+pub mod pl501;
 
 /// What a rule is: its stable code, default severity, one-line title and the
 /// documentation `pamlint explain CODE` prints.
@@ -63,8 +84,27 @@ pub fn registry() -> Vec<Rule> {
         pl009::rule(),
         pl010::rule(),
         pl011::rule(),
+        pl101::rule(),
+        pl102::rule(),
+        pl103::rule(),
+        pl104::rule(),
+        pl105::rule(),
+        pl106::rule(),
+        pl201::rule(),
+        pl202::rule(),
+        pl203::rule(),
+        pl204::rule(),
+        pl301::rule(),
+        pl302::rule(),
+        pl303::rule(),
+        pl304::rule(),
+        pl401::rule(),
+        pl402::rule(),
         pl403::rule(),
+        pl404::rule(),
+        pl405::rule(),
         pl406::rule(),
+        pl501::rule(),
     ]
 }
 
@@ -94,5 +134,36 @@ pub const fn documented(info: RuleInfo) -> Rule {
         info,
         file_check: None,
         service_check: None,
+    }
+}
+
+#[cfg(test)]
+pub mod testutil {
+    //! Helpers for rule tests: lint a small tree built in a temp dir.
+    use crate::check::{lint, CheckOptions};
+    use crate::model::Finding;
+    use std::path::Path;
+
+    /// Write `files` (name, content) into a pam.d dir and lint it; modules are
+    /// looked up in the host's module directories.
+    pub fn lint_files(files: &[(&str, &str)]) -> Vec<Finding> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, content) in files {
+            std::fs::write(dir.path().join(name), content).unwrap();
+        }
+        let opts = CheckOptions {
+            root: Path::new("/").to_path_buf(),
+            dir: Some(dir.path().to_path_buf()),
+            ..CheckOptions::default()
+        };
+        lint(&opts).findings
+    }
+
+    pub fn codes_lines(findings: &[Finding], code: &str) -> Vec<usize> {
+        findings
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| f.span.line)
+            .collect()
     }
 }

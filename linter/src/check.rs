@@ -1,0 +1,185 @@
+//! `pamlint check`: parse every service file, resolve each service, run the rules,
+//! apply `# pamlint: allow(...)` and return the sorted findings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::model::{Finding, ParsedFile, Severity};
+use crate::parse::parse_pam_conf_file;
+use crate::resolve::{dedup, resolve_service, ResolveContext};
+use crate::rules::{registry, LintEnv};
+
+/// What to lint.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Filesystem root whose modules and vendor dirs count (default `/`).
+    pub root: PathBuf,
+    /// A bare pam.d directory to lint instead of `<root>/etc/pam.d`.
+    pub dir: Option<PathBuf>,
+    /// Files or directories given on the command line.
+    pub paths: Vec<PathBuf>,
+    /// Extra module directories (`--module-path`).
+    pub module_paths: Vec<PathBuf>,
+}
+
+/// The result of a check run.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Every file parsed, by path (the renderers show their source lines).
+    pub files: BTreeMap<PathBuf, Arc<ParsedFile>>,
+    pub services: usize,
+    /// Paths that could not be read at all (exit code 2).
+    pub io_errors: Vec<String>,
+}
+
+impl Report {
+    pub fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
+
+    /// Exit status per DESIGN.md: 1 when a finding is at or above `deny`.
+    pub fn fails(&self, deny: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= deny)
+    }
+}
+
+/// One pam.d directory and the services in it to lint.
+struct Target {
+    ctx: ResolveContext,
+    services: Vec<String>,
+}
+
+fn targets(opts: &CheckOptions, io_errors: &mut Vec<String>) -> (Vec<Target>, Vec<PathBuf>) {
+    let root = if opts.root.as_os_str().is_empty() {
+        PathBuf::from("/")
+    } else {
+        opts.root.clone()
+    };
+    let make_dir_ctx = |dir: &Path| {
+        let etc = root.join("etc/pam.d");
+        let ctx = if dir == etc {
+            ResolveContext::for_root(&root)
+        } else {
+            ResolveContext::for_dir(dir, &root)
+        };
+        ctx.with_module_paths(&opts.module_paths)
+    };
+    let mut out = Vec::new();
+    let mut confs = Vec::new();
+    let mut paths = opts.paths.clone();
+    if let Some(d) = &opts.dir {
+        paths.push(d.clone());
+    }
+    if paths.is_empty() {
+        paths.push(root.join("etc/pam.d"));
+        let conf = root.join("etc/pam.conf");
+        if conf.is_file() {
+            confs.push(conf);
+        }
+    }
+    for p in paths {
+        if p.is_dir() {
+            let ctx = make_dir_ctx(&p);
+            let services = ctx.service_names();
+            out.push(Target { ctx, services });
+        } else if p.is_file() {
+            if p.file_name().is_some_and(|n| n == "pam.conf") {
+                confs.push(p);
+                continue;
+            }
+            let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+            let dir = if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir
+            };
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let ctx = ResolveContext::for_dir(&dir, &root).with_module_paths(&opts.module_paths);
+            out.push(Target {
+                ctx,
+                services: vec![name],
+            });
+        } else {
+            io_errors.push(format!("{}: no such file or directory", p.display()));
+        }
+    }
+    (out, confs)
+}
+
+/// Run the check.
+pub fn lint(opts: &CheckOptions) -> Report {
+    let mut report = Report::default();
+    let (targets, confs) = targets(opts, &mut report.io_errors);
+    let rules = registry();
+    let mut findings = Vec::new();
+    for target in &targets {
+        let env = LintEnv { ctx: &target.ctx };
+        for name in &target.services {
+            let Some(path) = target.ctx.find_config(name) else {
+                continue;
+            };
+            let parsed = target.ctx.parsed(&path);
+            findings.extend(parsed.findings.iter().cloned());
+            for rule in &rules {
+                if let Some(check) = rule.file_check {
+                    findings.extend(check(&parsed, &env));
+                }
+            }
+            let service = resolve_service(&target.ctx, name);
+            findings.extend(service.findings.iter().cloned());
+            for rule in &rules {
+                if let Some(check) = rule.service_check {
+                    findings.extend(check(&service, &env));
+                }
+            }
+            report.services += 1;
+        }
+        collect_files(&target.ctx, &mut report.files);
+    }
+    for conf in confs {
+        let parsed = Arc::new(parse_pam_conf_file(&conf));
+        findings.extend(parsed.findings.iter().cloned());
+        report.files.insert(conf, parsed);
+    }
+    report.findings = suppress(dedup(findings), &report.files);
+    report.findings.sort_by(|a, b| {
+        (&a.span.file, a.span.line, a.span.column, a.code).cmp(&(
+            &b.span.file,
+            b.span.line,
+            b.span.column,
+            b.code,
+        ))
+    });
+    report
+}
+
+fn collect_files(ctx: &ResolveContext, files: &mut BTreeMap<PathBuf, Arc<ParsedFile>>) {
+    for dir in &ctx.pam_dirs {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in rd.filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_file() {
+                files.insert(p.clone(), ctx.parsed(&p));
+            }
+        }
+    }
+}
+
+/// Drop findings allowed by `# pamlint: allow(CODE)` in their file.
+fn suppress(findings: Vec<Finding>, files: &BTreeMap<PathBuf, Arc<ParsedFile>>) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|f| {
+            files
+                .get(f.span.file.as_ref())
+                .is_none_or(|p| !p.allows.allows(f.code, f.span.line))
+        })
+        .collect()
+}

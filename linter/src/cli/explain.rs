@@ -1,0 +1,38 @@
+//! `pamlint explain CODE`.
+
+use clap::Args;
+
+use super::{CommonArgs, EXIT_ERROR, EXIT_OK};
+use crate::output::Format;
+use crate::rules::lookup;
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// A rule code, e.g. PL302.
+    pub code: String,
+}
+
+impl ExplainArgs {
+    pub fn run(&self, common: &CommonArgs) -> u8 {
+        let Some(info) = lookup(&self.code) else {
+            eprintln!(
+                "pamlint: unknown rule `{}` (see `pamlint rules`)",
+                self.code
+            );
+            return EXIT_ERROR;
+        };
+        if common.format == Format::Json {
+            let v = serde_json::json!({
+                "code": info.code, "name": info.name, "severity": info.severity.as_str(),
+                "title": info.title, "explain": info.explain,
+            });
+            println!("{v:#}");
+        } else {
+            println!(
+                "{} {} ({}): {}\n\n{}",
+                info.code, info.name, info.severity, info.title, info.explain
+            );
+        }
+        EXIT_OK
+    }
+}

@@ -1,0 +1,128 @@
+//! The `pamlint` command line (clap derive).
+//!
+//! Adding a subcommand: write `cli/NAME.rs` with a `NameArgs` struct (clap `Args`)
+//! and `fn run(&self, common: &CommonArgs) -> u8`, then add one variant to
+//! [`Command`] and one arm to [`Command::run`] below.
+
+pub mod check;
+pub mod explain;
+pub mod rules;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::Severity;
+use crate::output::Format;
+
+/// Exit codes (DESIGN.md).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pamlint",
+    version,
+    about = "Lint, diff and simulate Linux-PAM configuration (/etc/pam.d)"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand understands.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Filesystem root to lint (an image or chroot): its /etc/pam.d, vendor dirs and module dirs.
+    #[arg(long, global = true, value_name = "DIR", default_value = "/")]
+    pub root: PathBuf,
+    /// A bare pam.d directory to use instead of <root>/etc/pam.d.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Output format (sarif and github for check).
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, global = true, value_enum, default_value = "error")]
+    pub deny: DenyLevel,
+    /// Colour in human output.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Extra directory to search for modules (repeatable).
+    #[arg(long = "module-path", global = true, value_name = "DIR")]
+    pub module_path: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyLevel {
+    Error,
+    Warning,
+    Info,
+}
+
+impl DenyLevel {
+    pub fn severity(self) -> Severity {
+        match self {
+            DenyLevel::Error => Severity::Error,
+            DenyLevel::Warning => Severity::Warning,
+            DenyLevel::Info => Severity::Info,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl CommonArgs {
+    /// Whether human output gets colour: `--color`, else only on a terminal.
+    pub fn color(&self) -> bool {
+        use std::io::IsTerminal;
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files or directories (default: /etc/pam.d, and /etc/pam.conf if present).
+    Check(check::CheckArgs),
+    /// Print the documentation of one rule.
+    Explain(explain::ExplainArgs),
+    /// List every rule (code, severity, title).
+    Rules(rules::RulesArgs),
+}
+
+impl Command {
+    pub fn run(&self, common: &CommonArgs) -> u8 {
+        match self {
+            Command::Check(a) => a.run(common),
+            Command::Explain(a) => a.run(common),
+            Command::Rules(a) => a.run(common),
+        }
+    }
+}
+
+/// Parse arguments and run; clap's usage errors exit 2 as DESIGN.md wants.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+        }
+    };
+    ExitCode::from(cli.command.run(&cli.common))
+}

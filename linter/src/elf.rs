@@ -1,0 +1,94 @@
+//! Which `pam_sm_*` hooks a module implements: read from the module file's
+//! exported symbols (ELF), with a built-in table for when the file is absent.
+
+use std::path::Path;
+
+use object::{Object, ObjectSymbol};
+
+use crate::model::PamType;
+
+/// The hooks exported by a module file, or None if it cannot be read as an object.
+pub fn exported_hooks(path: &Path) -> Option<Vec<String>> {
+    let data = std::fs::read(path).ok()?;
+    let file = object::File::parse(&*data).ok()?;
+    let mut hooks: Vec<String> = file
+        .dynamic_symbols()
+        .chain(file.symbols())
+        .filter(|s| s.is_definition() && s.is_global())
+        .filter_map(|s| s.name().ok().map(str::to_string))
+        .filter(|n| n.starts_with("pam_sm_"))
+        .collect();
+    hooks.sort();
+    hooks.dedup();
+    Some(hooks)
+}
+
+/// Whether a set of hooks serves a type (auth needs pam_sm_authenticate; libpam
+/// calls a missing hook as PAM_MODULE_UNKNOWN).
+pub fn serves(hooks: &[String], t: PamType) -> bool {
+    let primary = t.hook_symbols()[0];
+    hooks.iter().any(|h| h == primary)
+}
+
+/// Types implemented by well-known modules (Linux-PAM 1.5/1.6, sssd, nss-pam-ldapd).
+pub fn builtin_types(module: &str) -> Option<&'static [PamType]> {
+    use PamType::*;
+    const ALL: &[PamType] = &[Auth, Account, Password, Session];
+    let t: &'static [PamType] = match module {
+        "pam_unix" | "pam_sss" | "pam_ldap" | "pam_krb5" | "pam_permit" | "pam_deny"
+        | "pam_debug" | "pam_warn" | "pam_exec" | "pam_succeed_if" | "pam_stress"
+        | "pam_listfile" | "pam_access" | "pam_userdb" | "pam_echo" | "pam_winbind"
+        | "pam_systemd_home" | "pam_ldap_shell" => ALL,
+        "pam_shells" | "pam_nologin" => &[Auth, Account],
+        "pam_rootok" => &[Auth, Account, Password],
+        "pam_wheel" => &[Auth, Account],
+        "pam_securetty" => &[Auth, Account],
+        "pam_faillock" => &[Auth, Account],
+        "pam_faildelay" => &[Auth],
+        "pam_env" => &[Auth, Session],
+        "pam_group" => &[Auth],
+        "pam_time" => &[Account],
+        "pam_localuser" => &[Auth, Account, Password, Session],
+        "pam_pwquality" | "pam_cracklib" | "pam_pwhistory" => &[Password],
+        "pam_limits" | "pam_systemd" | "pam_loginuid" | "pam_keyinit" | "pam_mkhomedir"
+        | "pam_motd" | "pam_lastlog" | "pam_umask" | "pam_mail" | "pam_xauth" | "pam_namespace"
+        | "pam_tty_audit" | "pam_selinux" | "pam_lastlog2" => &[Session],
+        "pam_mail_auth" => &[Auth],
+        "pam_issue" | "pam_ftp" | "pam_rhosts" => &[Auth],
+        _ => return None,
+    };
+    Some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_pam_sm_symbols_from_a_real_module() {
+        let dirs = [
+            "/usr/lib/x86_64-linux-gnu/security",
+            "/lib/x86_64-linux-gnu/security",
+            "/usr/lib64/security",
+            "/lib/security",
+        ];
+        let Some(path) = dirs
+            .iter()
+            .map(|d| Path::new(d).join("pam_shells.so"))
+            .find(|p| p.is_file())
+        else {
+            panic!("pam_shells.so not found: install the Debian package libpam-modules");
+        };
+        let hooks = exported_hooks(&path).unwrap();
+        assert!(serves(&hooks, PamType::Auth));
+        assert!(serves(&hooks, PamType::Account));
+        assert!(!serves(&hooks, PamType::Session));
+    }
+
+    #[test]
+    fn non_elf_is_none() {
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), b"not elf").unwrap();
+        assert!(exported_hooks(f.path()).is_none());
+    }
+}

@@ -1,0 +1,55 @@
+//! Shared control-flow facts for the PL2xx rules: what a rule can return and where
+//! each return sends libpam (pam_dispatch.c).
+
+use crate::model::{Action, HandlerKind, PamCode, PamType, ResolvedRule, StackItem};
+
+/// Return values a rule can produce: exact for pam_permit and pam_deny, every
+/// value for other modules.
+pub fn possible_returns(rule: &ResolvedRule) -> Vec<PamCode> {
+    if rule.handler == HandlerKind::MustFail {
+        return vec![PamCode::PermDenied];
+    }
+    match rule.module_name().as_deref() {
+        Some("pam_permit") => vec![PamCode::Success],
+        Some("pam_deny") => vec![deny_code(rule.pam_type)],
+        _ => PamCode::ALL.to_vec(),
+    }
+}
+
+/// pam_deny's return for each type.
+fn deny_code(t: PamType) -> PamCode {
+    match t {
+        PamType::Auth | PamType::Account => PamCode::AuthErr,
+        PamType::Password => PamCode::AuthtokErr,
+        PamType::Session => PamCode::SessionErr,
+    }
+}
+
+/// The actions an item can take (a substack frame: its own table, every value).
+pub fn item_actions(item: &StackItem) -> Vec<Action> {
+    match item {
+        StackItem::Rule(r) => possible_returns(r)
+            .into_iter()
+            .map(|c| r.actions.get(c))
+            .collect(),
+        StackItem::Substack(f) => f.actions.0.to_vec(),
+    }
+}
+
+/// Whether any of an item's actions can make the stack fail.
+pub fn can_refuse(item: &StackItem) -> bool {
+    match item {
+        StackItem::Rule(_) => item_actions(item)
+            .iter()
+            .any(|a| matches!(a, Action::Bad | Action::Die)),
+        StackItem::Substack(f) => f.items.iter().any(can_refuse),
+    }
+}
+
+/// The rule behind an item (a substack's own line for frames).
+pub fn item_rule(item: &StackItem) -> &crate::model::Rule {
+    match item {
+        StackItem::Rule(r) => &r.rule,
+        StackItem::Substack(f) => &f.rule,
+    }
+}

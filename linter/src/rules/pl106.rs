@@ -1,0 +1,94 @@
+//! PL106 type-not-implemented: a module used under a type it has no hook for.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::{Rule, RuleInfo};
+use crate::elf::{builtin_types, exported_hooks, serves};
+use crate::model::{Finding, ResolvedService, Severity};
+use crate::rules::{finding, LintEnv};
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL106",
+    name: "type-not-implemented",
+    severity: Severity::Error,
+    title: "module used under a type it does not implement",
+    explain: r#"Each type calls one hook of the module: auth → pam_sm_authenticate (and
+pam_sm_setcred), account → pam_sm_acct_mgmt, password → pam_sm_chauthtok, session →
+pam_sm_open_session/pam_sm_close_session. If the module does not export that hook, libpam
+returns PAM_MODULE_UNKNOWN for the rule. pamlint reads the hooks from the module file's
+exported symbols, and uses a built-in table when the file is not there.
+
+Wrong:   session required pam_shells.so
+Right:   auth required pam_shells.so
+"#,
+};
+
+pub fn rule() -> Rule {
+    Rule {
+        info: INFO,
+        file_check: None,
+        service_check: Some(check),
+    }
+}
+
+/// Hooks per module file, read once per run.
+fn hooks_of(path: &Path) -> Option<Vec<String>> {
+    static CACHE: Mutex<Option<HashMap<PathBuf, Option<Vec<String>>>>> = Mutex::new(None);
+    let mut guard = CACHE.lock().ok()?;
+    let cache = guard.get_or_insert_with(HashMap::new);
+    cache
+        .entry(path.to_path_buf())
+        .or_insert_with(|| exported_hooks(path))
+        .clone()
+}
+
+fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for stack in &service.stacks {
+        for r in stack.rules() {
+            let (Some(m), Some(name)) = (&r.rule.module, r.module_name()) else {
+                continue;
+            };
+            let implemented = match r.module_file.as_deref().and_then(hooks_of) {
+                Some(hooks) => serves(&hooks, r.pam_type),
+                None => builtin_types(&name).is_none_or(|ts| ts.contains(&r.pam_type)),
+            };
+            if !implemented {
+                out.push(finding(
+                    INFO.code,
+                    m.span.clone(),
+                    format!(
+                        "`{name}` has no {} hook ({}): under `{}` it always returns PAM_MODULE_UNKNOWN",
+                        r.pam_type,
+                        r.pam_type.hook_symbols()[0],
+                        r.pam_type
+                    ),
+                    "use the module under a type it implements, or remove the rule".into(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testutil::{codes_lines, lint_files};
+
+    #[test]
+    fn fires_on_pam_shells_under_session() {
+        let f = lint_files(&[(
+            "svc",
+            "auth required pam_permit.so\nsession required pam_shells.so\n",
+        )]);
+        assert_eq!(codes_lines(&f, "PL106"), vec![2]);
+    }
+
+    #[test]
+    fn quiet_on_pam_shells_under_auth() {
+        let f = lint_files(&[("svc", "auth required pam_shells.so\n")]);
+        assert!(codes_lines(&f, "PL106").is_empty());
+    }
+}

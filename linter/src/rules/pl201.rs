@@ -1,0 +1,89 @@
+//! PL201 jump-past-end: a `[value=N]` jump beyond the last rule of the stack.
+
+use super::flow::item_rule;
+use super::{Rule, RuleInfo};
+use crate::model::{Action, Finding, ResolvedService, Severity, StackItem};
+use crate::rules::{finding, LintEnv};
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL201",
+    name: "jump-past-end",
+    severity: Severity::Error,
+    title: "jump past the end of the stack",
+    explain: r#"`[success=N]` skips the next N rules of the same stack (counting included rules, in
+the stack of every service that includes the file). A jump beyond the last rule ends the
+stack with whatever result was gathered so far, which is almost never intended (often a rule
+was removed and the count not updated). A jump of 0 is a syntax error (PL003).
+
+Wrong:   auth [success=2 default=ignore] pam_unix.so
+         auth requisite pam_deny.so
+Right:   auth [success=1 default=ignore] pam_unix.so
+         auth requisite pam_deny.so
+         auth required pam_permit.so
+"#,
+};
+
+pub fn rule() -> Rule {
+    Rule {
+        info: INFO,
+        file_check: None,
+        service_check: Some(check),
+    }
+}
+
+fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for stack in &service.stacks {
+        check_items(&stack.items, &mut out);
+    }
+    out
+}
+
+fn check_items(items: &[StackItem], out: &mut Vec<Finding>) {
+    for (i, item) in items.iter().enumerate() {
+        if let StackItem::Substack(f) = item {
+            check_items(&f.items, out);
+        }
+        let rule = item_rule(item);
+        let Some(crate::model::Control::Bracket { pairs, .. }) = &rule.control else {
+            continue;
+        };
+        let after = items.len() - i - 1;
+        for p in pairs {
+            if let Action::Jump(n) = p.action {
+                if n as usize > after {
+                    out.push(finding(
+                        INFO.code,
+                        p.span.clone(),
+                        format!(
+                            "jump of {n} in `{}` skips past the end of the {} stack: only {after} rule(s) follow",
+                            rule.control_token.as_ref().map(|c| c.text.as_str()).unwrap_or(""),
+                            rule.pam_type.map(|t| t.as_str()).unwrap_or("?"),
+                        ),
+                        format!("lower the jump to at most {after}, or add the rules it should land on"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testutil::{codes_lines, lint_files};
+
+    #[test]
+    fn fires_on_a_long_jump() {
+        let f = lint_files(&[(
+            "svc",
+            "auth [success=2 default=ignore] pam_permit.so\nauth requisite pam_deny.so\n",
+        )]);
+        assert_eq!(codes_lines(&f, "PL201"), vec![1]);
+    }
+
+    #[test]
+    fn quiet_on_a_jump_in_range() {
+        let f = lint_files(&[("svc", "auth [success=1 default=ignore] pam_permit.so\nauth requisite pam_deny.so\nauth required pam_permit.so\n")]);
+        assert!(codes_lines(&f, "PL201").is_empty());
+    }
+}

@@ -1,0 +1,120 @@
+//! PL202 unreachable-rule: rules no path through the stack can reach.
+
+use super::flow::{item_actions, item_rule};
+use super::{Rule, RuleInfo};
+use crate::model::{Action, Finding, ResolvedService, Severity, StackItem};
+use crate::rules::{finding, LintEnv};
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL202",
+    name: "unreachable-rule",
+    severity: Severity::Warning,
+    title: "rule that can never run",
+    explain: r#"A rule after one that always ends the stack never runs: after `requisite pam_deny.so`
+(die on its only return), after `sufficient pam_permit.so` at the start of a stack (done on
+success while nothing has failed yet), after `[default=die]`-style controls covering every
+return, unless a jump lands beyond them. pamlint follows every return value and every jump
+as pam_dispatch.c does (`done` only ends the stack while no earlier rule has failed).
+
+Wrong:   auth requisite pam_deny.so
+         auth required pam_unix.so        <- never runs
+Right:   auth required pam_unix.so
+         auth requisite pam_deny.so
+"#,
+};
+
+pub fn rule() -> Rule {
+    Rule {
+        info: INFO,
+        file_check: None,
+        service_check: Some(check),
+    }
+}
+
+fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for stack in &service.stacks {
+        check_items(&stack.items, &mut out);
+    }
+    out
+}
+
+/// Forward reachability over the stack: `die` stops, `done` stops unless an earlier
+/// reachable rule could have failed, `N` jumps, everything else falls through.
+fn reachable(items: &[StackItem]) -> Vec<bool> {
+    let mut reach = vec![false; items.len() + 1];
+    let mut may_have_failed = false;
+    if let Some(r) = reach.first_mut() {
+        *r = true;
+    }
+    for (i, item) in items.iter().enumerate() {
+        if !reach[i] {
+            continue;
+        }
+        let actions = item_actions(item);
+        for a in &actions {
+            let next = match a {
+                Action::Die => None,
+                Action::Done if !may_have_failed => None,
+                Action::Jump(n) => Some(i + 1 + *n as usize),
+                _ => Some(i + 1),
+            };
+            if let Some(n) = next {
+                if let Some(r) = reach.get_mut(n) {
+                    *r = true;
+                }
+            }
+        }
+        may_have_failed |= actions.iter().any(|a| matches!(a, Action::Bad));
+    }
+    reach
+}
+
+fn check_items(items: &[StackItem], out: &mut Vec<Finding>) {
+    let reach = reachable(items);
+    let mut prev_reachable = true;
+    for (i, item) in items.iter().enumerate() {
+        if let StackItem::Substack(f) = item {
+            check_items(&f.items, out);
+        }
+        if !reach[i] && prev_reachable && i > 0 {
+            let rule = item_rule(item);
+            let before = item_rule(&items[i - 1]);
+            out.push(finding(
+                INFO.code,
+                rule.span.clone(),
+                format!(
+                    "this {} rule can never run: the rule before it (`{}`, line {}) ends the stack on every return",
+                    rule.pam_type.map(|t| t.as_str()).unwrap_or("?"),
+                    before.module.as_ref().map(|m| m.text.as_str()).unwrap_or("?"),
+                    before.span.line,
+                ),
+                "move the rule before the one that ends the stack, or remove it".into(),
+            ));
+        }
+        prev_reachable = reach[i];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testutil::{codes_lines, lint_files};
+
+    #[test]
+    fn fires_after_requisite_deny() {
+        let f = lint_files(&[(
+            "svc",
+            "auth requisite pam_deny.so\nauth required pam_unix.so\n",
+        )]);
+        assert_eq!(codes_lines(&f, "PL202"), vec![2]);
+    }
+
+    #[test]
+    fn quiet_when_a_jump_skips_the_deny() {
+        let f = lint_files(&[(
+            "svc",
+            "auth [success=1 default=ignore] pam_unix.so\nauth requisite pam_deny.so\nauth required pam_permit.so\n",
+        )]);
+        assert!(codes_lines(&f, "PL202").is_empty());
+    }
+}

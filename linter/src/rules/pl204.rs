@@ -1,0 +1,87 @@
+//! PL204 duplicate-module: the same module with the same arguments twice in a stack.
+
+use super::{Rule, RuleInfo};
+use crate::model::{Finding, ResolvedService, Severity};
+use crate::rules::{finding, LintEnv};
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL204",
+    name: "duplicate-module",
+    severity: Severity::Warning,
+    title: "same module twice in one stack with the same arguments",
+    explain: r#"Running the same module twice with the same arguments in one stack usually comes from
+an include that already contains the rule: the module asks for the password twice, counts a
+failure twice (pam_faillock) or prints its message twice.
+
+Wrong:   auth include common-auth       (common-auth has pam_unix.so)
+         auth required pam_unix.so
+Right:   auth include common-auth
+"#,
+};
+
+pub fn rule() -> Rule {
+    Rule {
+        info: INFO,
+        file_check: None,
+        service_check: Some(check),
+    }
+}
+
+fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for stack in &service.stacks {
+        let mut seen: Vec<(String, Vec<String>, usize, std::sync::Arc<std::path::Path>)> =
+            Vec::new();
+        for r in stack.rules() {
+            let Some(name) = r.module_name() else {
+                continue;
+            };
+            if matches!(
+                name.as_str(),
+                "pam_permit" | "pam_deny" | "pam_debug" | "pam_warn" | "pam_echo"
+            ) {
+                continue;
+            }
+            let args: Vec<String> = r.rule.args.iter().map(|a| a.text.clone()).collect();
+            if let Some((_, _, line, file)) =
+                seen.iter().find(|(n, a, _, _)| *n == name && *a == args)
+            {
+                out.push(finding(
+                    INFO.code,
+                    r.rule.span.clone(),
+                    format!(
+                        "`{name}` runs twice in the {} stack of service `{}` with the same arguments (first at {}:{line})",
+                        stack.pam_type, service.name, file.display()
+                    ),
+                    "remove one of the two rules".into(),
+                ));
+            } else {
+                seen.push((name, args, r.rule.span.line, r.rule.span.file.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testutil::{codes_lines, lint_files};
+
+    #[test]
+    fn fires_on_a_repeat_through_include() {
+        let f = lint_files(&[
+            ("svc", "auth include common\nauth required pam_unix.so\n"),
+            ("common", "auth required pam_unix.so\n"),
+        ]);
+        assert_eq!(codes_lines(&f, "PL204"), vec![2]);
+    }
+
+    #[test]
+    fn quiet_with_different_arguments() {
+        let f = lint_files(&[(
+            "svc",
+            "auth required pam_unix.so\nauth required pam_unix.so nullok\n",
+        )]);
+        assert!(codes_lines(&f, "PL204").is_empty());
+    }
+}

@@ -1,0 +1,70 @@
+//! PL301 permit-grants-all: pam_permit ending auth or account with success.
+
+use super::{Rule, RuleInfo};
+use crate::model::{Action, Finding, PamCode, PamType, ParsedFile, Severity};
+use crate::rules::{finding, LintEnv};
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL301",
+    name: "permit-grants-all",
+    severity: Severity::Error,
+    title: "sufficient / [success=done] pam_permit in auth or account",
+    explain: r#"pam_permit always returns PAM_SUCCESS. As `sufficient` (or with `success=done`) in auth
+or account, it ends the stack with success for every user and every password as soon as it
+is reached with nothing failed before it: everyone gets in.
+
+Wrong:   auth sufficient pam_permit.so
+Right:   auth required pam_unix.so
+"#,
+};
+
+pub fn rule() -> Rule {
+    Rule {
+        info: INFO,
+        file_check: Some(check),
+        service_check: None,
+    }
+}
+
+fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
+    file.rules()
+        .filter(|r| matches!(r.pam_type, Some(PamType::Auth | PamType::Account)))
+        .filter(|r| r.module_name().as_deref() == Some("pam_permit"))
+        .filter(|r| r.action_table().get(PamCode::Success) == Action::Done)
+        .map(|r| {
+            finding(
+                INFO.code,
+                r.control_token.as_ref().map(|c| c.span.clone()).unwrap_or(r.span.clone()),
+                format!(
+                    "`{}` pam_permit.so ends the {} stack with success for everyone",
+                    r.control_token.as_ref().map(|c| c.text.as_str()).unwrap_or(""),
+                    r.type_token.text
+                ),
+                "use a module that checks something (pam_unix, pam_sss, pam_ldap_shell), or make pam_permit `required` after the checks".into(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testutil::{codes_lines, lint_files};
+
+    #[test]
+    fn fires_on_sufficient_permit() {
+        let f = lint_files(&[(
+            "svc",
+            "auth sufficient pam_permit.so\nauth required pam_deny.so\n",
+        )]);
+        assert_eq!(codes_lines(&f, "PL301"), vec![1]);
+    }
+
+    #[test]
+    fn quiet_on_required_permit() {
+        let f = lint_files(&[(
+            "svc",
+            "auth required pam_unix.so\nauth required pam_permit.so\n",
+        )]);
+        assert!(codes_lines(&f, "PL301").is_empty());
+    }
+}

@@ -1,0 +1,73 @@
+//! PL302 nullok: pam_unix accepting empty passwords.
+
+use super::{Rule, RuleInfo};
+use crate::model::{Finding, ParsedFile, Severity};
+use crate::rules::{finding, LintEnv};
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL302",
+    name: "nullok",
+    severity: Severity::Warning,
+    title: "`nullok` on pam_unix",
+    explain: r#"With `nullok`, pam_unix lets an account whose password field is empty log in without a
+password (`nullok_secure`, Debian, only on secure ttys). Debian and Ubuntu ship it in
+common-auth; on a server, accounts with empty passwords are then open to anyone.
+Suppress with `# pamlint: allow(PL302)` if you rely on it.
+
+Wrong:   auth required pam_unix.so nullok
+Right:   auth required pam_unix.so
+"#,
+};
+
+pub fn rule() -> Rule {
+    Rule {
+        info: INFO,
+        file_check: Some(check),
+        service_check: None,
+    }
+}
+
+fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for r in file
+        .rules()
+        .filter(|r| r.module_name().as_deref() == Some("pam_unix"))
+    {
+        for a in r
+            .args
+            .iter()
+            .filter(|a| a.text == "nullok" || a.text == "nullok_secure")
+        {
+            out.push(finding(
+                INFO.code,
+                a.span.clone(),
+                format!(
+                    "`{}` on pam_unix.so: accounts with an empty password log in without one",
+                    a.text
+                ),
+                "remove `nullok` (lock or set passwords of accounts that have none)".into(),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testutil::{codes_lines, lint_files};
+
+    #[test]
+    fn fires_on_nullok() {
+        let f = lint_files(&[("svc", "auth required pam_unix.so nullok\n")]);
+        assert_eq!(codes_lines(&f, "PL302"), vec![1]);
+    }
+
+    #[test]
+    fn quiet_without_it_or_when_allowed() {
+        let f = lint_files(&[(
+            "svc",
+            "auth required pam_unix.so\nauth required pam_unix.so nullok # pamlint: allow(PL302)\n",
+        )]);
+        assert!(codes_lines(&f, "PL302").is_empty());
+    }
+}

@@ -1,0 +1,112 @@
+//! PL303 rootok-outside-su: pam_rootok in a service root does not run locally.
+
+use super::{Rule, RuleInfo};
+use crate::model::{Action, Finding, PamCode, ParsedFile, Severity};
+use crate::rules::{finding, LintEnv};
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL303",
+    name: "rootok-outside-su",
+    severity: Severity::Warning,
+    title: "pam_rootok outside su-like services",
+    explain: r#"pam_rootok succeeds when the *calling process* runs as root. That is what su, runuser,
+chfn, chsh, passwd and similar local tools want (root needs no password). In a network
+service's stack (sshd, vsftpd, login daemons run as root), `sufficient pam_rootok.so` would
+let every user in, because the daemon itself is root.
+
+Wrong:   /etc/pam.d/vsftpd:  auth sufficient pam_rootok.so
+Right:   /etc/pam.d/su:      auth sufficient pam_rootok.so
+"#,
+};
+
+/// Services where the caller's uid is the user's (local set-uid tools).
+const SU_LIKE: &[&str] = &[
+    "su",
+    "su-l",
+    "runuser",
+    "runuser-l",
+    "sudo",
+    "sudo-i",
+    "chfn",
+    "chsh",
+    "chage",
+    "chpasswd",
+    "chgpasswd",
+    "newusers",
+    "passwd",
+    "ksu",
+    "usermod",
+    "useradd",
+    "userdel",
+    "groupadd",
+    "groupdel",
+    "groupmod",
+    "shadow",
+    "newgrp",
+    "sg",
+    "polkit-1",
+    "pkexec",
+    "doas",
+    "config-util",
+    "system-config-util",
+    "other",
+];
+
+pub fn rule() -> Rule {
+    Rule {
+        info: INFO,
+        file_check: Some(check),
+        service_check: None,
+    }
+}
+
+fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
+    let name = file
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if file.is_pam_conf
+        || SU_LIKE.contains(&name.as_str())
+        || name.starts_with("common-")
+        || name.ends_with("-auth")
+    {
+        return Vec::new();
+    }
+    file.rules()
+        .filter(|r| r.module_name().as_deref() == Some("pam_rootok"))
+        .filter(|r| r.action_table().get(PamCode::Success) == Action::Done)
+        .filter_map(|r| r.module.as_ref())
+        .map(|m| {
+            finding(
+                INFO.code,
+                m.span.clone(),
+                format!("pam_rootok.so in service `{name}`: it succeeds whenever the calling process is root, as daemons are"),
+                "keep pam_rootok to su-like local tools; remove it here".into(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testutil::{codes_lines, lint_files};
+
+    #[test]
+    fn fires_in_a_daemon_service() {
+        let f = lint_files(&[(
+            "vsftpd",
+            "auth sufficient pam_rootok.so\nauth required pam_unix.so\n",
+        )]);
+        assert_eq!(codes_lines(&f, "PL303"), vec![1]);
+    }
+
+    #[test]
+    fn quiet_in_su() {
+        let f = lint_files(&[(
+            "su",
+            "auth sufficient pam_rootok.so\nauth required pam_unix.so\n",
+        )]);
+        assert!(codes_lines(&f, "PL303").is_empty());
+    }
+}

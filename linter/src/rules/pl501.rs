@@ -1,0 +1,77 @@
+//! PL501 module-argument: unknown argument or bad value for a known module.
+
+use super::args::{check_arg, check_special, spec};
+use super::{Rule, RuleInfo};
+use crate::model::{Finding, ParsedFile, Severity};
+use crate::rules::{finding, LintEnv};
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL501",
+    name: "module-argument",
+    severity: Severity::Warning,
+    title: "unknown argument or bad value for a known module",
+    explain: r#"Modules ignore (and at best log) arguments they do not know, so a typo silently turns
+an option off: `nulok` is not `nullok`, `deny=five` is not a number. pamlint knows the
+arguments of pam_unix, pam_listfile, pam_shells, pam_faillock, pam_pwquality, pam_ldap,
+pam_sss and pam_ldap_shell.
+
+Wrong:   auth required pam_faillock.so preauth deny=five
+Right:   auth required pam_faillock.so preauth deny=5
+"#,
+};
+
+pub fn rule() -> Rule {
+    Rule {
+        info: INFO,
+        file_check: Some(check),
+        service_check: None,
+    }
+}
+
+fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for r in file.rules().filter(|r| !r.is_include() && !r.is_substack()) {
+        let Some(module) = r.module_name() else {
+            continue;
+        };
+        let Some(table) = spec(&module) else { continue };
+        for a in &r.args {
+            let problem = check_special(&module, &a.text).or_else(|| {
+                if module == "pam_ldap_shell" && a.text.starts_with("missing_shell=") {
+                    None
+                } else {
+                    check_arg(&module, table, &a.text)
+                }
+            });
+            if let Some(p) = problem {
+                out.push(finding(
+                    INFO.code,
+                    a.span.clone(),
+                    format!("{p}: the module ignores it or misreads it"),
+                    format!("see `man {module}` for its arguments"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testutil::{codes_lines, lint_files};
+
+    #[test]
+    fn fires_on_typo_and_bad_value() {
+        let f = lint_files(&[(
+            "svc",
+            "auth required pam_unix.so nulok\nauth required pam_faillock.so preauth deny=five\n",
+        )]);
+        assert_eq!(codes_lines(&f, "PL501"), vec![1, 2]);
+    }
+
+    #[test]
+    fn quiet_on_good_arguments() {
+        let f = lint_files(&[("svc", "auth required pam_faillock.so preauth deny=5 unlock_time=never\naccount required pam_ldap_shell.so missing_shell=default:/bin/sh\n")]);
+        assert!(codes_lines(&f, "PL501").is_empty());
+    }
+}
