@@ -1,6 +1,6 @@
 //! TLS settings for ldap3 (rustls with the ring provider).
 
-use crate::options::{Options, ReqCert};
+use crate::options::{ConfigError, Options, ReqCert};
 use ldap3::LdapConnSettings;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -25,6 +25,22 @@ pub fn apply(
         Some(path) => Ok(settings.set_config(client_config(path)?)),
         // ldap3 falls back to the system's trust store.
         None => Ok(settings),
+    }
+}
+
+/// Checks `tls_cacert` up front when TLS is used, so a broken CA file is a
+/// configuration error (PAM_SERVICE_ERR), not an unreachable server.
+pub fn check_config(opts: &Options) -> Result<(), ConfigError> {
+    let uses_tls = opts.starttls || opts.uris.iter().any(|u| u.starts_with("ldaps://"));
+    match &opts.tls_cacert {
+        Some(path) if uses_tls && opts.tls_reqcert == ReqCert::Demand => client_config(path)
+            .map(|_| ())
+            .map_err(|reason| ConfigError {
+                option: "tls_cacert".into(),
+                origin: opts.origin_of("tls_cacert"),
+                reason,
+            }),
+        _ => Ok(()),
     }
 }
 

@@ -272,3 +272,34 @@ fn chauthtok_is_ignored_with_a_log_line() {
         "{run:#?}"
     );
 }
+
+/// A port whose accept queue is full: the kernel drops further SYNs, so a
+/// connect hangs like one to a host that is down behind a firewall.
+fn blackhole() -> (std::net::TcpListener, Vec<std::net::TcpStream>, u16) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..4096 {
+        match std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(200)) {
+            Ok(s) => held.push(s),
+            Err(_) => return (listener, held, addr.port()),
+        }
+    }
+    panic!("could not fill the accept queue of {addr}");
+}
+
+#[test]
+fn unresponsive_servers_hit_connect_timeout_then_fail_over() {
+    let (_l, _held, port) = blackhole();
+    let dead = format!("ldap://127.0.0.1:{port}");
+    let a = format!("uri={dead},{dead} base={BASE} connect_timeout_ms=300");
+    let run = auth(&a, "alice", PASSWORD);
+    assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
+    let lines = module_lines(&run);
+    assert!(
+        lines.iter().any(|l| l.matches("timed out").count() == 2),
+        "{lines:?}"
+    );
+    let a = format!("uri={dead},{} base={BASE} connect_timeout_ms=300", uri());
+    assert_result(&auth(&a, "alice", PASSWORD), "PAM_SUCCESS");
+}

@@ -4,7 +4,7 @@
 //!
 //! `PAM_LDAP_SHELL_TEST_URI` makes `shared()` use that server instead.
 
-use crate::tools::{require, SLAPADD, SLAPD};
+use crate::tools::{require, OPENSSL, SLAPADD, SLAPD};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -17,6 +17,9 @@ pub const URI_ENV: &str = "PAM_LDAP_SHELL_TEST_URI";
 
 pub struct Slapd {
     uri: String,
+    /// With `start_tls()`: the ldaps:// URI and the CA that signed slapd's certificate.
+    ldaps_uri: Option<String>,
+    ca_cert: Option<PathBuf>,
     child: Option<Child>,
     dir: Option<TempDir>,
 }
@@ -24,25 +27,42 @@ pub struct Slapd {
 impl Slapd {
     /// Starts a private slapd; stopped (killed and waited for) on drop.
     pub fn start() -> Slapd {
+        Self::start_with(false)
+    }
+
+    /// As `start`, with a fresh CA and server certificate (127.0.0.1,
+    /// localhost): serves StartTLS on `uri()` and TLS on `ldaps_uri()`.
+    pub fn start_tls() -> Slapd {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Slapd {
         let slapd = require(SLAPD);
         require(SLAPADD);
         let dir = tempfile::Builder::new()
             .prefix("pam-ldap-shell-slapd")
             .tempdir()
             .expect("temp dir for slapd");
-        write_config(dir.path());
+        let tls_dir = tls.then(|| make_certs(&dir.path().join("tls")));
+        write_config_tls(dir.path(), tls_dir.as_deref());
         load_ldif(dir.path());
         let mut last_error = String::new();
         // A port picked free can be taken before slapd binds it: try a few.
         for _ in 0..5 {
             let port = free_port();
             let uri = format!("ldap://127.0.0.1:{port}");
+            let tls_port = if tls { Some(free_port()) } else { None };
+            let ldaps_uri = tls_port.map(|p| format!("ldaps://127.0.0.1:{p}"));
+            let listen = match &ldaps_uri {
+                Some(l) => format!("{uri}/ {l}/"),
+                None => format!("{uri}/"),
+            };
             let conf = dir.path().join("slapd.conf");
             let child = Command::new(slapd)
                 .arg("-f")
                 .arg(&conf)
                 .arg("-h")
-                .arg(format!("{uri}/"))
+                .arg(listen)
                 .arg("-d")
                 .arg("0")
                 .stdin(Stdio::null())
@@ -52,10 +72,15 @@ impl Slapd {
                 .expect("spawn slapd");
             let mut s = Slapd {
                 uri,
+                ldaps_uri,
+                ca_cert: tls_dir.as_ref().map(|d| d.join("ca.pem")),
                 child: Some(child),
                 dir: None,
             };
-            match s.wait_ready(port) {
+            let ready = s
+                .wait_ready(port)
+                .and_then(|()| tls_port.map_or(Ok(()), |p| s.wait_ready(p)));
+            match ready {
                 Ok(()) => {
                     s.dir = Some(dir);
                     return s;
@@ -71,18 +96,34 @@ impl Slapd {
     pub fn shared() -> &'static SharedServer {
         static SHARED: OnceLock<SharedServer> = OnceLock::new();
         SHARED.get_or_init(|| match std::env::var(URI_ENV) {
-            Ok(uri) if !uri.is_empty() => SharedServer { uri },
-            _ => {
-                let s = Slapd::start();
-                let uri = s.uri.clone();
-                register_for_exit(s);
-                SharedServer { uri }
-            }
+            Ok(uri) if !uri.is_empty() => SharedServer {
+                uri,
+                ldaps_uri: None,
+                ca_cert: None,
+            },
+            _ => SharedServer::owning(Slapd::start()),
         })
+    }
+
+    /// One TLS-enabled private server per test binary (always started here:
+    /// its CA is made on the fly), stopped when the test process exits.
+    pub fn shared_tls() -> &'static SharedServer {
+        static SHARED_TLS: OnceLock<SharedServer> = OnceLock::new();
+        SHARED_TLS.get_or_init(|| SharedServer::owning(Slapd::start_tls()))
     }
 
     pub fn uri(&self) -> &str {
         &self.uri
+    }
+
+    /// The ldaps:// URI (only with `start_tls()`).
+    pub fn ldaps_uri(&self) -> Option<&str> {
+        self.ldaps_uri.as_deref()
+    }
+
+    /// The PEM CA certificate that signed slapd's certificate (only with `start_tls()`).
+    pub fn ca_cert(&self) -> Option<&Path> {
+        self.ca_cert.as_deref()
     }
 
     /// The process id (for tests that stop the server).
@@ -124,32 +165,57 @@ impl Drop for Slapd {
 /// The server every test of one binary uses.
 pub struct SharedServer {
     uri: String,
+    ldaps_uri: Option<String>,
+    ca_cert: Option<PathBuf>,
 }
 
 impl SharedServer {
+    fn owning(s: Slapd) -> SharedServer {
+        let shared = SharedServer {
+            uri: s.uri.clone(),
+            ldaps_uri: s.ldaps_uri.clone(),
+            ca_cert: s.ca_cert.clone(),
+        };
+        register_for_exit(s);
+        shared
+    }
+
     pub fn uri(&self) -> &str {
         &self.uri
     }
+
+    /// The ldaps:// URI (TLS servers only).
+    pub fn ldaps_uri(&self) -> Option<&str> {
+        self.ldaps_uri.as_deref()
+    }
+
+    /// The CA certificate of a TLS server.
+    pub fn ca_cert(&self) -> Option<&Path> {
+        self.ca_cert.as_deref()
+    }
 }
 
-static AT_EXIT: Mutex<Option<Slapd>> = Mutex::new(None);
+static AT_EXIT: Mutex<Vec<Slapd>> = Mutex::new(Vec::new());
 
 extern "C" fn stop_shared() {
     if let Ok(mut guard) = AT_EXIT.lock() {
-        // Dropping stops slapd and removes its directory.
-        guard.take();
+        // Dropping stops each slapd and removes its directory.
+        guard.clear();
     }
 }
 
-/// Statics are never dropped: stop the shared slapd from an atexit handler.
+/// Statics are never dropped: stop shared servers from an atexit handler.
 fn register_for_exit(s: Slapd) {
+    static REGISTER: std::sync::Once = std::sync::Once::new();
     if let Ok(mut guard) = AT_EXIT.lock() {
-        *guard = Some(s);
+        guard.push(s);
     }
-    // SAFETY: registering a plain extern "C" fn with no arguments.
-    unsafe {
-        libc::atexit(stop_shared);
-    }
+    REGISTER.call_once(|| {
+        // SAFETY: registering a plain extern "C" fn with no arguments.
+        unsafe {
+            libc::atexit(stop_shared);
+        }
+    });
 }
 
 pub fn ldap_dir() -> PathBuf {
@@ -158,12 +224,18 @@ pub fn ldap_dir() -> PathBuf {
 
 /// Runs testdata/ldap/make-slapd-config for `dir`.
 pub fn write_config(dir: &Path) {
+    write_config_tls(dir, None)
+}
+
+/// As `write_config`, with slapd's certificate from `tls_dir` (see `make_certs`).
+pub fn write_config_tls(dir: &Path, tls_dir: Option<&Path>) {
     let script = ldap_dir().join("make-slapd-config");
-    let status = Command::new("/bin/sh")
-        .arg(&script)
-        .arg(dir)
-        .status()
-        .expect("run make-slapd-config");
+    let mut cmd = Command::new("/bin/sh");
+    cmd.arg(&script).arg(dir);
+    if let Some(t) = tls_dir {
+        cmd.env("TLS_DIR", t);
+    }
+    let status = cmd.status().expect("run make-slapd-config");
     assert!(status.success(), "{} failed: {status}", script.display());
 }
 
@@ -190,6 +262,19 @@ pub fn load_ldif(dir: &Path) {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// Runs testdata/ldap/make-test-certs into `dir` (needs openssl) and returns `dir`.
+pub fn make_certs(dir: &Path) -> PathBuf {
+    require(OPENSSL);
+    let script = ldap_dir().join("make-test-certs");
+    let status = Command::new("/bin/sh")
+        .arg(&script)
+        .arg(dir)
+        .status()
+        .expect("run make-test-certs");
+    assert!(status.success(), "{} failed: {status}", script.display());
+    dir.to_path_buf()
 }
 
 fn free_port() -> u16 {

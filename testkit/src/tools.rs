@@ -5,6 +5,7 @@ use std::path::Path;
 pub const SLAPD: (&str, &str) = ("/usr/sbin/slapd", "slapd");
 pub const SLAPADD: (&str, &str) = ("/usr/sbin/slapadd", "slapd");
 pub const PAMTESTER: (&str, &str) = ("/usr/bin/pamtester", "pamtester");
+pub const OPENSSL: (&str, &str) = ("/usr/bin/openssl", "openssl");
 pub const BWRAP: (&str, &str) = ("/usr/bin/bwrap", "bubblewrap");
 pub const PAM_DEBUG: (&str, &str) = (
     "/lib/x86_64-linux-gnu/security/pam_debug.so",

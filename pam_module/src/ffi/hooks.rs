@@ -83,7 +83,9 @@ fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let opts: Options = match load(&args, &Paths::default()) {
+    let loaded =
+        load(&args, &Paths::default()).and_then(|o| crate::tls::check_config(&o).map(|()| o));
+    let opts: Options = match loaded {
         Ok(o) => o,
         Err(e) => {
             ops.syslog(Priority::Err, &e.to_string());
