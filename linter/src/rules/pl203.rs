@@ -44,8 +44,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             INFO.code,
             first.span.clone(),
             format!(
-                "no rule in the {} stack of service `{}` can refuse: every rule is optional/sufficient or ignores failures",
-                stack.pam_type, service.name
+                "no rule in the {} stack can refuse: every rule is optional/sufficient, ignores failures or cannot fail",
+                stack.pam_type
             ),
             format!("end the {} stack with a deciding rule, e.g. `{} required pam_deny.so` after the sufficient ones", stack.pam_type, stack.pam_type),
         ));

@@ -1,0 +1,99 @@
+//! Per-module predictions: what each module would return for this user, and the
+//! fact behind it. One file per module family; modules without a predictor are
+//! "unknown, assumed success".
+
+pub mod access;
+pub mod ldap_shell;
+pub mod listfile;
+pub mod localuser;
+pub mod nologin;
+pub mod shells;
+pub mod simple;
+pub mod succeed_if;
+pub mod usertype;
+
+use serde::Serialize;
+
+use super::facts::Facts;
+use crate::model::{PamCode, PamType};
+
+/// How sure a prediction is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Certainty {
+    /// Computed from the host's facts as the module computes it.
+    Known,
+    /// The module's result depends on something `why` cannot see (a password, a
+    /// remote host, a directory server): PAM_SUCCESS is assumed.
+    Assumed,
+}
+
+/// A module's predicted return value and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prediction {
+    pub code: PamCode,
+    pub certainty: Certainty,
+    /// The fact behind the result, in words ("her shell /bin/zsh is not listed in /etc/shells").
+    pub fact: String,
+}
+
+impl Prediction {
+    pub fn known(code: PamCode, fact: impl Into<String>) -> Self {
+        Prediction {
+            code,
+            certainty: Certainty::Known,
+            fact: fact.into(),
+        }
+    }
+
+    pub fn assumed(fact: impl Into<String>) -> Self {
+        Prediction {
+            code: PamCode::Success,
+            certainty: Certainty::Assumed,
+            fact: fact.into(),
+        }
+    }
+
+    pub fn success(fact: impl Into<String>) -> Self {
+        Prediction::known(PamCode::Success, fact)
+    }
+}
+
+/// What a predictor gets: the hook's type, the rule's arguments, the facts.
+pub struct Call<'a> {
+    pub pam_type: PamType,
+    pub args: Vec<&'a str>,
+    pub facts: &'a Facts,
+}
+
+impl Call<'_> {
+    /// `key=value` argument lookup (last one wins, as most modules parse in order).
+    pub fn value(&self, key: &str) -> Option<&str> {
+        let prefix = format!("{key}=");
+        self.args.iter().rev().find_map(|a| a.strip_prefix(prefix.as_str()))
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        self.args.contains(&name)
+    }
+
+    /// "user carol" for messages.
+    pub fn who(&self) -> String {
+        self.facts.user.clone()
+    }
+}
+
+/// Predict one module by its base name (`pam_shells`).
+pub fn predict(module: &str, call: &Call<'_>) -> Prediction {
+    match module {
+        "pam_shells" => shells::predict(call),
+        "pam_listfile" => listfile::predict(call),
+        "pam_succeed_if" => succeed_if::predict(call),
+        "pam_localuser" => localuser::predict(call),
+        "pam_nologin" => nologin::predict(call),
+        "pam_usertype" => usertype::predict(call),
+        "pam_access" => access::predict(call),
+        "pam_ldap_shell" => ldap_shell::predict(call),
+        other => simple::predict(other, call),
+    }
+}

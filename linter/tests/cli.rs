@@ -1,0 +1,136 @@
+//! The built `pamlint` binary on this host's /etc/pam.d and on testdata.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn pamlint() -> Command {
+    Command::cargo_bin("pamlint").unwrap()
+}
+
+fn case(code: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata/lint")
+        .join(code)
+        .join("pam.d")
+        .display()
+        .to_string()
+}
+
+fn json_of(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).expect("valid JSON")
+}
+
+#[test]
+fn host_pam_d_lints_with_json_shape() {
+    assert!(
+        Path::new("/etc/pam.d").is_dir(),
+        "/etc/pam.d missing: install the Debian package libpam-runtime"
+    );
+    let out = pamlint()
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    assert!(
+        code == 0 || code == 1,
+        "exit {code}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out.stdout);
+    let findings = v["findings"].as_array().unwrap();
+    for f in findings {
+        for key in [
+            "code", "severity", "file", "line", "column", "message", "help",
+        ] {
+            assert!(!f[key].is_null(), "finding without {key}: {f}");
+        }
+    }
+    assert!(v["summary"]["services"].as_u64().unwrap() > 0);
+    // this host's files are Debian's: no syntax errors expected
+    assert!(!findings
+        .iter()
+        .any(|f| f["code"].as_str().unwrap().starts_with("PL0") && f["severity"] == "error"));
+}
+
+#[test]
+fn errors_exit_1_and_deny_warning_fails_on_warnings() {
+    pamlint()
+        .args(["check", "--dir", &case("PL001")])
+        .assert()
+        .code(1);
+    pamlint()
+        .args(["check", "--dir", &case("PL302")])
+        .assert()
+        .code(0);
+    pamlint()
+        .args(["check", "--deny", "warning", "--dir", &case("PL302")])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    pamlint()
+        .args(["check", "/nonexistent/pam.d"])
+        .assert()
+        .code(2);
+    pamlint()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+    pamlint().args(["explain", "PL999"]).assert().code(2);
+}
+
+#[test]
+fn human_output_has_a_caret_and_summary() {
+    let out = pamlint()
+        .args(["check", "--color", "never", "--dir", &case("PL302")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("PL302"), "{text}");
+    assert!(text.contains("^^^^^^"), "{text}");
+    assert!(text.contains("pamlint: "), "{text}");
+    assert!(!text.contains('\u{1b}'), "colour without a terminal");
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rules_and_locations() {
+    let out = pamlint()
+        .args(["check", "--format", "sarif", "--dir", &case("PL001")])
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert!(run["tool"]["driver"]["rules"].as_array().unwrap().len() >= 30);
+    let r = &run["results"][0];
+    assert_eq!(r["ruleId"], "PL001");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+}
+
+#[test]
+fn github_annotations() {
+    let out = pamlint()
+        .args(["check", "--format", "github", "--dir", &case("PL001")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("::error file="), "{text}");
+    assert!(text.contains(",line=2,"), "{text}");
+}
+
+#[test]
+fn explain_and_rules() {
+    let out = pamlint().args(["explain", "pl302"]).output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("nullok"));
+    let out = pamlint()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    assert!(v.as_array().unwrap().iter().any(|r| r["code"] == "PL106"));
+}
