@@ -9,6 +9,7 @@ pub mod context;
 pub mod directory;
 pub mod escape;
 pub mod ffi;
+pub mod guard;
 pub mod ldap;
 pub mod ldap_url;
 pub mod options;

@@ -240,3 +240,14 @@ fn the_nss_view_is_quoted() {
         "{run:#?}"
     );
 }
+
+#[test]
+fn pam_silent_keeps_the_user_uninformed_but_still_logs() {
+    let run = sandbox(&args("")).pamtester("test", "carol", &["acct_mgmt(PAM_SILENT)"], "");
+    assert_result(&run, "PAM_PERM_DENIED");
+    assert!(
+        !format!("{}{}", run.stdout, run.stderr).contains("Login refused"),
+        "{run:#?}"
+    );
+    assert_eq!(module_lines(&run).len(), 1, "{run:#?}");
+}

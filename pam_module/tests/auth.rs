@@ -6,8 +6,13 @@ use testkit::Sandbox;
 
 #[test]
 fn good_password_succeeds() {
-    let run = auth(&args(""), "alice", PASSWORD);
+    let run = auth(&args("debug"), "alice", PASSWORD);
     assert_result(&run, "PAM_SUCCESS");
+    // The module writes nothing to the host's stdout/stderr: only pamtester
+    // and the password prompt (sent through the conversation) appear.
+    assert_eq!(run.stdout, "", "{run:#?}");
+    let stray = run.stderr.replace("Password: ", "");
+    assert!(stray.lines().all(|l| l.starts_with("pamtester: ")), "{run:#?}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use super::handle::HandleOps;
 use crate::context::Context;
+use crate::guard::guard_panics;
 use crate::ldap::LdapDirectory;
 use crate::options::Options;
 use crate::pam_ops::{PamOps, Priority};
@@ -10,7 +11,6 @@ use crate::sources::{load, Paths};
 use pam::constants::{PamFlag, PamResultCode, PAM_SILENT};
 use pam::module::{PamHandle, PamHooks};
 use std::ffi::CStr;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Once;
 
 pub struct Module;
@@ -64,18 +64,7 @@ fn guarded(
 ) -> PamResultCode {
     QUIET_PANICS.call_once(|| std::panic::set_hook(Box::new(|_| {})));
     let mut ops = HandleOps { pamh };
-    match catch_unwind(AssertUnwindSafe(|| f(&mut ops))) {
-        Ok(code) => code,
-        Err(payload) => {
-            // Dropping a payload can itself panic; never let that escape.
-            std::mem::forget(payload);
-            ops.syslog(
-                Priority::Err,
-                "internal error (panic caught): returning PAM_SERVICE_ERR",
-            );
-            PamResultCode::PAM_SERVICE_ERR
-        }
-    }
+    guard_panics(&mut ops, f)
 }
 
 fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> PamResultCode {
