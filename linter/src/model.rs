@@ -451,10 +451,10 @@ pub enum Control {
 }
 
 impl Control {
-    /// The libpam action table for this control. Include/substack have no table of
-    /// their own in libpam for include; a substack's handler uses the preset below
-    /// (libpam leaves it all-undefined then sets `bad` as default, i.e. all bad —
-    /// the substack frame's result is folded as pam_dispatch.c does).
+    /// The libpam action table for this control. Include and substack lines have no
+    /// table in libpam (an include is replaced by the included rules; a substack
+    /// marker is skipped by pam_dispatch.c); they get all `bad` here, which is also
+    /// what libpam uses when the include fails and the line becomes a must-fail rule.
     pub fn action_table(&self) -> ActionTable {
         match self {
             Control::Simple(s) => s.action_table(),
@@ -705,8 +705,12 @@ impl ResolvedRule {
     }
 }
 
-/// A substack: libpam adds a handler for the substack line and runs the target's
-/// rules one stack level deeper; its result is folded back using `actions`.
+/// A substack: libpam adds a marker handler for the substack line (skipped when
+/// dispatching) and runs the target's rules one stack level deeper, on the same
+/// impression/status as the outer stack. Inside, `die`/`done` end only the
+/// substack, `reset` restores the state saved on entry, and a jump cannot leave it
+/// (pam_dispatch.c). libpam gives the marker no action table of its own: `actions`
+/// is all `bad` for uniformity and is not used by libpam.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubstackFrame {
     /// The `substack` line itself.

@@ -335,7 +335,7 @@ impl Resolver<'_> {
                     if rule.pam_type.is_some() && rule.is_include() {
                         items.extend(self.include(rule, t, level, chain, visiting, origin));
                     } else if rule.pam_type.is_some() && rule.is_substack() {
-                        items.push(self.substack(rule, t, level, chain, visiting, origin));
+                        items.extend(self.substack(rule, t, level, chain, visiting, origin));
                     } else {
                         items.push(StackItem::Rule(self.module_rule(rule, t, origin)));
                     }
@@ -425,7 +425,7 @@ impl Resolver<'_> {
         chain: &[IncludeStep],
         visiting: &mut Vec<PathBuf>,
         origin: Origin,
-    ) -> StackItem {
+    ) -> Vec<StackItem> {
         let target = rule
             .module
             .as_ref()
@@ -441,20 +441,24 @@ impl Resolver<'_> {
             .module
             .as_ref()
             .and_then(|m| self.open_include(&m.text, &m.span, level, visiting));
-        let mut items = match &path {
+        let items = match &path {
             Some(p) => self.expand_file(p, t, false, level + 1, &chain, visiting),
             None => Vec::new(),
         };
-        if path.is_none() || path.as_ref().is_some_and(|p| self.ctx.parsed(p).aborts) {
-            items.push(self.failed_include(rule, t, origin.clone()));
-        }
-        StackItem::Substack(SubstackFrame {
+        // libpam adds the marker first and, when loading fails, a must-fail rule at
+        // the substack line's own level (after the marker, not inside it).
+        let failed = path.is_none() || path.as_ref().is_some_and(|p| self.ctx.parsed(p).aborts);
+        let mut out = vec![StackItem::Substack(SubstackFrame {
             rule: rule.clone(),
             target,
             actions: rule.action_table(),
-            origin,
+            origin: origin.clone(),
             items,
-        })
+        })];
+        if failed {
+            out.push(self.failed_include(rule, t, origin));
+        }
+        out
     }
 
     /// `_pam_load_conf_file`: depth limit, then open; findings for each failure.
@@ -522,4 +526,167 @@ fn cycle_text(visiting: &[PathBuf], path: &Path) -> String {
         })
         .collect::<Vec<_>>()
         .join(" → ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FlatHandler, HandlerKind};
+
+    /// A root with etc/pam.d and usr/lib/pam.d holding the given files.
+    fn root(etc: &[(&str, &str)], vendor: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (sub, files) in [("etc/pam.d", etc), ("usr/lib/pam.d", vendor)] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            for (n, c) in files {
+                std::fs::write(dir.path().join(sub).join(n), c).unwrap();
+            }
+        }
+        dir
+    }
+
+    fn modules(s: &Stack) -> Vec<String> {
+        s.rules().iter().filter_map(|r| r.module_name()).collect()
+    }
+
+    #[test]
+    fn include_inlines_rules_with_origin_chain() {
+        let r = root(
+            &[
+                ("svc", "auth include common\n"),
+                (
+                    "common",
+                    "auth required pam_unix.so\naccount required pam_deny.so\n",
+                ),
+            ],
+            &[],
+        );
+        let ctx = ResolveContext::for_root(r.path());
+        let s = resolve_service(&ctx, "SVC");
+        let auth = s.stack(PamType::Auth);
+        assert_eq!(modules(auth), vec!["pam_unix"]);
+        let rule = auth.rules()[0];
+        assert_eq!(rule.origin.line, 1);
+        assert!(rule.origin.file.ends_with("common"));
+        assert_eq!(rule.origin.include_chain.len(), 1);
+        assert_eq!(rule.origin.include_chain[0].target, "common");
+        assert!(s.stack(PamType::Account).items.is_empty());
+    }
+
+    #[test]
+    fn other_fills_types_the_service_leaves_empty() {
+        let r = root(
+            &[
+                ("svc", "auth required pam_unix.so\n"),
+                (
+                    "other",
+                    "auth required pam_deny.so\naccount required pam_deny.so\n",
+                ),
+            ],
+            &[],
+        );
+        let s = resolve_service(&ResolveContext::for_root(r.path()), "svc");
+        assert!(!s.stack(PamType::Auth).from_other);
+        assert_eq!(modules(s.stack(PamType::Auth)), vec!["pam_unix"]);
+        assert!(s.stack(PamType::Account).from_other);
+        assert_eq!(modules(s.stack(PamType::Account)), vec!["pam_deny"]);
+        let missing = resolve_service(&ResolveContext::for_root(r.path()), "nosuch");
+        assert!(missing.uses_other);
+    }
+
+    #[test]
+    fn etc_wins_over_vendor_dir() {
+        let r = root(
+            &[("svc", "auth required pam_unix.so\n")],
+            &[
+                ("svc", "auth required pam_deny.so\n"),
+                ("only", "auth required pam_permit.so\n"),
+            ],
+        );
+        let ctx = ResolveContext::for_root(r.path());
+        assert_eq!(
+            modules(resolve_service(&ctx, "svc").stack(PamType::Auth)),
+            vec!["pam_unix"]
+        );
+        assert_eq!(
+            modules(resolve_service(&ctx, "only").stack(PamType::Auth)),
+            vec!["pam_permit"]
+        );
+    }
+
+    #[test]
+    fn substack_is_a_nested_frame_and_flattens_with_levels() {
+        let r = root(
+            &[
+                ("svc", "auth substack sub\nauth required pam_permit.so\n"),
+                ("sub", "auth requisite pam_unix.so\n"),
+            ],
+            &[],
+        );
+        let s = resolve_service(&ResolveContext::for_root(r.path()), "svc");
+        let flat = s.stack(PamType::Auth).flatten();
+        let levels: Vec<usize> = flat
+            .iter()
+            .map(|h| match h {
+                FlatHandler::Rule { stack_level, .. }
+                | FlatHandler::Substack { stack_level, .. } => *stack_level,
+            })
+            .collect();
+        assert_eq!(levels, vec![0, 1, 0]);
+    }
+
+    #[test]
+    fn failed_substack_adds_a_must_fail_rule_at_its_own_level() {
+        let r = root(&[("svc", "auth substack nosuch\n")], &[]);
+        let s = resolve_service(&ResolveContext::for_root(r.path()), "svc");
+        let items = &s.stack(PamType::Auth).items;
+        assert_eq!(items.len(), 2);
+        assert!(matches!(&items[1], StackItem::Rule(r) if r.handler == HandlerKind::MustFail));
+        assert!(s.findings.iter().any(|f| f.code == "PL103"));
+    }
+
+    #[test]
+    fn bad_type_in_included_file_lands_in_every_including_type() {
+        let r = root(
+            &[
+                ("svc", "auth include inc\naccount include inc\n"),
+                ("inc", "auht required pam_unix.so\n"),
+            ],
+            &[],
+        );
+        let s = resolve_service(&ResolveContext::for_root(r.path()), "svc");
+        for t in [PamType::Auth, PamType::Account] {
+            let rules = s.stack(t).rules();
+            assert_eq!(rules.len(), 1, "{t}");
+            assert_eq!(rules[0].handler, HandlerKind::MustFail);
+        }
+        // in the service file itself, a bad type goes under auth only
+        let r = root(&[("svc", "auht required pam_unix.so\n")], &[]);
+        let s = resolve_service(&ResolveContext::for_root(r.path()), "svc");
+        assert_eq!(s.stack(PamType::Auth).rules().len(), 1);
+        assert!(s.stack(PamType::Account).items.is_empty());
+    }
+
+    #[test]
+    fn cycle_is_reported_not_looped() {
+        let r = root(&[("a", "auth include b\n"), ("b", "auth include a\n")], &[]);
+        let s = resolve_service(&ResolveContext::for_root(r.path()), "a");
+        assert!(s.findings.iter().any(|f| f.code == "PL104"));
+    }
+
+    #[test]
+    fn pam_conf_is_used_without_pam_d() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+        std::fs::write(
+            dir.path().join("etc/pam.conf"),
+            "login auth required pam_unix.so\nother account required pam_deny.so\n",
+        )
+        .unwrap();
+        let ctx = ResolveContext::for_root(dir.path());
+        assert!(ctx.uses_pam_conf());
+        let s = resolve_service(&ctx, "LOGIN");
+        assert_eq!(modules(s.stack(PamType::Auth)), vec!["pam_unix"]);
+        assert!(s.stack(PamType::Account).from_other);
+    }
 }

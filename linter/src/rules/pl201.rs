@@ -10,10 +10,11 @@ pub const INFO: RuleInfo = RuleInfo {
     name: "jump-past-end",
     severity: Severity::Error,
     title: "jump past the end of the stack",
-    explain: r#"`[success=N]` skips the next N rules of the same stack (counting included rules, in
-the stack of every service that includes the file). A jump beyond the last rule ends the
-stack with whatever result was gathered so far, which is almost never intended (often a rule
-was removed and the count not updated). A jump of 0 is a syntax error (PL003).
+    explain: r#"`[success=N]` skips the next N rules of the same stack level (counting included rules,
+in the stack of every service that includes the file; a substack counts as one rule, and a
+jump cannot leave a substack). A jump beyond the last rule makes libpam log "bad jump in
+stack" and fail the stack (PAM_PERM_DENIED); usually a rule was removed and the count not
+updated. A jump of 0 is a syntax error (PL003).
 
 Wrong:   auth [success=2 default=ignore] pam_unix.so
          auth requisite pam_deny.so
@@ -56,7 +57,7 @@ fn check_items(items: &[StackItem], out: &mut Vec<Finding>) {
                         INFO.code,
                         p.span.clone(),
                         format!(
-                            "jump of {n} in `{}` skips past the end of the {} stack: only {after} rule(s) follow",
+                            "jump of {n} in `{}` goes past the end of the {} stack (only {after} rule(s) follow): libpam logs \"bad jump in stack\" and the stack fails",
                             rule.control_token.as_ref().map(|c| c.text.as_str()).unwrap_or(""),
                             rule.pam_type.map(|t| t.as_str()).unwrap_or("?"),
                         ),
