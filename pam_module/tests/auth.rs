@@ -11,7 +11,10 @@ fn good_password_succeeds() {
     // The module writes nothing to the host's stdout/stderr: only pamtester
     // and the password prompt (sent through the conversation) appear.
     let all = format!("{}{}", run.stdout, run.stderr.replace("Password: ", ""));
-    assert!(all.lines().all(|l| l.starts_with("pamtester: ")), "{run:#?}");
+    assert!(
+        all.lines().all(|l| l.starts_with("pamtester: ")),
+        "{run:#?}"
+    );
 }
 
 #[test]
@@ -83,6 +86,14 @@ fn dn_template_escapes_per_rfc4514() {
     assert_result(&auth(&t, "bo,b", "Comma-Pass-4"), "PAM_SUCCESS");
     assert_result(&auth(&t, "alice", PASSWORD), "PAM_SUCCESS");
     assert_result(&auth(&t, "alice", "nope"), "PAM_AUTH_ERR");
+    // A name carrying DN syntax stays one attribute value: it cannot become alice.
+    for user in [
+        "alice,ou=people,dc=example,dc=org",
+        "alice+cn=Alice",
+        "alice\\",
+    ] {
+        assert_result(&auth(&t, user, PASSWORD), "PAM_AUTH_ERR");
+    }
 }
 
 #[test]
