@@ -251,3 +251,42 @@ fn pam_silent_keeps_the_user_uninformed_but_still_logs() {
     );
     assert_eq!(module_lines(&run).len(), 1, "{run:#?}");
 }
+
+#[test]
+fn account_with_dn_template_reads_that_entry() {
+    let t = format!("uri={} dn_template=uid=%u,ou=people,{BASE}", uri());
+    assert_result(&account(&t, "alice"), "PAM_SUCCESS");
+    let run = account(&t, "carol");
+    assert_result(&run, "PAM_PERM_DENIED");
+    assert_refusal_line(
+        &run,
+        "carol",
+        "uid=carol,ou=people,dc=example,dc=org",
+        "not listed",
+    );
+    assert_result(&account(&t, "ghost"), "PAM_USER_UNKNOWN");
+}
+
+#[test]
+fn account_with_every_server_down_is_authinfo_unavail() {
+    let run = account(&format!("uri=ldap://127.0.0.1:1 base={BASE}"), "alice");
+    assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
+    assert!(
+        module_lines(&run)
+            .iter()
+            .any(|l| l.contains("pam_ldap_shell(test:account): cannot check user \"alice\"")),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn account_searches_as_the_service_account() {
+    let sb = sandbox("");
+    let pwfile = sb.write("bindpw", "Service-Secret-7\n");
+    let with_svc = args(&format!(
+        "binddn=cn=svc,ou=services,{BASE} bindpw_file={}",
+        pwfile.display()
+    ));
+    assert_result(&account(&with_svc, "hank"), "PAM_SUCCESS");
+    assert_result(&account(&args(""), "hank"), "PAM_USER_UNKNOWN");
+}
