@@ -76,8 +76,8 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
                 _ => "is absent from",
             };
             match missing_policy(ctx, user, &attr, state, dn, &nss.to_string()) {
-                Ok(s) => s,
-                Err(code) => return code,
+                Missing::CheckInstead(s) => s,
+                Missing::Decided(code) => return code,
             }
         }
     };
@@ -120,7 +120,14 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
     refuse(ctx, &line, &tell)
 }
 
-/// Absent or empty shell attribute: `missing_shell` decides. Ok(shell) to go on checking.
+/// What `missing_shell` decided for an absent or empty shell attribute.
+enum Missing {
+    /// Final result (deny, or warn which admits).
+    Decided(PamResultCode),
+    /// `default:PATH`: check PATH like a shell that is set.
+    CheckInstead(String),
+}
+
 fn missing_policy(
     ctx: &mut Context,
     user: &str,
@@ -128,14 +135,14 @@ fn missing_policy(
     state: &str,
     dn: &str,
     nss: &str,
-) -> Result<String, PamResultCode> {
+) -> Missing {
     let shells = ctx.opts.shells.display().to_string();
     match ctx.opts.missing_shell.clone() {
         MissingShell::Deny => {
             let line = format!(
                 "user \"{user}\" refused: attribute {attr} {state} entry \"{dn}\"; {nss}; fix: set {attr} in that entry to a shell listed in {shells}, or set missing_shell=default:/bin/sh"
             );
-            Err(refuse(
+            Missing::Decided(refuse(
                 ctx,
                 &line,
                 "Login refused: your account has no login shell set in the directory. Please contact your administrator.",
@@ -152,7 +159,7 @@ fn missing_policy(
                 MessageKind::Info,
                 "Warning: your account has no login shell set in the directory; the system default will be used.",
             );
-            Err(PamResultCode::PAM_SUCCESS)
+            Missing::Decided(PamResultCode::PAM_SUCCESS)
         }
         MissingShell::Default(path) => {
             ctx.log(
@@ -161,7 +168,7 @@ fn missing_policy(
                     "user \"{user}\": attribute {attr} {state} entry \"{dn}\"; using missing_shell default {path}; {nss}; fix: set {attr} in that entry to a shell listed in {shells}"
                 ),
             );
-            Ok(path)
+            Missing::CheckInstead(path)
         }
     }
 }
