@@ -30,8 +30,9 @@ fn options(extra: &[&str]) -> Options {
 #[test]
 fn no_thread_outlives_a_directory() {
     let opts = options(&[]);
-    // Start the shared slapd (a child process, no thread) before counting.
+    // Start the servers (child processes, no threads) before counting.
     let _ = common::uri();
+    let tls = testkit::Slapd::shared_tls();
     let before = task_count();
     for _ in 0..3 {
         let mut dir = LdapDirectory::new(&opts);
@@ -54,6 +55,16 @@ fn no_thread_outlives_a_directory() {
     let mut dir = LdapDirectory::new(&local);
     assert!(matches!(dir.lookup("alice"), Ok(Lookup::Found(_))));
     drop(dir);
+    // ldaps:// and StartTLS (rustls) leave nothing behind either.
+    let ca = format!("tls_cacert={}", tls.ca_cert().expect("CA").display());
+    let ldaps = options(&[&format!("uri={}", tls.ldaps_uri().expect("ldaps")), &ca]);
+    let starttls = options(&[&format!("uri={}", tls.uri()), &ca, "starttls"]);
+    for o in [&ldaps, &starttls] {
+        let mut dir = LdapDirectory::new(o);
+        assert!(matches!(dir.lookup("alice"), Ok(Lookup::Found(_))));
+        drop(dir);
+    }
+    assert_eq!(task_count(), before, "a thread outlived a TLS directory");
     // A failed connection leaves nothing behind either.
     let down = options(&["uri=ldap://127.0.0.1:1"]);
     let mut dir = LdapDirectory::new(&down);
