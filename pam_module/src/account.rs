@@ -34,6 +34,11 @@ pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
     if below_minimum_uid(ctx, &user, entry.uid_number) {
         return PamResultCode::PAM_IGNORE;
     }
+    let server = dir.server().unwrap_or_default();
+    ctx.debug(&format!(
+        "user \"{user}\": entry \"{}\" from {server}, {} = {:?}",
+        entry.dn, ctx.opts.shell_attr, entry.shell_values
+    ));
     let shell_result = check_login_shell(ctx, &user, &entry);
     if shell_result != PamResultCode::PAM_SUCCESS {
         return shell_result;

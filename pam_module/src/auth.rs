@@ -94,7 +94,10 @@ fn try_password(
     };
     match dir.bind(&dn, password) {
         Ok(BindOutcome::Success) => {
-            ctx.debug(&format!("user \"{user}\" authenticated as \"{dn}\""));
+            let server = dir.server().unwrap_or_default();
+            ctx.debug(&format!(
+                "user \"{user}\" authenticated as \"{dn}\" on {server}"
+            ));
             PamResultCode::PAM_SUCCESS
         }
         Ok(BindOutcome::InvalidCredentials) => {

@@ -49,4 +49,8 @@ pub trait Directory {
     fn entry_matches(&mut self, dn: &str, filter: &str) -> Result<bool, DirError>;
     /// A short description of the search for log lines, e.g. `(uid=bob) under dc=example,dc=org`.
     fn describe_search(&self, user: &str) -> String;
+    /// The server in use, once connected (for `debug` lines).
+    fn server(&self) -> Option<String> {
+        None
+    }
 }

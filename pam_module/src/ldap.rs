@@ -21,19 +21,25 @@ const RC_NO_SUCH_OBJECT: u32 = 32;
 pub struct LdapDirectory<'a> {
     opts: &'a Options,
     conn: Option<LdapConn>,
+    server: Option<String>,
 }
 
 impl<'a> LdapDirectory<'a> {
     pub fn new(opts: &'a Options) -> Self {
-        LdapDirectory { opts, conn: None }
+        LdapDirectory {
+            opts,
+            conn: None,
+            server: None,
+        }
     }
 
     /// The open connection, making it (with failover and service bind) on first use.
     fn conn(&mut self) -> Result<&mut LdapConn, DirError> {
         if self.conn.is_none() {
-            let mut conn = connect_any(self.opts)?;
+            let (mut conn, uri) = connect_any(self.opts)?;
             service_bind(self.opts, &mut conn)?;
             self.conn = Some(conn);
+            self.server = Some(uri);
         }
         self.conn
             .as_mut()
@@ -156,6 +162,10 @@ impl Directory for LdapDirectory<'_> {
         }
     }
 
+    fn server(&self) -> Option<String> {
+        self.server.clone()
+    }
+
     fn describe_search(&self, user: &str) -> String {
         match &self.opts.dn_template {
             Some(t) => format!("entry \"{}\"", crate::escape::fill_template(t, user)),
@@ -197,11 +207,11 @@ fn op_error(e: LdapError) -> DirError {
 }
 
 /// Tries each server in order; the error lists why each one failed.
-fn connect_any(opts: &Options) -> Result<LdapConn, DirError> {
+fn connect_any(opts: &Options) -> Result<(LdapConn, String), DirError> {
     let mut failures = Vec::new();
     for uri in &opts.uris {
         match connect_one(opts, uri) {
-            Ok(c) => return Ok(c),
+            Ok(c) => return Ok((c, uri.clone())),
             Err(why) => failures.push(format!("{uri}: {why}")),
         }
     }
