@@ -4,6 +4,22 @@
 //!
 //! Missing tools make the caller panic with the Debian package to install:
 //! tests fail, they never skip.
+//!
+//! ```no_run
+//! use testkit::{Sandbox, Slapd};
+//!
+//! // One slapd per test binary (or PAM_LDAP_SHELL_TEST_URI), stopped at exit.
+//! let uri = Slapd::shared().uri();
+//! let mut sb = Sandbox::new();
+//! sb.service("test", &format!("auth required /path/to/pam_ldap_shell.so uri={uri} base=dc=example,dc=org\n"))
+//!     .shells("/bin/sh\n/bin/bash\n");
+//! let run = sb.pamtester("test", "alice", &["authenticate"], "Correct-Horse-9\n");
+//! assert_eq!(run.result(), "PAM_SUCCESS");
+//! assert!(run.log_lines_with("pam_ldap_shell(test:auth)").is_empty());
+//! ```
+//!
+//! Tools: slapd, slapadd (package slapd), pamtester, bwrap (bubblewrap),
+//! openssl (TLS servers only), pam_debug.so (libpam-modules).
 
 pub mod pam_codes;
 pub mod sandbox;
