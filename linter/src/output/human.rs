@@ -46,9 +46,8 @@ fn caret_range(line: &str, f: &Finding) -> std::ops::Range<usize> {
 fn render_one(report: &Report, f: &Finding, renderer: &Renderer) -> String {
     let line = source_line(report, f);
     let path = f.span.file.display().to_string();
-    let title = format!("{} [{}]", f.message, f.code);
     let group = [
-        Group::with_title(level(f.severity).primary_title(&title).id(f.code)).element(
+        Group::with_title(level(f.severity).primary_title(&f.message).id(f.code)).element(
             Snippet::source(&line)
                 .line_start(f.span.line)
                 .path(&path)
@@ -56,7 +55,6 @@ fn render_one(report: &Report, f: &Finding, renderer: &Renderer) -> String {
         ),
         Group::with_title(Level::HELP.secondary_title(&f.help)),
     ];
-    let _ = &title;
     renderer.render(&group)
 }
 

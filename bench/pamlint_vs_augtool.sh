@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Benchmark: pamlint check vs Augeas's Pam lens (augtool, Debian package
+# augeas-tools) on this host's /etc/pam.d and on a generated tree of 10,000 services.
+# Usage: bench/pamlint_vs_augtool.sh [SERVICES]   (not part of the test suite)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v augtool >/dev/null || { echo "augtool missing: apt-get install augeas-tools" >&2; exit 2; }
+n=${1:-10000}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
+cargo build -q --release -p pamlint
+pamlint="$CARGO_TARGET_DIR/release/pamlint"
+# the host's module directories, so the copied trees resolve their modules
+modargs=()
+for d in /lib/*-linux-*/security /usr/lib/*-linux-*/security /lib64/security /usr/lib64/security; do
+  [ -d "$d" ] && modargs+=(--module-path "$d")
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# A root with /etc/pam.d: Debian-style common-* files plus $n services.
+gen_tree() {
+  local root=$1 count=$2 d="$1/etc/pam.d"
+  mkdir -p "$d"
+  printf 'auth [success=1 default=ignore] pam_unix.so\nauth requisite pam_deny.so\nauth required pam_permit.so\n' >"$d/common-auth"
+  printf 'account [success=1 new_authtok_reqd=done default=ignore] pam_unix.so\naccount requisite pam_deny.so\naccount required pam_permit.so\n' >"$d/common-account"
+  printf 'password [success=1 default=ignore] pam_unix.so obscure yescrypt\npassword requisite pam_deny.so\npassword required pam_permit.so\n' >"$d/common-password"
+  printf 'session [default=1] pam_permit.so\nsession requisite pam_deny.so\nsession required pam_permit.so\nsession required pam_unix.so\n' >"$d/common-session"
+  printf 'auth include common-auth\naccount include common-account\npassword include common-password\nsession include common-session\n' >"$d/other"
+  for i in $(seq 1 "$count"); do
+    printf '#%%PAM-1.0\nauth required pam_env.so\nauth include common-auth\naccount required pam_nologin.so\naccount include common-account\npassword include common-password\nsession optional pam_motd.so\nsession include common-session\n' >"$d/svc$i"
+  done
+}
+
+# mean wall-clock seconds of REPS runs of a command, output discarded
+run() {
+  local reps=$1 s e; shift
+  s=$(date +%s.%N)
+  for _ in $(seq "$reps"); do "$@" >/dev/null 2>&1 || true; done
+  e=$(date +%s.%N)
+  echo "($e - $s) / $reps" | bc -l
+}
+
+# augtool with only the Pam lens (the fair comparison) and with its default
+# autoload of every lens (what `augtool print /files/etc/pam.d` does).
+bench() {
+  local label=$1 root=$2 reps=$3
+  local aug auto pl
+  aug=$(run "$reps" augtool --noautoload -r "$root" -t "Pam.lns incl /etc/pam.d/*" match "/files/etc/pam.d/*/*/module")
+  pl=$(run "$reps" "$pamlint" --root "$root" "${modargs[@]}" --format json check)
+  printf '%s, mean of %s runs\n  augtool (Pam lens only) %.4fs  pamlint check %.4fs  ratio %.1fx\n' \
+    "$label" "$reps" "$aug" "$pl" "$(echo "$aug / $pl" | bc -l)"
+  if [ "$reps" -gt 1 ]; then
+    auto=$(run "$reps" augtool -r "$root" match "/files/etc/pam.d/*/*/module")
+    printf '  augtool (default autoload) %.4fs  ratio %.1fx\n' "$auto" "$(echo "$auto / $pl" | bc -l)"
+  fi
+}
+
+mkdir -p "$work/host/etc"
+cp -r /etc/pam.d "$work/host/etc/pam.d"
+gen_tree "$work/big" "$n"
+echo "$("$pamlint" --version), $(augtool --version 2>&1 | head -1), $(nproc) CPUs"
+bench "host /etc/pam.d ($(ls /etc/pam.d | wc -l) files)" "$work/host" 20
+bench "generated tree ($n services)" "$work/big" 1
