@@ -51,12 +51,17 @@ struct Target {
     services: Vec<String>,
 }
 
-fn targets(opts: &CheckOptions, io_errors: &mut Vec<String>) -> (Vec<Target>, Vec<PathBuf>) {
-    let root = if opts.root.as_os_str().is_empty() {
+/// `--root`, `/` when not given.
+fn root_of(opts: &CheckOptions) -> PathBuf {
+    if opts.root.as_os_str().is_empty() {
         PathBuf::from("/")
     } else {
         opts.root.clone()
-    };
+    }
+}
+
+fn targets(opts: &CheckOptions, io_errors: &mut Vec<String>) -> (Vec<Target>, Vec<PathBuf>) {
+    let root = root_of(opts);
     let make_dir_ctx = |dir: &Path| {
         let etc = root.join("etc/pam.d");
         let ctx = if dir == etc {
@@ -141,9 +146,11 @@ pub fn lint(opts: &CheckOptions) -> Report {
         }
         collect_files(&target.ctx, &mut report.files);
     }
+    let root_ctx = ResolveContext::for_root(&root_of(opts));
     for conf in confs {
         let parsed = Arc::new(parse_pam_conf_file(&conf));
         findings.extend(parsed.findings.iter().cloned());
+        findings.extend(crate::rules::pl407::check_conf(&parsed, &root_ctx));
         report.files.insert(conf, parsed);
     }
     report.findings = suppress(dedup(findings), &report.files);

@@ -40,6 +40,7 @@ pub mod pl403;
 pub mod pl404;
 pub mod pl405;
 pub mod pl406;
+pub mod pl407;
 pub mod pl501;
 
 /// What a rule is: its stable code, default severity, one-line title and the
@@ -104,6 +105,7 @@ pub fn registry() -> Vec<Rule> {
         pl404::rule(),
         pl405::rule(),
         pl406::rule(),
+        pl407::rule(),
         pl501::rule(),
     ]
 }
