@@ -37,14 +37,18 @@ pub struct Walk<'a, P> {
 
 /// Walk `stack`, asking `predict` for each rule's return value (and whatever the
 /// caller wants to keep about it).
-pub fn walk<'a, P>(stack: &'a Stack, mut predict: impl FnMut(&'a ResolvedRule) -> (P, PamCode)) -> Walk<'a, P> {
+pub fn walk<'a, P>(
+    stack: &'a Stack,
+    mut predict: impl FnMut(&'a ResolvedRule) -> (P, PamCode),
+) -> Walk<'a, P> {
     let flat = stack.flatten();
     let level_of = |h: &FlatHandler<'_>| match h {
-        FlatHandler::Rule { stack_level, .. } | FlatHandler::Substack { stack_level, .. } => *stack_level,
+        FlatHandler::Rule { stack_level, .. } | FlatHandler::Substack { stack_level, .. } => {
+            *stack_level
+        }
     };
     let mut steps: Vec<Step<'a, P>> = Vec::new();
-    let mut executed = vec![false; flat.len()];
-    let mut saved = vec![(Impression::Undef, MUST_FAIL); crate::resolve::MAX_INCLUDE_LEVEL + 2];
+    let mut saved = [(Impression::Undef, MUST_FAIL); crate::resolve::MAX_INCLUDE_LEVEL + 2];
     let (mut impression, mut status) = (Impression::Undef, MUST_FAIL);
     let mut decider: Option<usize> = None;
     let mut note = None;
@@ -74,22 +78,25 @@ pub fn walk<'a, P>(stack: &'a Stack, mut predict: impl FnMut(&'a ResolvedRule) -
             i += 1;
             continue;
         };
-        executed[i] = true;
         let (payload, code) = predict(rule);
         let action = rule.actions.get(code);
         let step = step_of[i].unwrap_or(0);
         let mut decided = false;
         match action {
             Action::Reset => {
-                (impression, status) = saved.get(level).copied().unwrap_or((Impression::Undef, MUST_FAIL));
+                (impression, status) = saved
+                    .get(level)
+                    .copied()
+                    .unwrap_or((Impression::Undef, MUST_FAIL));
                 if impression != Impression::Negative {
                     decider = None;
                 }
             }
             Action::Ok | Action::Done => {
-                if (impression == Impression::Undef
-                    || (impression == Impression::Positive && status == PamCode::Success))
-                    && code != PamCode::Ignore
+                // In a chain that is not frozen libpam's `retval != PAM_IGNORE ||
+                // cached_retval == retval` always holds: PAM_IGNORE with `ok` counts.
+                if impression == Impression::Undef
+                    || (impression == Impression::Positive && status == PamCode::Success)
                 {
                     impression = Impression::Positive;
                     status = code;
@@ -99,7 +106,11 @@ pub fn walk<'a, P>(stack: &'a Stack, mut predict: impl FnMut(&'a ResolvedRule) -
             Action::Bad | Action::Die | Action::Undef => {
                 if impression != Impression::Negative {
                     impression = Impression::Negative;
-                    status = if code == PamCode::Ignore { MUST_FAIL } else { code };
+                    status = if code == PamCode::Ignore {
+                        MUST_FAIL
+                    } else {
+                        code
+                    };
                     decider = Some(step);
                 }
                 decided = action == Action::Die;

@@ -63,7 +63,9 @@ impl Facts {
             Some(v) => VersionInfo::overridden(v),
             None => version::detect(&fs),
         };
-        let shells_econf = version.version.is_some_and(|v| v >= PamVersion::new(1, 5, 3))
+        let shells_econf = version
+            .version
+            .is_some_and(|v| v >= PamVersion::new(1, 5, 3))
             && shells::built_with_econf(&fs);
         Facts {
             service: service.to_string(),

@@ -45,7 +45,10 @@ impl UserDb {
             UserDb::Nss => nss_user(name),
             UserDb::Files { passwd, .. } => {
                 let text = read_lossy(passwd)?;
-                Ok(text.lines().filter_map(parse_passwd_line).find(|p| p.name == name))
+                Ok(text
+                    .lines()
+                    .filter_map(parse_passwd_line)
+                    .find(|p| p.name == name))
             }
         }
     }
@@ -56,7 +59,10 @@ impl UserDb {
             UserDb::Nss => nss_group(name),
             UserDb::Files { group, .. } => {
                 let text = read_lossy(group)?;
-                Ok(text.lines().filter_map(parse_group_line).find(|g| g.name == name))
+                Ok(text
+                    .lines()
+                    .filter_map(parse_group_line)
+                    .find(|g| g.name == name))
             }
         }
     }
@@ -67,7 +73,8 @@ impl UserDb {
         match self {
             UserDb::Nss => {
                 if let Ok(cname) = std::ffi::CString::new(pw.name.as_str()) {
-                    let list = nix::unistd::getgrouplist(&cname, nix::unistd::Gid::from_raw(pw.gid));
+                    let list =
+                        nix::unistd::getgrouplist(&cname, nix::unistd::Gid::from_raw(pw.gid));
                     gids.extend(list.unwrap_or_default().into_iter().map(|g| g.as_raw()));
                 }
             }
@@ -76,7 +83,7 @@ impl UserDb {
                 gids.extend(
                     text.lines()
                         .filter_map(parse_group_line)
-                        .filter(|g| g.members.iter().any(|m| *m == pw.name))
+                        .filter(|g| g.members.contains(&pw.name))
                         .map(|g| g.gid),
                 );
             }
@@ -91,7 +98,7 @@ impl UserDb {
         let Ok(Some(g)) = self.group(group) else {
             return false;
         };
-        pw.gid == g.gid || g.members.iter().any(|m| *m == pw.name) || self.gids(pw).contains(&g.gid)
+        pw.gid == g.gid || g.members.contains(&pw.name) || self.gids(pw).contains(&g.gid)
     }
 }
 

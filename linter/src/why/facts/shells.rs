@@ -31,7 +31,11 @@ pub struct ListError {
     pub reason: String,
 }
 
-pub fn read_list(fs: &FsView, version: Option<PamVersion>, econf: bool) -> Result<ShellList, ListError> {
+pub fn read_list(
+    fs: &FsView,
+    version: Option<PamVersion>,
+    econf: bool,
+) -> Result<ShellList, ListError> {
     if econf {
         return read_econf(fs);
     }
@@ -169,7 +173,10 @@ mod tests {
         let err = read_list(&fs, Some(PamVersion::new(1, 5, 2)), false).unwrap_err();
         assert!(err.reason.contains("world-writable"), "{}", err.reason);
         std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert_eq!(read_list(&fs, None, false).unwrap().entries, vec!["/bin/sh"]);
+        assert_eq!(
+            read_list(&fs, None, false).unwrap().entries,
+            vec!["/bin/sh"]
+        );
     }
 
     #[test]

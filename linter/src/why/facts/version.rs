@@ -212,8 +212,14 @@ mod tests {
 
     #[test]
     fn parses_package_versions() {
-        assert_eq!(PamVersion::parse("1.5.2-6+deb12u2"), Some(PamVersion::new(1, 5, 2)));
-        assert_eq!(PamVersion::parse("1:1.1.8-23.el7"), Some(PamVersion::new(1, 1, 8)));
+        assert_eq!(
+            PamVersion::parse("1.5.2-6+deb12u2"),
+            Some(PamVersion::new(1, 5, 2))
+        );
+        assert_eq!(
+            PamVersion::parse("1:1.1.8-23.el7"),
+            Some(PamVersion::new(1, 1, 8))
+        );
         assert_eq!(PamVersion::parse("1.4"), Some(PamVersion::new(1, 4, 0)));
         assert_eq!(PamVersion::parse("x"), None);
         assert!(PamVersion::new(1, 1, 8) < PamVersion::new(1, 4, 0));
@@ -222,7 +228,10 @@ mod tests {
     #[test]
     fn dpkg_status_stanzas() {
         let status = "Package: libpam0g\nStatus: install ok installed\nVersion: 1.5.2-6\n\nPackage: libpam-modules\nStatus: deinstall ok config-files\nVersion: 1.4.0-9\n";
-        assert_eq!(dpkg_installed_version(status, "libpam0g").as_deref(), Some("1.5.2-6"));
+        assert_eq!(
+            dpkg_installed_version(status, "libpam0g").as_deref(),
+            Some("1.5.2-6")
+        );
         assert_eq!(dpkg_installed_version(status, "libpam-modules"), None);
     }
 

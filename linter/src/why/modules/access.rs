@@ -9,10 +9,16 @@ const DEFAULT_FILE: &str = "/etc/security/access.conf";
 
 pub fn predict(call: &Call<'_>) -> Prediction {
     let file = call.value("accessfile").unwrap_or(DEFAULT_FILE);
-    let sep = call.value("fieldsep").and_then(|s| s.chars().next()).unwrap_or(':');
+    let sep = call
+        .value("fieldsep")
+        .and_then(|s| s.chars().next())
+        .unwrap_or(':');
     let group_names = !call.flag("nodefgroup");
     let Ok(bytes) = call.facts.fs.read(file) else {
-        return Prediction::known(PamCode::Success, format!("{file} cannot be read: pam_access allows"));
+        return Prediction::known(
+            PamCode::Success,
+            format!("{file} cannot be read: pam_access allows"),
+        );
     };
     let text = String::from_utf8_lossy(&bytes);
     for (n, raw) in text.lines().enumerate() {
@@ -27,7 +33,11 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         let where_ = format!("{file}:{}", n + 1);
         match list_match(users, &|tok| user_token(call, tok, group_names)) {
             Some(false) => continue,
-            None => return Prediction::assumed(format!("{where_}: the user field `{users}` needs netgroups or hosts")),
+            None => {
+                return Prediction::assumed(format!(
+                    "{where_}: the user field `{users}` needs netgroups or hosts"
+                ))
+            }
             Some(true) => {}
         }
         if !origins.split_whitespace().eq(["ALL"]) {
@@ -39,7 +49,10 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         return if perm.starts_with('+') {
             Prediction::success(format!("{where_} `{line}` allows {}", call.who()))
         } else {
-            Prediction::known(PamCode::PermDenied, format!("{where_} `{line}` denies {}", call.who()))
+            Prediction::known(
+                PamCode::PermDenied,
+                format!("{where_} `{line}` denies {}", call.who()),
+            )
         };
     }
     Prediction::success(format!("no line of {file} matches {}: allowed", call.who()))
@@ -47,7 +60,10 @@ pub fn predict(call: &Call<'_>) -> Prediction {
 
 /// `a b EXCEPT c`: Some(true) if an item before EXCEPT matches and none after.
 fn list_match(list: &str, item: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
-    let toks: Vec<&str> = list.split([' ', '\t', ',']).filter(|t| !t.is_empty()).collect();
+    let toks: Vec<&str> = list
+        .split([' ', '\t', ','])
+        .filter(|t| !t.is_empty())
+        .collect();
     let (inc, exc) = match toks.iter().position(|t| t.eq_ignore_ascii_case("EXCEPT")) {
         Some(p) => (&toks[..p], &toks[p + 1..]),
         None => (&toks[..], &[][..]),

@@ -36,9 +36,16 @@ fn policy(call: &Call<'_>) -> Policy {
         })
         .collect();
     settings.extend(call.args.iter().filter_map(|a| {
-        a.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))
+        a.split_once('=')
+            .map(|(k, v)| (k.to_string(), v.to_string()))
     }));
-    let get = |k: &str| settings.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let get = |k: &str| {
+        settings
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
     Policy {
         missing_shell: get("missing_shell").unwrap_or_else(|| "deny".into()),
         shells: get("shells").unwrap_or_else(|| "/etc/shells".into()),
@@ -50,7 +57,9 @@ fn policy(call: &Call<'_>) -> Policy {
 
 pub fn predict(call: &Call<'_>) -> Prediction {
     if call.pam_type != PamType::Account {
-        return Prediction::assumed("pam_ldap_shell checks the password against LDAP: not predictable");
+        return Prediction::assumed(
+            "pam_ldap_shell checks the password against LDAP: not predictable",
+        );
     }
     let p = policy(call);
     let Some(pw) = &call.facts.passwd else {
@@ -60,18 +69,31 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         ));
     };
     if p.minimum_uid.is_some_and(|min| pw.uid < min) {
-        return Prediction::known(PamCode::Ignore, format!("uid {} is below minimum_uid", pw.uid));
+        return Prediction::known(
+            PamCode::Ignore,
+            format!("uid {} is below minimum_uid", pw.uid),
+        );
     }
-    let note = format!("(predicted from NSS's shell; the module reads the LDAP attribute {})", p.shell_attr);
+    let note = format!(
+        "(predicted from NSS's shell; the module reads the LDAP attribute {})",
+        p.shell_attr
+    );
     let shell = if pw.shell.is_empty() {
         match p.missing_shell.as_str() {
-            "warn" => return Prediction::success(format!("empty shell admitted with a warning (missing_shell=warn) {note}")),
+            "warn" => {
+                return Prediction::success(format!(
+                    "empty shell admitted with a warning (missing_shell=warn) {note}"
+                ))
+            }
             m => match m.strip_prefix("default:") {
                 Some(path) => path.to_string(),
                 None => {
                     return Prediction::known(
                         PamCode::PermDenied,
-                        format!("the shell of {} is empty and missing_shell=deny {note}", call.who()),
+                        format!(
+                            "the shell of {} is empty and missing_shell=deny {note}",
+                            call.who()
+                        ),
                     )
                 }
             },
@@ -84,7 +106,10 @@ pub fn predict(call: &Call<'_>) -> Prediction {
     }
     let fs = &call.facts.fs;
     let Ok(bytes) = fs.read(&p.shells) else {
-        return Prediction::known(PamCode::ServiceErr, format!("{} cannot be read (option shells)", p.shells));
+        return Prediction::known(
+            PamCode::ServiceErr,
+            format!("{} cannot be read (option shells)", p.shells),
+        );
     };
     let listed = String::from_utf8_lossy(&bytes)
         .split('\n')
@@ -92,14 +117,22 @@ pub fn predict(call: &Call<'_>) -> Prediction {
     if !listed {
         return Prediction::known(
             PamCode::PermDenied,
-            format!("the shell {shell} of {} is not listed in {} {note}", call.who(), p.shells),
+            format!(
+                "the shell {shell} of {} is not listed in {} {note}",
+                call.who(),
+                p.shells
+            ),
         );
     }
     match fs.stat(&shell) {
-        Err(_) => Prediction::known(PamCode::PermDenied, format!("the shell {shell} does not exist {note}")),
-        Ok(m) if !m.is_file() || m.permissions().mode() & 0o111 == 0 => {
-            Prediction::known(PamCode::PermDenied, format!("the shell {shell} is not executable {note}"))
-        }
+        Err(_) => Prediction::known(
+            PamCode::PermDenied,
+            format!("the shell {shell} does not exist {note}"),
+        ),
+        Ok(m) if !m.is_file() || m.permissions().mode() & 0o111 == 0 => Prediction::known(
+            PamCode::PermDenied,
+            format!("the shell {shell} is not executable {note}"),
+        ),
         Ok(_) => Prediction::success(format!("the shell {shell} is listed and executable {note}")),
     }
 }

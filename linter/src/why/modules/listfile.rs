@@ -103,27 +103,44 @@ pub fn predict(call: &Call<'_>) -> Prediction {
             None => {
                 return Prediction::known(
                     o.onerr,
-                    format!("{user} has no passwd entry, so item=shell gives onerr ({})", o.onerr),
+                    format!(
+                        "{user} has no passwd entry, so item=shell gives onerr ({})",
+                        o.onerr
+                    ),
                 )
             }
         },
         Item::Remote(name) => {
             return Prediction::assumed(format!(
-                "pam_listfile item={name} depends on the connection ({name} is set by the application)"
-            ))
+            "pam_listfile item={name} depends on the connection ({name} is set by the application)"
+        ))
         }
     };
     if value.is_empty() {
         // The item is empty: "we are sure not to match".
-        let code = if deny { PamCode::Success } else { PamCode::AuthErr };
-        return Prediction::known(code, format!("the {} item is empty, so nothing in {file} matches", item_name(item)));
+        let code = if deny {
+            PamCode::Success
+        } else {
+            PamCode::AuthErr
+        };
+        return Prediction::known(
+            code,
+            format!(
+                "the {} item is empty, so nothing in {file} matches",
+                item_name(item)
+            ),
+        );
     }
     let meta = match facts.fs.lstat(file) {
         Ok(m) => m,
         Err(_) => {
             return Prediction::known(
                 o.onerr,
-                format!("{file} does not exist: onerr={} gives {}", onerr_word(o.onerr), o.onerr),
+                format!(
+                    "{file} does not exist: onerr={} gives {}",
+                    onerr_word(o.onerr),
+                    o.onerr
+                ),
             )
         }
     };
@@ -131,7 +148,14 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         return Prediction::known(PamCode::AuthErr, format!("{file} {why} (a symlink counts: pam_listfile uses lstat), so pam_listfile refuses everyone"));
     }
     let Ok(bytes) = facts.fs.read(file) else {
-        return Prediction::known(o.onerr, format!("{file} cannot be read: onerr={} gives {}", onerr_word(o.onerr), o.onerr));
+        return Prediction::known(
+            o.onerr,
+            format!(
+                "{file} cannot be read: onerr={} gives {}",
+                onerr_word(o.onerr),
+                o.onerr
+            ),
+        );
     };
     let found = entries(&bytes).into_iter().find(|line| match item {
         Item::Group => facts.user_in_group(line),
@@ -147,7 +171,9 @@ pub fn predict(call: &Call<'_>) -> Prediction {
             PamCode::AuthErr,
             format!("{shown} is listed in {file} (entry `{line}`) and sense=deny"),
         ),
-        (Some(line), false) => Prediction::success(format!("{shown} is listed in {file} (entry `{line}`), sense=allow")),
+        (Some(line), false) => Prediction::success(format!(
+            "{shown} is listed in {file} (entry `{line}`), sense=allow"
+        )),
         (None, true) => Prediction::success(format!("{shown} is not listed in {file}, sense=deny")),
         (None, false) => Prediction::known(
             PamCode::AuthErr,
@@ -165,10 +191,12 @@ fn not_applicable(apply: Option<&str>, item: Item, call: &Call<'_>) -> Option<St
     }
     let user = &call.facts.user;
     match apply.strip_prefix('@') {
-        Some(group) if !call.facts.user_in_group(group) => {
-            Some(format!("{user} is not in group {group} (apply=@{group}): the rule returns PAM_IGNORE"))
-        }
-        None if apply != user => Some(format!("apply={apply} does not name {user}: the rule returns PAM_IGNORE")),
+        Some(group) if !call.facts.user_in_group(group) => Some(format!(
+            "{user} is not in group {group} (apply=@{group}): the rule returns PAM_IGNORE"
+        )),
+        None if apply != user => Some(format!(
+            "apply={apply} does not name {user}: the rule returns PAM_IGNORE"
+        )),
         _ => None,
     }
 }
@@ -207,7 +235,12 @@ mod tests {
 
     #[test]
     fn option_errors_follow_the_module() {
-        let o = parse(&["item=user", "sense=deny", "file=/etc/ftpusers", "onerr=succeed"]);
+        let o = parse(&[
+            "item=user",
+            "sense=deny",
+            "file=/etc/ftpusers",
+            "onerr=succeed",
+        ]);
         assert!(o.error.is_none());
         assert_eq!(o.onerr, PamCode::Success);
         let o = parse(&["item=user", "sense=maybe", "file=/x"]);
@@ -218,6 +251,9 @@ mod tests {
 
     #[test]
     fn list_lines() {
-        assert_eq!(entries(b"root\r\n\n# bin\nbob \n"), vec!["root", "# bin", "bob "]);
+        assert_eq!(
+            entries(b"root\r\n\n# bin\nbob \n"),
+            vec!["root", "# bin", "bob "]
+        );
     }
 }

@@ -11,7 +11,10 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         return Prediction::known(PamCode::ServiceErr, "empty user name");
     }
     if user.contains(':') {
-        return Prediction::known(PamCode::PermDenied, format!("`{user}` contains `:`, never a local user"));
+        return Prediction::known(
+            PamCode::PermDenied,
+            format!("`{user}` contains `:`, never a local user"),
+        );
     }
     let Ok(bytes) = call.facts.fs.read(file) else {
         return Prediction::known(PamCode::ServiceErr, format!("{file} cannot be opened"));

@@ -70,7 +70,10 @@ impl Call<'_> {
     /// `key=value` argument lookup (last one wins, as most modules parse in order).
     pub fn value(&self, key: &str) -> Option<&str> {
         let prefix = format!("{key}=");
-        self.args.iter().rev().find_map(|a| a.strip_prefix(prefix.as_str()))
+        self.args
+            .iter()
+            .rev()
+            .find_map(|a| a.strip_prefix(prefix.as_str()))
     }
 
     pub fn flag(&self, name: &str) -> bool {

@@ -10,7 +10,10 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         PamCode::Ignore
     };
     if !matches!(call.pam_type, PamType::Auth | PamType::Account) {
-        return Prediction::known(PamCode::ModuleUnknown, "pam_nologin has no hook for this type");
+        return Prediction::known(
+            PamCode::ModuleUnknown,
+            "pam_nologin has no hook for this type",
+        );
     }
     let fs = &call.facts.fs;
     let file = match call.value("file") {

@@ -27,10 +27,22 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         } else {
             PamCode::AuthErr
         };
-        return Prediction::known(code, format!("{} has no passwd entry ({})", call.who(), facts.lookup_name()));
+        return Prediction::known(
+            code,
+            format!(
+                "{} has no passwd entry ({})",
+                call.who(),
+                facts.lookup_name()
+            ),
+        );
     };
     let (shell, note) = if pw.shell.is_empty() && newer(EMPTY_IS_SH) {
-        ("/bin/sh".to_string(), format!("the shell is empty, which Linux-PAM {EMPTY_IS_SH} and later read as /bin/sh; "))
+        (
+            "/bin/sh".to_string(),
+            format!(
+                "the shell is empty, which Linux-PAM {EMPTY_IS_SH} and later read as /bin/sh; "
+            ),
+        )
     } else {
         (pw.shell.clone(), String::new())
     };
@@ -43,9 +55,12 @@ pub fn predict(call: &Call<'_>) -> Prediction {
     } else {
         "silently: this Linux-PAM logs nothing"
     };
-    if list.entries.iter().any(|e| *e == shell) {
+    if list.entries.contains(&shell) {
         let what = if shell.is_empty() {
-            format!("the shell is empty and {} has a blank line, which matches it", list.file)
+            format!(
+                "the shell is empty and {} has a blank line, which matches it",
+                list.file
+            )
         } else {
             format!("{note}the shell {shell} is listed in {}", list.file)
         };

@@ -2,7 +2,7 @@
 //! unknown, assumed success — except that most modules refuse an unknown user.
 
 use super::{Call, Prediction};
-use crate::model::PamCode;
+use crate::model::{PamCode, PamType};
 
 /// Modules that return PAM_USER_UNKNOWN (or similar) for a user NSS does not know.
 const NEED_USER: [&str; 3] = ["pam_unix", "pam_sss", "pam_ldap"];
@@ -10,11 +10,26 @@ const NEED_USER: [&str; 3] = ["pam_unix", "pam_sss", "pam_ldap"];
 pub fn predict(module: &str, call: &Call<'_>) -> Prediction {
     match module {
         "pam_permit" => Prediction::success("pam_permit always succeeds"),
-        "pam_deny" => Prediction::known(PamCode::AuthErr, "pam_deny always fails"),
-        m if m == "pam_unix" && call.facts.passwd.is_none() && call.facts.lookup_error.is_none() => {
-            Prediction::known(PamCode::UserUnknown, format!("{} has no passwd entry", call.who()))
+        "pam_deny" => {
+            let code = match call.pam_type {
+                PamType::Auth | PamType::Account => PamCode::AuthErr,
+                PamType::Password => PamCode::AuthtokErr,
+                PamType::Session => PamCode::SessionErr,
+            };
+            Prediction::known(code, "pam_deny always fails")
         }
-        m if NEED_USER.contains(&m) => Prediction::assumed(format!("{m} checks credentials or a directory: unknown, assumed success")),
+        m if m == "pam_unix"
+            && call.facts.passwd.is_none()
+            && call.facts.lookup_error.is_none() =>
+        {
+            Prediction::known(
+                PamCode::UserUnknown,
+                format!("{} has no passwd entry", call.who()),
+            )
+        }
+        m if NEED_USER.contains(&m) => Prediction::assumed(format!(
+            "{m} checks credentials or a directory: unknown, assumed success"
+        )),
         m => Prediction::assumed(format!("{m}: unknown, assumed success")),
     }
 }

@@ -5,7 +5,14 @@ use crate::model::PamCode;
 use crate::why::facts::ffi::fnmatch;
 use crate::why::facts::Passwd;
 
-const FLAGS: [&str; 6] = ["debug", "use_uid", "quiet", "quiet_fail", "quiet_success", "audit"];
+const FLAGS: [&str; 6] = [
+    "debug",
+    "use_uid",
+    "quiet",
+    "quiet_fail",
+    "quiet_success",
+    "audit",
+];
 
 pub fn predict(call: &Call<'_>) -> Prediction {
     if call.flag("use_uid") {
@@ -13,7 +20,12 @@ pub fn predict(call: &Call<'_>) -> Prediction {
             "pam_succeed_if use_uid tests the user running the application, not the one logging in",
         );
     }
-    let words: Vec<&str> = call.args.iter().copied().filter(|a| !FLAGS.contains(a)).collect();
+    let words: Vec<&str> = call
+        .args
+        .iter()
+        .copied()
+        .filter(|a| !FLAGS.contains(a))
+        .collect();
     let mut met = Vec::new();
     for cond in words.chunks(3) {
         let [field, op, value] = cond else {
@@ -27,9 +39,16 @@ pub fn predict(call: &Call<'_>) -> Prediction {
             Eval::Code(PamCode::Success, left) => met.push(format!("{text} ({field} is {left})")),
             Eval::Code(code, left) => {
                 let what = match code {
-                    PamCode::AuthErr => format!("condition `{text}` is not met ({field} is {left})"),
-                    PamCode::UserUnknown => format!("condition `{text}` needs a passwd entry and {} has none", call.who()),
-                    _ => format!("condition `{text}` cannot be evaluated ({field} is {left}): {code}"),
+                    PamCode::AuthErr => {
+                        format!("condition `{text}` is not met ({field} is {left})")
+                    }
+                    PamCode::UserUnknown => format!(
+                        "condition `{text}` needs a passwd entry and {} has none",
+                        call.who()
+                    ),
+                    _ => format!(
+                        "condition `{text}` cannot be evaluated ({field} is {left}): {code}"
+                    ),
                 };
                 return Prediction::known(code, what);
             }
@@ -77,7 +96,10 @@ fn evaluate(call: &Call<'_>, field: &str, op: &str, right: &str) -> Eval {
         None if op.eq_ignore_ascii_case("innetgr") || op.eq_ignore_ascii_case("notinnetgr") => {
             Eval::Unknown("netgroups depend on the remote host".into())
         }
-        None => Eval::Code(PamCode::ServiceErr, format!("{} with an unknown operator `{op}`", shown(&left))),
+        None => Eval::Code(
+            PamCode::ServiceErr,
+            format!("{} with an unknown operator `{op}`", shown(&left)),
+        ),
     }
 }
 

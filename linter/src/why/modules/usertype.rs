@@ -13,17 +13,30 @@ pub fn predict(call: &Call<'_>) -> Prediction {
     let system = call.flag("issystem");
     let regular = call.flag("isregular");
     if system == regular {
-        return Prediction::known(PamCode::ServiceErr, "pam_usertype needs exactly one of issystem, isregular");
+        return Prediction::known(
+            PamCode::ServiceErr,
+            "pam_usertype needs exactly one of issystem, isregular",
+        );
     }
     let Some(pw) = &call.facts.passwd else {
-        return Prediction::known(PamCode::UserUnknown, format!("{} has no passwd entry", call.who()));
+        return Prediction::known(
+            PamCode::UserUnknown,
+            format!("{} has no passwd entry", call.who()),
+        );
     };
     let fs = &call.facts.fs;
     let uid_min = uid_key(fs, "UID_MIN", 1000);
     let sys_max = uid_key(fs, "SYS_UID_MAX", uid_min.saturating_sub(1));
     let is_system = pw.uid == OVERFLOW_UID || (pw.uid <= sys_max && pw.uid < uid_min);
-    let kind = if is_system { "a system user" } else { "a regular user" };
-    let fact = format!("uid {} is {kind} (UID_MIN {uid_min}, SYS_UID_MAX {sys_max})", pw.uid);
+    let kind = if is_system {
+        "a system user"
+    } else {
+        "a regular user"
+    };
+    let fact = format!(
+        "uid {} is {kind} (UID_MIN {uid_min}, SYS_UID_MAX {sys_max})",
+        pw.uid
+    );
     let code = if is_system == system {
         PamCode::Success
     } else {

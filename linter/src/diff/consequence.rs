@@ -1,0 +1,169 @@
+//! One-line consequences of a difference, from what each module does.
+
+use super::{Kind, Side};
+use crate::model::PamType;
+
+/// The two services' names, for sentences.
+pub struct Names {
+    pub a: String,
+    pub b: String,
+}
+
+/// Whether a rule's control makes its failure a refusal (required, requisite, or
+/// a bracket whose failures are `bad`/`die`).
+fn can_refuse(control: &str) -> bool {
+    match control.to_ascii_lowercase().as_str() {
+        "required" | "requisite" => true,
+        "sufficient" | "optional" => false,
+        c => !c.contains("default=ignore") && !c.contains("default=1") && !c.contains("default=ok"),
+    }
+}
+
+/// "requires pam_shells.so" or "runs pam_unix.so (sufficient)".
+fn verb(side: &Side) -> String {
+    match side.control.to_ascii_lowercase().as_str() {
+        "required" | "requisite" => format!("requires {}", side.module),
+        c => format!("runs {} ({c})", side.module),
+    }
+}
+
+fn arg<'a>(side: &'a Side, key: &str) -> Option<&'a str> {
+    let prefix = format!("{key}=");
+    side.args
+        .iter()
+        .rev()
+        .find_map(|a| a.strip_prefix(prefix.as_str()))
+}
+
+/// Who a module refuses, in words (for a rule present on one side only).
+fn refuses(side: &Side) -> Option<String> {
+    let name = crate::model::module_basename(&side.module);
+    Some(match name.as_str() {
+        "pam_shells" => {
+            "users whose shell is not in /etc/shells, or empty on Linux-PAM < 1.4.0".into()
+        }
+        "pam_listfile" => {
+            let file = arg(side, "file").unwrap_or("the list file");
+            let item = arg(side, "item").unwrap_or("user");
+            let onerr = arg(side, "onerr").unwrap_or("fail");
+            let missing = if onerr == "succeed" {
+                "a missing file lets everyone in"
+            } else {
+                "a missing file refuses everyone"
+            };
+            let whose = match item {
+                "user" => String::new(),
+                i => format!(" whose {i} is"),
+            };
+            match arg(side, "sense") {
+                Some("deny") => format!("users{whose} listed in {file} ({missing})"),
+                Some("allow") => format!("users{whose} not listed in {file} ({missing})"),
+                _ => format!("everyone (pam_listfile without a valid sense=, {missing})"),
+            }
+        }
+        "pam_nologin" => {
+            "users other than root (while /etc/nologin or /var/run/nologin exists)".into()
+        }
+        "pam_succeed_if" => {
+            let conds: Vec<&str> = side
+                .args
+                .iter()
+                .map(String::as_str)
+                .filter(|a| {
+                    ![
+                        "debug",
+                        "use_uid",
+                        "quiet",
+                        "quiet_fail",
+                        "quiet_success",
+                        "audit",
+                    ]
+                    .contains(a)
+                })
+                .collect();
+            format!("users for whom `{}` does not hold", conds.join(" "))
+        }
+        "pam_access" => "users denied by /etc/security/access.conf".into(),
+        "pam_localuser" => "users not in /etc/passwd (e.g. LDAP users)".into(),
+        "pam_ldap_shell" => "users whose LDAP login shell is missing or unusable".into(),
+        "pam_deny" => "everyone who reaches it".into(),
+        "pam_sepermit" => {
+            "users listed in /etc/security/sepermit.conf while SELinux enforces".into()
+        }
+        "pam_time" => "users outside the hours of /etc/security/time.conf".into(),
+        "pam_group" | "pam_env" | "pam_permit" | "pam_keyinit" | "pam_loginuid" | "pam_limits"
+        | "pam_motd" | "pam_mail" | "pam_lastlog" | "pam_umask" | "pam_systemd"
+        | "pam_faildelay" => return None,
+        _ => return None,
+    })
+}
+
+/// The sentence for one row.
+pub fn describe(
+    t: PamType,
+    kind: Kind,
+    module: &str,
+    a: Option<&Side>,
+    b: Option<&Side>,
+    n: &Names,
+) -> String {
+    match (kind, a, b) {
+        (Kind::Same, _, _) => String::new(),
+        (Kind::OnlyInA, Some(s), _) => only(t, s, &n.a, &n.b),
+        (Kind::OnlyInB, _, Some(s)) => only(t, s, &n.b, &n.a),
+        (Kind::Changed, Some(x), Some(y)) => changed(module, x, y, n),
+        (Kind::Moved, Some(x), Some(y)) => format!(
+            "{module} runs in a different order ({} in {}, {} in {}): with the other rules it may decide at a different point",
+            x.location(),
+            n.a,
+            y.location(),
+            n.b
+        ),
+        _ => String::new(),
+    }
+}
+
+fn only(t: PamType, side: &Side, here: &str, there: &str) -> String {
+    let verb = verb(side);
+    match refuses(side) {
+        Some(who) if can_refuse(&side.control) => format!(
+            "{here} also {verb} in {t}: {who} are refused by {here} but not by {there}"
+        ),
+        Some(who) => format!(
+            "{here} also {verb} in {t}: it fails for {who}, but this control does not make that a refusal on its own"
+        ),
+        None => format!("{here} also {verb} in {t}; {there} does not"),
+    }
+}
+
+fn changed(module: &str, x: &Side, y: &Side, n: &Names) -> String {
+    let mut parts = Vec::new();
+    if x.control != y.control {
+        parts.push(format!(
+            "control {} in {} but {} in {}",
+            x.control, n.a, y.control, n.b
+        ));
+    }
+    let only_x: Vec<&str> = x
+        .args
+        .iter()
+        .filter(|a| !y.args.contains(a))
+        .map(String::as_str)
+        .collect();
+    let only_y: Vec<&str> = y
+        .args
+        .iter()
+        .filter(|a| !x.args.contains(a))
+        .map(String::as_str)
+        .collect();
+    if !only_x.is_empty() {
+        parts.push(format!("arguments only in {}: {}", n.a, only_x.join(" ")));
+    }
+    if !only_y.is_empty() {
+        parts.push(format!("arguments only in {}: {}", n.b, only_y.join(" ")));
+    }
+    if parts.is_empty() {
+        parts.push("the same arguments in another order".into());
+    }
+    format!("{module}: {}", parts.join("; "))
+}

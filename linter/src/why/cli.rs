@@ -1,0 +1,91 @@
+//! `pamlint why SERVICE USER [--type T ...] [--pam-version X.Y.Z]`.
+
+use clap::Args;
+
+use super::facts::{Facts, PamVersion, Source};
+use super::report::render_human;
+use super::{explain, WhyOptions};
+use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::model::PamType;
+use crate::output::Format;
+use crate::resolve::{resolve_service, ResolveContext};
+
+#[derive(Debug, Clone, Args)]
+pub struct WhyArgs {
+    /// The service (its file in pam.d, e.g. vsftpd).
+    pub service: String,
+    /// The user to predict for. On the live host (no --root) the passwd entry comes
+    /// from NSS, so LDAP users through nslcd or sssd count; with --root from ROOT/etc/passwd.
+    pub user: String,
+    /// Management group(s) to walk, in order (default: auth, then account).
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
+    pub types: Vec<PamType>,
+    /// The Linux-PAM version whose module behaviour to predict (default: the installed one).
+    #[arg(long = "pam-version", value_name = "X.Y.Z", value_parser = parse_version)]
+    pub pam_version: Option<PamVersion>,
+}
+
+fn parse_type(s: &str) -> Result<PamType, String> {
+    PamType::parse(s)
+        .ok_or_else(|| format!("unknown type `{s}` (auth, account, password, session)"))
+}
+
+fn parse_version(s: &str) -> Result<PamVersion, String> {
+    PamVersion::parse(s).ok_or_else(|| format!("`{s}` is not a version like 1.5.2"))
+}
+
+impl WhyArgs {
+    pub fn run(&self, common: &CommonArgs) -> u8 {
+        if !matches!(common.format, Format::Human | Format::Json) {
+            eprintln!("pamlint why: --format must be human or json");
+            return EXIT_ERROR;
+        }
+        let root = common.root.as_path();
+        let ctx = match &common.dir {
+            Some(d) => ResolveContext::for_dir(d, root),
+            None => ResolveContext::for_root(root),
+        }
+        .with_module_paths(&common.module_path);
+        if ctx.find_config(&self.service).is_none()
+            && ctx.find_config(crate::resolve::OTHER).is_none()
+            && !ctx.uses_pam_conf()
+        {
+            eprintln!(
+                "pamlint why: no pam.d file for service `{}` (nor `other`)",
+                self.service
+            );
+            return EXIT_ERROR;
+        }
+        let service = resolve_service(&ctx, &self.service);
+        let source = if root == std::path::Path::new("/") {
+            Source::Host
+        } else {
+            Source::Root(root.to_path_buf())
+        };
+        let facts = Facts::gather(&source, &service.name, &self.user, self.pam_version);
+        let types = if self.types.is_empty() {
+            vec![PamType::Auth, PamType::Account]
+        } else {
+            self.types.clone()
+        };
+        let opts = WhyOptions {
+            assume_modules_present: common.dir.is_some(),
+        };
+        let report = explain(&service, &types, &facts, opts);
+        match common.format {
+            Format::Json => match serde_json::to_string_pretty(&report) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("pamlint why: {e}");
+                    return EXIT_ERROR;
+                }
+            },
+            _ => print!("{}", render_human(&report)),
+        }
+        if report.refused() {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        }
+    }
+}
