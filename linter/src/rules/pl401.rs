@@ -56,7 +56,7 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
             Some(finding(
                 INFO.code,
                 r.module.as_ref()?.span.clone(),
-                format!("`{name}` was removed in {gone}: on current systems the rule returns PAM_MODULE_UNKNOWN"),
+                format!("`{name}` is removed as of {gone}: where it is missing, the rule returns PAM_MODULE_UNKNOWN"),
                 format!("replace it with {instead}"),
             ))
         })

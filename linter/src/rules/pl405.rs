@@ -1,7 +1,7 @@
 //! PL405 debian-at-include: `@include` is a Debian extension.
 
 use super::{Rule, RuleInfo};
-use crate::model::{Entry, Finding, ParsedFile, Severity};
+use crate::model::{Entry, Finding, ParsedFile, Severity, Span, Token};
 use crate::rules::{finding, LintEnv};
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -27,19 +27,35 @@ pub fn rule() -> Rule {
     }
 }
 
+/// One finding per file, at its first `@include`.
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
-    file.entries
+    let targets: Vec<(&Token, &Span)> = file
+        .entries
         .iter()
         .filter_map(|e| match e {
-            Entry::AtInclude { target, span } => Some(finding(
-                INFO.code,
-                span.clone(),
-                format!("`@include {}` works only with Debian's libpam; upstream Linux-PAM fails auth on this line", target.text),
-                format!("for portability write `auth include {}` (and the same for each type)", target.text),
-            )),
+            Entry::AtInclude { target, span } => Some((target, span)),
             Entry::Rule(_) => None,
         })
-        .collect()
+        .collect();
+    let Some((first, span)) = targets.first() else {
+        return Vec::new();
+    };
+    let others = match targets.len() {
+        1 => String::new(),
+        n => format!(" (and {} more `@include` lines)", n - 1),
+    };
+    vec![finding(
+        INFO.code,
+        (*span).clone(),
+        format!(
+            "`@include {}`{others} works only with Debian's libpam; upstream Linux-PAM fails auth on such lines",
+            first.text
+        ),
+        format!(
+            "for portability write `TYPE include {}` for each type it provides",
+            first.text
+        ),
+    )]
 }
 
 #[cfg(test)]
