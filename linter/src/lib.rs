@@ -5,12 +5,14 @@
 
 pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod elf;
 pub mod model;
 pub mod output;
 pub mod parse;
 pub mod resolve;
 pub mod rules;
+pub mod why;
 
 pub use parse::{parse_service_bytes, parse_service_file};
 pub use resolve::{resolve_service, ResolveContext};

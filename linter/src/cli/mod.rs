@@ -103,6 +103,10 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// List every rule (code, severity, title).
     Rules(rules::RulesArgs),
+    /// Compare two services' effective stacks, per type.
+    Diff(crate::diff::cli::DiffArgs),
+    /// Predict where and why USER would be refused by SERVICE, from this host's facts.
+    Why(crate::why::cli::WhyArgs),
 }
 
 impl Command {
@@ -111,6 +115,8 @@ impl Command {
             Command::Check(a) => a.run(common),
             Command::Explain(a) => a.run(common),
             Command::Rules(a) => a.run(common),
+            Command::Diff(a) => a.run(common),
+            Command::Why(a) => a.run(common),
         }
     }
 }
