@@ -78,8 +78,12 @@ fn targets(opts: &CheckOptions, io_errors: &mut Vec<String>) -> (Vec<Target>, Ve
         paths.push(d.clone());
     }
     if paths.is_empty() {
-        paths.push(root.join("etc/pam.d"));
+        let pam_d = root.join("etc/pam.d");
         let conf = root.join("etc/pam.conf");
+        // a root with only pam.conf (libpam then reads it) is fine
+        if pam_d.is_dir() || !conf.is_file() {
+            paths.push(pam_d);
+        }
         if conf.is_file() {
             confs.push(conf);
         }
@@ -146,11 +150,15 @@ pub fn lint(opts: &CheckOptions) -> Report {
         }
         collect_files(&target.ctx, &mut report.files);
     }
-    let root_ctx = ResolveContext::for_root(&root_of(opts));
+    let root_ctx = ResolveContext::for_root(&root_of(opts)).with_module_paths(&opts.module_paths);
     for conf in confs {
         let parsed = Arc::new(parse_pam_conf_file(&conf));
-        findings.extend(parsed.findings.iter().cloned());
-        findings.extend(crate::rules::pl407::check_conf(&parsed, &root_ctx));
+        findings.extend(lint_pam_conf(
+            &parsed,
+            &root_ctx,
+            &rules,
+            &mut report.services,
+        ));
         report.files.insert(conf, parsed);
     }
     report.findings = suppress(dedup(findings), &report.files);
@@ -163,6 +171,45 @@ pub fn lint(opts: &CheckOptions) -> Report {
         ))
     });
     report
+}
+
+/// pam.conf: syntax, file rules, PL407, and, when libpam really reads it (no pam.d
+/// directory), every service it names, resolved and checked.
+fn lint_pam_conf(
+    parsed: &ParsedFile,
+    ctx: &ResolveContext,
+    rules: &[crate::rules::Rule],
+    services: &mut usize,
+) -> Vec<Finding> {
+    let env = LintEnv { ctx };
+    let mut findings = parsed.findings.clone();
+    findings.extend(crate::rules::pl407::check_conf(parsed, ctx));
+    for rule in rules {
+        if let Some(check) = rule.file_check {
+            findings.extend(check(parsed, &env));
+        }
+    }
+    let same_file = ctx.pam_conf.as_deref() == Some(parsed.path.as_ref());
+    if !(ctx.uses_pam_conf() && same_file) {
+        return findings;
+    }
+    let mut names: Vec<String> = parsed
+        .rules()
+        .filter_map(|r| r.service.as_ref().map(|s| s.text.to_ascii_lowercase()))
+        .collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let service = resolve_service(ctx, &name);
+        findings.extend(service.findings.iter().cloned());
+        for rule in rules {
+            if let Some(check) = rule.service_check {
+                findings.extend(check(&service, &env));
+            }
+        }
+        *services += 1;
+    }
+    findings
 }
 
 fn collect_files(ctx: &ResolveContext, files: &mut BTreeMap<PathBuf, Arc<ParsedFile>>) {

@@ -134,3 +134,35 @@ fn explain_and_rules() {
     let v = json_of(&out.stdout);
     assert!(v.as_array().unwrap().iter().any(|r| r["code"] == "PL106"));
 }
+
+#[test]
+fn pam_conf_root_is_resolved_and_checked() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("etc")).unwrap();
+    std::fs::write(
+        root.path().join("etc/pam.conf"),
+        "login auth sufficient pam_permit.so\nlogin auth required pam_no_such_xyz.so\n",
+    )
+    .unwrap();
+    let out = pamlint()
+        .args(["--format", "json", "--root"])
+        .arg(root.path())
+        .args([
+            "--module-path",
+            "/usr/lib/x86_64-linux-gnu/security",
+            "check",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out.stdout);
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"PL301"), "{codes:?}");
+    assert!(codes.contains(&"PL101"), "{codes:?}");
+    assert_eq!(v["summary"]["services"], 1);
+}
