@@ -316,21 +316,23 @@ impl Cx<'_> {
 
     fn control(&mut self, line: &LogicalLine, tok: &RawToken) -> Control {
         let word = String::from_utf8_lossy(&tok.text).into_owned();
+        // libpam compares the token after its brackets are stripped, so
+        // `[required]` is `required`.
+        let simple = [
+            ("required", Control::Simple(SimpleControl::Required)),
+            ("requisite", Control::Simple(SimpleControl::Requisite)),
+            ("sufficient", Control::Simple(SimpleControl::Sufficient)),
+            ("optional", Control::Simple(SimpleControl::Optional)),
+            ("include", Control::Include),
+            ("substack", Control::Substack),
+        ];
+        if let Some((_, c)) = simple.iter().find(|(k, _)| k.eq_ignore_ascii_case(&word)) {
+            return c.clone();
+        }
+        let (pairs, failure) = control::parse_control(&tok.text);
         if !tok.bracketed {
-            let simple = [
-                ("required", Control::Simple(SimpleControl::Required)),
-                ("requisite", Control::Simple(SimpleControl::Requisite)),
-                ("sufficient", Control::Simple(SimpleControl::Sufficient)),
-                ("optional", Control::Simple(SimpleControl::Optional)),
-                ("include", Control::Include),
-                ("substack", Control::Substack),
-            ];
-            if let Some((_, c)) = simple.iter().find(|(k, _)| k.eq_ignore_ascii_case(&word)) {
-                return c.clone();
-            }
             // libpam feeds other words to _pam_parse_control; some even parse
             // (`success=ok` without brackets), so read it the same way.
-            let (pairs, failure) = control::parse_control(&tok.text);
             if failure.is_some() || pairs.is_empty() {
                 if !word.ends_with('\r') {
                     let span = self.token_span(line, tok);
@@ -345,9 +347,19 @@ impl Cx<'_> {
             }
             return self.bracket_control(line, tok, pairs, None);
         }
-        let (pairs, failure) = control::parse_control(&tok.text);
-        if let Some(f) = &failure {
+        if !tok.terminated {
+            // PL005 (or PL006) already explains the swallowed line
+        } else if let Some(f) = &failure {
             self.control_failure(line, tok, f);
+        } else if pairs.is_empty() {
+            let span = self.token_span(line, tok);
+            self.push(
+                "PL003",
+                span,
+                "empty control `[]`: every value defaults to `bad`, so this rule can never succeed"
+                    .into(),
+                "write the actions, e.g. [success=ok default=bad], or use required".into(),
+            );
         }
         self.bracket_control(line, tok, pairs, failure)
     }
@@ -391,9 +403,6 @@ impl Cx<'_> {
     }
 
     fn control_failure(&mut self, line: &LogicalLine, tok: &RawToken, f: &control::Failure) {
-        if f.word.ends_with('\r') && !tok.terminated {
-            return;
-        }
         let s = tok.map.get(f.at).copied().unwrap_or(tok.start);
         let e = tok
             .map
@@ -609,6 +618,14 @@ mod tests {
         let t = r.action_table();
         assert_eq!(t.get(PamCode::Success), Action::Jump(2));
         assert_eq!(t.get(PamCode::AuthErr), Action::Ignore);
+    }
+
+    #[test]
+    fn bracketed_keyword_is_the_keyword() {
+        let p = parse("auth [Required] pam_unix.so\nauth [] pam_unix.so\n");
+        let r = p.rules().next().unwrap();
+        assert_eq!(r.control, Some(Control::Simple(SimpleControl::Required)));
+        assert_eq!(codes(&p), vec![("PL003", 2)]);
     }
 
     #[test]
