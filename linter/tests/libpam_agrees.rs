@@ -1,0 +1,208 @@
+//! Differential tests: the real libpam (pamtester in a bwrap sandbox with a private
+//! /etc/pam.d, via testkit) reads each quirky file the way pamlint's model says,
+//! and logs the very problem pamlint reports. Needs the Debian packages pamtester
+//! and bubblewrap (the test fails naming them when missing).
+
+use std::path::Path;
+
+use pamlint::model::{Action, HandlerKind, PamType};
+use pamlint::parse::parse_service_bytes;
+use pamlint::resolve::{resolve_service, ResolveContext};
+use testkit::sandbox::{PamRun, Sandbox};
+
+fn run(files: &[(&str, &str)], op: &str) -> PamRun {
+    let mut sb = Sandbox::new();
+    for (name, text) in files {
+        sb.service(name, text);
+    }
+    sb.pamtester("svc", "root", &[op], "")
+}
+
+/// pamlint's view of the same files (resolved as a pam.d directory).
+fn resolved(files: &[(&str, &str)]) -> pamlint::model::ResolvedService {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    resolve_service(&ResolveContext::for_dir(dir.path(), Path::new("/")), "svc")
+}
+
+fn codes(text: &str) -> Vec<&'static str> {
+    parse_service_bytes(Path::new("svc"), text.as_bytes())
+        .findings
+        .iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+fn logged(r: &PamRun, needle: &str) -> bool {
+    !r.log_lines_with(needle).is_empty()
+}
+
+#[test]
+fn unknown_type_is_a_must_fail_rule() {
+    let files = [("svc", "auht required pam_permit.so\n")];
+    assert_eq!(codes(files[0].1), vec!["PL001"]);
+    let s = resolved(&files);
+    assert_eq!(
+        s.stack(PamType::Auth).rules()[0].handler,
+        HandlerKind::MustFail
+    );
+    let r = run(&files, "authenticate");
+    assert_eq!(r.result(), "PAM_PERM_DENIED", "{r:?}");
+    assert!(logged(&r, "illegal module type: auht"), "{:?}", r.syslog);
+}
+
+#[test]
+fn wrong_case_value_makes_every_value_bad() {
+    let files = [("svc", "auth [Success=ok default=ok] pam_permit.so\n")];
+    assert_eq!(codes(files[0].1), vec!["PL003"]);
+    let s = resolved(&files);
+    let rule = s.stack(PamType::Auth).rules()[0];
+    assert!(rule.actions.0.iter().all(|a| *a == Action::Bad));
+    let r = run(&files, "authenticate");
+    assert_eq!(r.result(), "PAM_PERM_DENIED", "{r:?}");
+    assert!(
+        logged(&r, "pam_parse: expecting return value"),
+        "{:?}",
+        r.syslog
+    );
+}
+
+#[test]
+fn jump_of_zero_is_rejected() {
+    let files = [("svc", "auth [success=0 default=ok] pam_permit.so\n")];
+    assert_eq!(codes(files[0].1), vec!["PL003"]);
+    let r = run(&files, "authenticate");
+    assert_eq!(r.result(), "PAM_PERM_DENIED", "{r:?}");
+    assert!(
+        logged(&r, "pam_parse: expecting non-zero"),
+        "{:?}",
+        r.syslog
+    );
+}
+
+#[test]
+fn crlf_sticks_to_the_module_path() {
+    let files = [("svc", "auth required pam_permit.so\r\n")];
+    assert_eq!(codes(files[0].1), vec!["PL007"]);
+    let s = resolved(&files);
+    let rule = s.stack(PamType::Auth).rules()[0];
+    assert_eq!(rule.module_path(), Some("pam_permit.so\r"));
+    assert!(rule.module_file.is_none());
+    let r = run(&files, "authenticate");
+    assert_eq!(r.result(), "PAM_MODULE_UNKNOWN", "{r:?}");
+}
+
+#[test]
+fn jump_past_the_end_fails_the_stack() {
+    let files = [(
+        "svc",
+        "auth [success=2 default=ignore] pam_permit.so\nauth required pam_permit.so\n",
+    )];
+    let dir = write_dir(&files);
+    let lint = pamlint::check::lint(&pamlint::check::CheckOptions {
+        root: "/".into(),
+        dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    });
+    assert!(lint.findings.iter().any(|f| f.code == "PL201"));
+    let r = run(&files, "authenticate");
+    assert_eq!(r.result(), "PAM_PERM_DENIED", "{r:?}");
+    assert!(logged(&r, "bad jump in stack"), "{:?}", r.syslog);
+}
+
+#[test]
+fn dash_only_silences_the_missing_module() {
+    let files = [(
+        "svc",
+        "-auth required pam_no_such_module_xyz.so\nauth required pam_permit.so\n",
+    )];
+    let s = resolved(&files);
+    let rule = s.stack(PamType::Auth).rules()[0];
+    assert_eq!(rule.handler, HandlerKind::SilentModule);
+    assert!(rule.module_file.is_none());
+    let r = run(&files, "authenticate");
+    assert_eq!(r.result(), "PAM_MODULE_UNKNOWN", "{r:?}");
+    assert!(
+        !logged(&r, "pam_no_such_module_xyz"),
+        "logged despite `-`: {:?}",
+        r.syslog
+    );
+}
+
+#[test]
+fn bad_type_in_included_file_lands_in_the_including_type() {
+    let files = [
+        ("svc", "auth required pam_permit.so\naccount include inc\n"),
+        ("inc", "auht required pam_permit.so\n"),
+    ];
+    let s = resolved(&files);
+    assert_eq!(
+        s.stack(PamType::Account).rules()[0].handler,
+        HandlerKind::MustFail
+    );
+    assert_eq!(
+        s.stack(PamType::Auth).rules()[0].handler,
+        HandlerKind::Module
+    );
+    assert_eq!(run(&files, "authenticate").result(), "PAM_SUCCESS");
+    let r = run(&files, "acct_mgmt");
+    assert_eq!(r.result(), "PAM_PERM_DENIED", "{r:?}");
+    assert!(logged(&r, "illegal module type"), "{:?}", r.syslog);
+}
+
+#[test]
+fn hash_inside_brackets_cuts_the_rule() {
+    let files = [("svc", "auth [success=ok # default=bad] pam_permit.so\n")];
+    assert_eq!(codes(files[0].1), vec!["PL006"]);
+    let s = resolved(&files);
+    let rule = s.stack(PamType::Auth).rules()[0];
+    assert!(rule.rule.module.is_none());
+    assert_eq!(rule.handler, HandlerKind::MustFail);
+    let r = run(&files, "authenticate");
+    assert_eq!(r.result(), "PAM_PERM_DENIED", "{r:?}");
+    assert!(logged(&r, "no module name supplied"), "{:?}", r.syslog);
+}
+
+#[test]
+fn missing_include_is_a_must_fail_rule() {
+    let files = [(
+        "svc",
+        "auth required pam_permit.so\nauth include no-such-file\n",
+    )];
+    let s = resolved(&files);
+    assert!(s.findings.iter().any(|f| f.code == "PL103"));
+    assert_eq!(
+        s.stack(PamType::Auth).rules()[1].handler,
+        HandlerKind::MustFail
+    );
+    let r = run(&files, "authenticate");
+    assert_eq!(r.result(), "PAM_PERM_DENIED", "{r:?}");
+    assert!(
+        logged(&r, "unable to open config for") && logged(&r, "no-such-file"),
+        "{:?}",
+        r.syslog
+    );
+}
+
+#[test]
+fn trailing_backslash_fails_the_file() {
+    let files = [(
+        "svc",
+        "auth required pam_permit.so\nauth required pam_permit.so \\",
+    )];
+    let parsed = parse_service_bytes(Path::new("svc"), files[0].1.as_bytes());
+    assert!(parsed.aborts);
+    assert_eq!(codes(files[0].1), vec!["PL008"]);
+    let r = run(&files, "authenticate");
+    assert!(logged(&r, "error reading"), "{:?}", r.syslog);
+}
+
+fn write_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
