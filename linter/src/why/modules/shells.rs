@@ -68,12 +68,12 @@ pub fn predict(call: &Call<'_>) -> Prediction {
     }
     let fact = if shell.is_empty() {
         format!(
-            "the shell of {} is empty, and Linux-PAM before {EMPTY_IS_SH} refuses an empty shell ({silence})",
+            "{}'s shell is empty, and Linux-PAM before {EMPTY_IS_SH} refuses an empty shell ({silence})",
             call.who()
         )
     } else {
         format!(
-            "{note}the shell of {} ({shell}) is not listed in {} ({silence})",
+            "{note}{}'s shell {shell} is not listed in {} ({silence})",
             call.who(),
             list.file
         )

@@ -18,6 +18,15 @@ pub fn predict(module: &str, call: &Call<'_>) -> Prediction {
             };
             Prediction::known(code, "pam_deny always fails")
         }
+        "pam_env" | "pam_faildelay" if call.pam_type == PamType::Auth => Prediction::known(
+            PamCode::Ignore,
+            format!("{module}'s authenticate hook only prepares (environment, delay) and returns PAM_IGNORE"),
+        ),
+        "pam_env" if call.pam_type == PamType::Account => Prediction::known(
+            PamCode::ServiceErr,
+            "pam_env has no account hook of use: it returns PAM_SERVICE_ERR",
+        ),
+        "pam_warn" => Prediction::known(PamCode::Ignore, "pam_warn only logs and returns PAM_IGNORE"),
         m if m == "pam_unix"
             && call.facts.passwd.is_none()
             && call.facts.lookup_error.is_none() =>
