@@ -206,3 +206,52 @@ fn write_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// The host's Linux-PAM (major, minor), from dpkg (the project's machines are Debian).
+fn libpam_version() -> (u32, u32) {
+    let out = std::process::Command::new("dpkg-query")
+        .args(["-W", "-f=${Version}", "libpam0g"])
+        .output()
+        .expect("dpkg-query missing: this test needs a Debian host with libpam0g");
+    let v = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut parts = v.split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
+    let major = parts.next().unwrap_or(0);
+    let minor = parts.next().unwrap_or(0);
+    assert!(
+        major >= 1,
+        "cannot read libpam0g's version from {v:?}: install libpam0g"
+    );
+    (major, minor)
+}
+
+#[test]
+fn continuation_before_a_blank_line_depends_on_the_version() {
+    let text = "auth required pam_permit.so \\\n\nauth required pam_deny.so\n";
+    assert_eq!(codes(text), vec!["PL403"]);
+    // pamlint reads it as Linux-PAM >= 1.6 does: two rules
+    let files = [("svc", text)];
+    assert_eq!(resolved(&files).stack(PamType::Auth).rules().len(), 2);
+    let r = run(&files, "authenticate");
+    if libpam_version() >= (1, 6) {
+        assert_eq!(r.result(), "PAM_AUTH_ERR", "{r:?}");
+    } else {
+        // before 1.6 the blank line is skipped and pam_deny's line becomes arguments
+        assert_eq!(r.result(), "PAM_SUCCESS", "{r:?}");
+    }
+}
+
+#[test]
+fn long_line_is_split_before_1_6() {
+    let text = format!("auth required pam_permit.so {}\n", "debug ".repeat(200));
+    assert_eq!(codes(&text), vec!["PL406"]);
+    let files = [("svc", text.as_str())];
+    let r = run(&files, "authenticate");
+    if libpam_version() >= (1, 6) {
+        assert_eq!(r.result(), "PAM_SUCCESS", "{r:?}");
+    } else {
+        // the 1024-byte buffer splits the line: its tail is read as a rule of
+        // unknown type `debug`, which always fails
+        assert_eq!(r.result(), "PAM_PERM_DENIED", "{r:?}");
+        assert!(logged(&r, "illegal module type: debug"), "{:?}", r.syslog);
+    }
+}

@@ -17,7 +17,8 @@ use crate::rules::finding;
 use lines::LogicalLine;
 use tokens::RawToken;
 
-/// Linux-PAM < 1.6 read lines into a 1024-byte buffer and refused longer ones.
+/// Linux-PAM < 1.6 read lines with fgets into a 1024-byte buffer: a longer line is
+/// split, and joined continuation lines that overflow it fail the file.
 pub const OLD_LINE_LIMIT: usize = 1023;
 
 /// Which of the two file formats.
@@ -464,10 +465,11 @@ impl Cx<'_> {
                 "PL406",
                 span,
                 format!(
-                    "logical line of {} bytes: Linux-PAM before 1.6 reads at most {OLD_LINE_LIMIT} and then fails the whole file",
-                    line.bytes.len()
+                    "line of {} bytes: Linux-PAM before 1.6 reads lines through a {}-byte buffer, so the rest of this line becomes another rule (usually of an unknown type, which always fails)",
+                    line.bytes.len(),
+                    OLD_LINE_LIMIT + 1
                 ),
-                "split the arguments or shorten the line".into(),
+                "shorten the line (e.g. move long arguments into the module's own config file)".into(),
             );
         }
         if let Some(at) = line.continuation_cut {

@@ -7,9 +7,13 @@ pub const INFO: RuleInfo = RuleInfo {
     code: "PL406",
     name: "long-line",
     severity: Severity::Warning,
-    title: "line longer than Linux-PAM < 1.6 accepts",
-    explain: r#"Linux-PAM before 1.6 assembled each rule into a 1024-byte buffer and failed the whole file
-when a rule was longer. 1.6 and later accept any length."#,
+    title: "line longer than Linux-PAM < 1.6 reads in one piece",
+    explain: r#"Linux-PAM before 1.6 read each line with fgets into a 1024-byte buffer. A longer
+physical line is split: its first 1023 bytes are one rule and the rest is read as the next
+rule, usually with an unknown type (PL001 at run time), so the stack always fails; a rule
+joined from `\` continuation lines that outgrows the buffer makes the whole file fail.
+1.6 and later read lines of any length. (Checked against the real libpam 1.5 in
+linter/tests/libpam_agrees.rs.)"#,
 };
 
 pub fn rule() -> Rule {
