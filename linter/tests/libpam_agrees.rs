@@ -255,3 +255,28 @@ fn long_line_is_split_before_1_6() {
         assert!(logged(&r, "illegal module type: debug"), "{:?}", r.syslog);
     }
 }
+
+#[test]
+fn debian_at_include_pulls_every_type() {
+    let files = [
+        ("svc", "@include inc\n"),
+        (
+            "inc",
+            "auth required pam_permit.so\naccount required pam_deny.so\n",
+        ),
+    ];
+    let s = resolved(&files);
+    assert_eq!(
+        s.stack(PamType::Auth).rules()[0].module_name().as_deref(),
+        Some("pam_permit")
+    );
+    assert_eq!(
+        s.stack(PamType::Account).rules()[0]
+            .module_name()
+            .as_deref(),
+        Some("pam_deny")
+    );
+    assert_eq!(run(&files, "authenticate").result(), "PAM_SUCCESS");
+    // pam_deny's account hook returns PAM_AUTH_ERR (what the PL2xx rules assume)
+    assert_eq!(run(&files, "acct_mgmt").result(), "PAM_AUTH_ERR");
+}
