@@ -265,6 +265,10 @@ fn code_of_pamtester(stdout_and_err: &str) -> &'static str {
         "PAM_AUTH_ERR"
     } else if stdout_and_err.contains("User not known") {
         "PAM_USER_UNKNOWN"
+    } else if stdout_and_err.contains("Error in service module") {
+        "PAM_SERVICE_ERR"
+    } else if stdout_and_err.contains("Permission denied") {
+        "PAM_PERM_DENIED"
     } else if stdout_and_err.contains("Critical error") {
         "PAM_ABORT"
     } else {
@@ -280,12 +284,28 @@ fn predictions_agree_with_the_real_libpam() {
         "pamtester is missing: install the Debian package pamtester"
     );
     let etc = Etc::new();
-    let stack =
+    // Stacks mixing the predicted modules with controls that matter: required,
+    // requisite, sufficient, jumps, a substack.
+    let stacks = [
         "auth required pam_listfile.so item=user sense=deny file=/etc/ftpusers onerr=succeed\n\
-                 auth required pam_shells.so\n\
-                 auth required pam_succeed_if.so uid >= 1000 quiet\n\
-                 account required pam_permit.so\n";
-    std::fs::write(etc.path().join("pam.d/ftptest"), stack).unwrap();
+         auth required pam_shells.so\n\
+         auth required pam_succeed_if.so uid >= 1000 quiet\n",
+        "auth [success=1 default=ignore] pam_shells.so\n\
+         auth requisite pam_deny.so\n\
+         auth [success=ok default=die] pam_listfile.so item=user sense=allow file=/etc/ftpusers onerr=fail\n\
+         auth required pam_permit.so\n",
+        "auth sufficient pam_succeed_if.so user ingroup root\n\
+         auth substack ftpsub\n\
+         auth required pam_localuser.so\n",
+        "auth required pam_listfile.so item=shell sense=allow file=/etc/shells onerr=fail\n\
+         auth sufficient pam_succeed_if.so shell =~ /bin/* quiet\n\
+         auth required pam_deny.so\n",
+    ];
+    std::fs::write(
+        etc.path().join("pam.d/ftpsub"),
+        "auth requisite pam_shells.so\nauth required pam_succeed_if.so user notin carol:dave\n",
+    )
+    .unwrap();
     std::fs::write(
         etc.path().join("pam.d/other"),
         "auth required pam_deny.so\naccount required pam_deny.so\n",
@@ -294,25 +314,28 @@ fn predictions_agree_with_the_real_libpam() {
     let mut users: Vec<&str> = USERS.iter().map(|u| u.0).collect();
     users.extend(["root", "nosuchuser"]);
     let mut seen = std::collections::HashSet::new();
-    for user in users {
-        let real = etc.run(Path::new("pamtester"), &["ftptest", user, "authenticate"]);
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&real.stdout),
-            String::from_utf8_lossy(&real.stderr)
-        );
-        let real_code = code_of_pamtester(&text);
-        let out = etc.run(
-            &pamlint(),
-            &["--format", "json", "why", "ftptest", user, "--type", "auth"],
-        );
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let predicted = v["types"][0]["result"].as_str().unwrap().to_string();
-        assert_eq!(
-            predicted, real_code,
-            "{user}: libpam says {text}, why says {v:#}"
-        );
-        seen.insert(real_code);
+    for (n, stack) in stacks.iter().enumerate() {
+        std::fs::write(etc.path().join("pam.d/ftptest"), stack).unwrap();
+        for user in &users {
+            let real = etc.run(Path::new("pamtester"), &["ftptest", user, "authenticate"]);
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&real.stdout),
+                String::from_utf8_lossy(&real.stderr)
+            );
+            let real_code = code_of_pamtester(&text);
+            let out = etc.run(
+                &pamlint(),
+                &["--format", "json", "why", "ftptest", user, "--type", "auth"],
+            );
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let predicted = v["types"][0]["result"].as_str().unwrap().to_string();
+            assert_eq!(
+                predicted, real_code,
+                "stack {n}, {user}: libpam says {text}, why says {v:#}"
+            );
+            seen.insert(real_code);
+        }
     }
     // The users cover both outcomes, so agreement means something.
     assert!(

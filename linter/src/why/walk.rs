@@ -160,3 +160,88 @@ pub fn walk<'a, P>(
         note,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PamType;
+    use crate::resolve::{resolve_service, ResolveContext};
+
+    /// Walk the auth stack of `files[0]`; modules named `pass`/`fail`/`skip`
+    /// return PAM_SUCCESS / PAM_AUTH_ERR / PAM_IGNORE.
+    fn run(files: &[(&str, &str)]) -> (PamCode, Option<usize>, Vec<bool>) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let ctx = ResolveContext::for_dir(dir.path(), dir.path());
+        let svc = resolve_service(&ctx, files[0].0);
+        let w = walk(svc.stack(PamType::Auth), |r| {
+            let code = match r.module_name().as_deref() {
+                Some("pass") => PamCode::Success,
+                Some("skip") => PamCode::Ignore,
+                _ => PamCode::AuthErr,
+            };
+            ((), code)
+        });
+        let ran = w.steps.iter().map(|s| s.outcome.is_some()).collect();
+        (w.result, w.decider, ran)
+    }
+
+    #[test]
+    fn required_failure_still_runs_the_rest_and_decides() {
+        let (code, decider, ran) = run(&[(
+            "s",
+            "auth required pass.so\nauth required fail.so\nauth sufficient pass.so\nauth required pass.so\n",
+        )]);
+        assert_eq!(code, PamCode::AuthErr);
+        assert_eq!(decider, Some(1));
+        assert_eq!(ran, vec![true, true, true, true]);
+    }
+
+    #[test]
+    fn sufficient_success_ends_the_stack() {
+        let (code, decider, ran) =
+            run(&[("s", "auth sufficient pass.so\nauth required fail.so\n")]);
+        assert_eq!((code, decider), (PamCode::Success, None));
+        assert_eq!(ran, vec![true, false]);
+    }
+
+    #[test]
+    fn requisite_dies_and_jumps_skip() {
+        let (code, decider, ran) = run(&[(
+            "s",
+            "auth [success=1 default=ignore] fail.so\nauth requisite fail.so\nauth required pass.so\n",
+        )]);
+        assert_eq!((code, decider), (PamCode::AuthErr, Some(1)));
+        assert_eq!(ran, vec![true, true, false]);
+        let (code, _, ran) = run(&[(
+            "s",
+            "auth [success=1 default=ignore] pass.so\nauth requisite fail.so\nauth required pass.so\n",
+        )]);
+        assert_eq!(code, PamCode::Success);
+        assert_eq!(ran, vec![true, false, true]);
+    }
+
+    #[test]
+    fn nothing_positive_is_must_fail() {
+        let (code, decider, _) = run(&[("s", "auth optional skip.so\n")]);
+        assert_eq!((code, decider), (MUST_FAIL, None));
+    }
+
+    #[test]
+    fn a_jump_past_the_end_is_bad() {
+        let (code, decider, _) = run(&[("s", "auth [success=3] pass.so\nauth required pass.so\n")]);
+        assert_eq!((code, decider), (MUST_FAIL, Some(0)));
+    }
+
+    #[test]
+    fn die_in_a_substack_ends_only_the_substack() {
+        let (code, decider, ran) = run(&[
+            ("s", "auth substack sub\nauth required pass.so\n"),
+            ("sub", "auth requisite fail.so\nauth required pass.so\n"),
+        ]);
+        assert_eq!((code, decider), (PamCode::AuthErr, Some(0)));
+        assert_eq!(ran, vec![true, false, true]);
+    }
+}
