@@ -7,6 +7,32 @@ use object::{Object, ObjectSymbol};
 
 use crate::model::PamType;
 
+/// Whether a resolved rule's module has the hook its type calls: from the module
+/// file's symbols when it exists (read once per path), else from the built-in table.
+/// None when unknown (no file and not a well-known module). libpam runs a missing
+/// hook as PAM_MODULE_UNKNOWN.
+pub fn implements_type(rule: &crate::model::ResolvedRule) -> Option<bool> {
+    if let Some(hooks) = rule.module_file.as_deref().and_then(cached_hooks) {
+        return Some(serves(&hooks, rule.pam_type));
+    }
+    let name = rule.module_name()?;
+    builtin_types(&name).map(|ts| ts.contains(&rule.pam_type))
+}
+
+/// `exported_hooks`, memoised per path for the whole run.
+pub fn cached_hooks(path: &Path) -> Option<Vec<String>> {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::Mutex;
+    static CACHE: Mutex<Option<HashMap<PathBuf, Option<Vec<String>>>>> = Mutex::new(None);
+    let mut guard = CACHE.lock().ok()?;
+    guard
+        .get_or_insert_with(HashMap::new)
+        .entry(path.to_path_buf())
+        .or_insert_with(|| exported_hooks(path))
+        .clone()
+}
+
 /// The hooks exported by a module file, or None if it cannot be read as an object.
 pub fn exported_hooks(path: &Path) -> Option<Vec<String>> {
     let data = std::fs::read(path).ok()?;

@@ -28,6 +28,9 @@
 //! let _flat = svc.stack(PamType::Auth).flatten();
 //! ```
 //!
+//! Whether a rule's module has the hook its type calls (else libpam returns
+//! PAM_MODULE_UNKNOWN): `pamlint::elf::implements_type(&resolved_rule)`.
+//!
 //! Additive changes only: H3 (simulate) and H4 (diff, why) code against these types.
 
 use std::fmt;

@@ -1,11 +1,7 @@
 //! PL106 type-not-implemented: a module used under a type it has no hook for.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
 use super::{Rule, RuleInfo};
-use crate::elf::{builtin_types, exported_hooks, serves};
+use crate::elf::implements_type;
 use crate::model::{Finding, ResolvedService, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -33,17 +29,6 @@ pub fn rule() -> Rule {
     }
 }
 
-/// Hooks per module file, read once per run.
-fn hooks_of(path: &Path) -> Option<Vec<String>> {
-    static CACHE: Mutex<Option<HashMap<PathBuf, Option<Vec<String>>>>> = Mutex::new(None);
-    let mut guard = CACHE.lock().ok()?;
-    let cache = guard.get_or_insert_with(HashMap::new);
-    cache
-        .entry(path.to_path_buf())
-        .or_insert_with(|| exported_hooks(path))
-        .clone()
-}
-
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
     let mut out = Vec::new();
     for stack in &service.stacks {
@@ -51,10 +36,7 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             let (Some(m), Some(name)) = (&r.rule.module, r.module_name()) else {
                 continue;
             };
-            let implemented = match r.module_file.as_deref().and_then(hooks_of) {
-                Some(hooks) => serves(&hooks, r.pam_type),
-                None => builtin_types(&name).is_none_or(|ts| ts.contains(&r.pam_type)),
-            };
+            let implemented = implements_type(r).unwrap_or(true);
             if !implemented {
                 out.push(finding(
                     INFO.code,
