@@ -11,7 +11,11 @@ fn render() -> String {
         let i = r.info;
         out.push_str(&format!(
             "\n## {} {} ({})\n\n{}\n\n```text\n{}\n```\n",
-            i.code, i.name, i.severity, i.title, i.explain.trim_end()
+            i.code,
+            i.name,
+            i.severity,
+            i.title,
+            i.explain.trim_end()
         ));
     }
     out
