@@ -100,3 +100,6 @@ pub fn predict(module: &str, call: &Call<'_>) -> Prediction {
         other => simple::predict(other, call),
     }
 }
+
+#[cfg(test)]
+mod tests;
