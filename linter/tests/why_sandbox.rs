@@ -269,6 +269,8 @@ fn code_of_pamtester(stdout_and_err: &str) -> &'static str {
         "PAM_SERVICE_ERR"
     } else if stdout_and_err.contains("Permission denied") {
         "PAM_PERM_DENIED"
+    } else if stdout_and_err.contains("Module is unknown") {
+        "PAM_MODULE_UNKNOWN"
     } else if stdout_and_err.contains("Critical error") {
         "PAM_ABORT"
     } else {
@@ -300,6 +302,9 @@ fn predictions_agree_with_the_real_libpam() {
         "auth required pam_listfile.so item=shell sense=allow file=/etc/shells onerr=fail\n\
          auth sufficient pam_succeed_if.so shell =~ /bin/* quiet\n\
          auth required pam_deny.so\n",
+        // pam_loginuid has no authenticate hook: PAM_MODULE_UNKNOWN
+        "auth [success=ok module_unknown=die default=bad] pam_loginuid.so\n\
+         auth required pam_permit.so\n",
     ];
     std::fs::write(
         etc.path().join("pam.d/ftpsub"),

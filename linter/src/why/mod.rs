@@ -40,6 +40,15 @@ pub fn predict_rule(rule: &ResolvedRule, facts: &Facts, opts: WhyOptions) -> Pre
             format!("{path} is not installed: libpam returns PAM_MODULE_UNKNOWN{dash}"),
         );
     }
+    if crate::elf::implements_type(rule) == Some(false) {
+        return Prediction::known(
+            PamCode::ModuleUnknown,
+            format!(
+                "{path} has no {} hook: libpam returns PAM_MODULE_UNKNOWN",
+                rule.pam_type.hook_symbols().first().copied().unwrap_or("")
+            ),
+        );
+    }
     let call = Call {
         pam_type: rule.pam_type,
         args: rule.rule.args.iter().map(|a| a.text.as_str()).collect(),
