@@ -14,12 +14,46 @@ pub enum Op {
 
 /// Align `a` and `b` by key: an LCS keeps the longest run in common order; what is
 /// left over and shares a key with something on the other side becomes a move.
-pub fn align<K: Eq>(a: &[K], b: &[K]) -> Vec<Op> {
+pub fn align<K: Eq + std::hash::Hash>(a: &[K], b: &[K]) -> Vec<Op> {
     let ops = lcs(a, b);
     pair_moves(ops, a, b)
 }
 
+/// Above this many table cells the middle part is not aligned (every rule there
+/// is reported as only on its side): a pathological file must not exhaust memory.
+const MAX_CELLS: usize = 4_000_000;
+
+/// LCS after trimming the common prefix and suffix.
 fn lcs<K: Eq>(a: &[K], b: &[K]) -> Vec<Op> {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (mid_a, mid_b) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    let mut ops: Vec<Op> = (0..prefix).map(|i| Op::Both(i, i)).collect();
+    let middle = if mid_a.len().saturating_mul(mid_b.len()) > MAX_CELLS {
+        (0..mid_a.len())
+            .map(Op::OnlyA)
+            .chain((0..mid_b.len()).map(Op::OnlyB))
+            .collect()
+    } else {
+        lcs_table(mid_a, mid_b)
+    };
+    ops.extend(middle.into_iter().map(|op| match op {
+        Op::Both(i, j) => Op::Both(i + prefix, j + prefix),
+        Op::OnlyA(i) => Op::OnlyA(i + prefix),
+        Op::OnlyB(j) => Op::OnlyB(j + prefix),
+        Op::Moved(i, j) => Op::Moved(i + prefix, j + prefix),
+    }));
+    let (sa, sb) = (a.len() - suffix, b.len() - suffix);
+    ops.extend((0..suffix).map(|k| Op::Both(sa + k, sb + k)));
+    ops
+}
+
+fn lcs_table<K: Eq>(a: &[K], b: &[K]) -> Vec<Op> {
     let (n, m) = (a.len(), b.len());
     // table[i][j]: LCS length of a[i..] and b[j..]
     let mut table = vec![vec![0usize; m + 1]; n + 1];
@@ -52,31 +86,35 @@ fn lcs<K: Eq>(a: &[K], b: &[K]) -> Vec<Op> {
     ops
 }
 
-/// Turn an OnlyA/OnlyB pair with equal keys into one Moved row (at A's position).
-fn pair_moves<K: Eq>(ops: Vec<Op>, a: &[K], b: &[K]) -> Vec<Op> {
-    let mut used_b = vec![false; b.len()];
-    let only_b: Vec<usize> = ops
-        .iter()
-        .filter_map(|o| match o {
-            Op::OnlyB(j) => Some(*j),
-            _ => None,
-        })
-        .collect();
-    let mut out = Vec::with_capacity(ops.len());
-    for op in ops {
-        match op {
-            Op::OnlyA(i) => match only_b.iter().find(|j| !used_b[**j] && b[**j] == a[i]) {
-                Some(&j) => {
-                    used_b[j] = true;
-                    out.push(Op::Moved(i, j));
-                }
-                None => out.push(op),
-            },
-            Op::OnlyB(j) if used_b[j] => {}
-            other => out.push(other),
+/// Turn an OnlyA/OnlyB pair with equal keys into one Moved row (at A's position),
+/// pairing each key's leftovers in order.
+fn pair_moves<K: Eq + std::hash::Hash>(ops: Vec<Op>, a: &[K], b: &[K]) -> Vec<Op> {
+    use std::collections::{HashMap, VecDeque};
+    let mut free_b: HashMap<&K, VecDeque<usize>> = HashMap::new();
+    for op in &ops {
+        if let Op::OnlyB(j) = op {
+            free_b.entry(&b[*j]).or_default().push_back(*j);
         }
     }
-    out
+    // First decide every pairing, then emit: an OnlyB row may come before the
+    // OnlyA row it pairs with.
+    let mut pair_of_a = HashMap::new();
+    let mut used_b = vec![false; b.len()];
+    for op in &ops {
+        if let Op::OnlyA(i) = op {
+            if let Some(j) = free_b.get_mut(&a[*i]).and_then(VecDeque::pop_front) {
+                used_b[j] = true;
+                pair_of_a.insert(*i, j);
+            }
+        }
+    }
+    ops.into_iter()
+        .filter_map(|op| match op {
+            Op::OnlyA(i) => Some(pair_of_a.get(&i).map_or(op, |j| Op::Moved(i, *j))),
+            Op::OnlyB(j) if used_b[j] => None,
+            other => Some(other),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -109,6 +147,26 @@ mod tests {
     }
 
     #[test]
+    fn a_move_whose_target_comes_first() {
+        // found by the property below: the OnlyB row precedes its OnlyA partner
+        let ops = align(&[0, 0, 3], &[3, 0, 0]);
+        assert_eq!(ops.len(), 3, "{ops:?}");
+        assert!(ops.contains(&Op::Moved(2, 0)), "{ops:?}");
+    }
+
+    #[test]
+    fn huge_inputs_stay_bounded() {
+        let a: Vec<u32> = (0..5000).collect();
+        let b: Vec<u32> = (0..5000).rev().collect();
+        let ops = align(&a, &b);
+        // every key is on both sides: all pairs become moves or aligned rows
+        assert!(ops
+            .iter()
+            .all(|o| matches!(o, Op::Both(..) | Op::Moved(..))));
+        assert_eq!(ops.len(), 5000);
+    }
+
+    #[test]
     fn identical_and_empty() {
         assert_eq!(
             align(&[1, 2], &[1, 2]),
@@ -116,5 +174,38 @@ mod tests {
         );
         assert_eq!(align::<u8>(&[], &[]), vec![]);
         assert_eq!(align(&[1], &[]), vec![Op::OnlyA(0)]);
+    }
+
+    proptest::proptest! {
+        /// Every rule of each side appears exactly once, and paired rows share a key;
+        /// aligned rows keep both sides' order.
+        #[test]
+        fn alignment_covers_both_sides(a in proptest::collection::vec(0u8..6, 0..40),
+                                       b in proptest::collection::vec(0u8..6, 0..40)) {
+            let ops = align(&a, &b);
+            let mut seen_a = vec![0; a.len()];
+            let mut seen_b = vec![0; b.len()];
+            let mut last = (None, None);
+            for op in &ops {
+                match *op {
+                    Op::Both(i, j) => {
+                        proptest::prop_assert_eq!(a[i], b[j]);
+                        proptest::prop_assert!(last.0.is_none_or(|x| x < i) && last.1.is_none_or(|y| y < j));
+                        last = (Some(i), Some(j));
+                        seen_a[i] += 1;
+                        seen_b[j] += 1;
+                    }
+                    Op::Moved(i, j) => {
+                        proptest::prop_assert_eq!(a[i], b[j]);
+                        seen_a[i] += 1;
+                        seen_b[j] += 1;
+                    }
+                    Op::OnlyA(i) => seen_a[i] += 1,
+                    Op::OnlyB(j) => seen_b[j] += 1,
+                }
+            }
+            proptest::prop_assert!(seen_a.iter().all(|c| *c == 1));
+            proptest::prop_assert!(seen_b.iter().all(|c| *c == 1));
+        }
     }
 }
