@@ -81,6 +81,16 @@ pub fn walk<'a, P>(
         let (payload, code) = predict(rule);
         let action = rule.actions.get(code);
         let step = step_of[i].unwrap_or(0);
+        if code == PamCode::Incomplete {
+            // libpam saves its state and returns PAM_INCOMPLETE to the application.
+            steps[step].outcome = Some((payload, code, action));
+            return Walk {
+                result: code,
+                steps,
+                decider: Some(step),
+                note: Some("the module returned PAM_INCOMPLETE: libpam stops here and returns it to the application, to be resumed later".into()),
+            };
+        }
         let mut decided = false;
         match action {
             Action::Reset => {

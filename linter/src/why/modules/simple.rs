@@ -26,6 +26,7 @@ pub fn predict(module: &str, call: &Call<'_>) -> Prediction {
             PamCode::ServiceErr,
             "pam_env has no account hook of use: it returns PAM_SERVICE_ERR",
         ),
+        "pam_debug" => debug(call),
         "pam_warn" => Prediction::known(PamCode::Ignore, "pam_warn only logs and returns PAM_IGNORE"),
         m if m == "pam_unix"
             && call.facts.passwd.is_none()
@@ -40,5 +41,27 @@ pub fn predict(module: &str, call: &Call<'_>) -> Prediction {
             "{m} checks credentials or a directory: unknown, assumed success"
         )),
         m => Prediction::assumed(format!("{m}: unknown, assumed success")),
+    }
+}
+
+/// pam_debug: the first `EVENT=` argument for the hook sets the return value when
+/// it names a return code (`auth=perm_denied`); otherwise PAM_SUCCESS.
+fn debug(call: &Call<'_>) -> Prediction {
+    let event = match call.pam_type {
+        PamType::Auth => "auth",
+        PamType::Account => "acct",
+        PamType::Password => "chauthtok",
+        PamType::Session => "open_session",
+    };
+    let prefix = format!("{event}=");
+    let chosen = call
+        .args
+        .iter()
+        .find_map(|a| a.strip_prefix(prefix.as_str()));
+    match chosen.and_then(PamCode::from_token) {
+        Some(code) => Prediction::known(code, format!("pam_debug {event}= returns {code}")),
+        None => Prediction::success(format!(
+            "pam_debug: no valid {event}= argument, PAM_SUCCESS"
+        )),
     }
 }
