@@ -98,7 +98,7 @@ fn stack(rng: &mut Rng, len: usize, substack: bool) -> String {
 
 #[test]
 fn random_stacks_agree_with_libpam() {
-    let seed = env_number("PAMLINT_WHY_SEED", 0x5eed_0f_a11);
+    let seed = env_number("PAMLINT_WHY_SEED", 0x0005_eed0_fa11);
     let count = env_number("PAMLINT_WHY_STACKS", 300);
     let mut rng = Rng(seed.max(1));
     let facts = Facts::gather(&Source::Host, "t", "root", None);
