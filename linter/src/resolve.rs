@@ -33,6 +33,26 @@ pub struct ResolveContext {
     /// Directories searched for relative module paths.
     pub module_dirs: Vec<PathBuf>,
     cache: Mutex<HashMap<PathBuf, Arc<ParsedFile>>>,
+    /// Lookups are memoised: every service includes the same common-* files and
+    /// modules, and a stat per rule per service dominated the run time.
+    module_cache: Mutex<HashMap<String, Option<PathBuf>>>,
+    config_cache: Mutex<HashMap<String, Option<PathBuf>>>,
+}
+
+/// Look `key` up in a memo table, computing and storing it on a miss.
+fn memo(
+    table: &Mutex<HashMap<String, Option<PathBuf>>>,
+    key: &str,
+    compute: impl FnOnce() -> Option<PathBuf>,
+) -> Option<PathBuf> {
+    if let Some(hit) = table.lock().ok().and_then(|t| t.get(key).cloned()) {
+        return hit;
+    }
+    let value = compute();
+    if let Ok(mut t) = table.lock() {
+        t.insert(key.to_string(), value.clone());
+    }
+    value
 }
 
 impl ResolveContext {
@@ -49,6 +69,8 @@ impl ResolveContext {
             pam_conf: conf.is_file().then_some(conf),
             module_dirs: module_dirs(root),
             cache: Mutex::new(HashMap::new()),
+            module_cache: Mutex::new(HashMap::new()),
+            config_cache: Mutex::new(HashMap::new()),
         }
     }
 
@@ -75,6 +97,10 @@ impl ResolveContext {
 
     /// The path of a pam.d file, as `_pam_open_config_file` finds it.
     pub fn find_config(&self, name: &str) -> Option<PathBuf> {
+        memo(&self.config_cache, name, || self.lookup_config(name))
+    }
+
+    fn lookup_config(&self, name: &str) -> Option<PathBuf> {
         if name.starts_with('/') {
             let p = self.under_root(name);
             return p.is_file().then_some(p);
@@ -96,6 +122,10 @@ impl ResolveContext {
     /// Find a module file: absolute paths inside the root, relative ones in the
     /// module directories. `$ISA` is tried as libpam does (replaced by `.`).
     pub fn find_module(&self, path: &str) -> Option<PathBuf> {
+        memo(&self.module_cache, path, || self.lookup_module(path))
+    }
+
+    fn lookup_module(&self, path: &str) -> Option<PathBuf> {
         let candidates: Vec<String> = if path.contains("$ISA") {
             vec![path.to_string(), path.replace("$ISA", ".")]
         } else {
