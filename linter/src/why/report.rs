@@ -38,12 +38,7 @@ impl StepReport {
             line: rule.origin.line,
             via,
             module: rule.module_path().unwrap_or("").to_string(),
-            control: rule
-                .rule
-                .control_token
-                .as_ref()
-                .map(|t| t.text.clone())
-                .unwrap_or_default(),
+            control: control_text(rule),
             executed: outcome.is_some(),
             returns: outcome.as_ref().map(|o| o.1.name().to_string()),
             action: outcome.as_ref().map(|o| o.2.clone()),
@@ -58,13 +53,23 @@ impl StepReport {
 
     /// `required`, or `[success=1 default=ignore]` with brackets restored.
     pub fn control_text(&self) -> String {
-        if ["required", "requisite", "sufficient", "optional"]
-            .contains(&self.control.to_ascii_lowercase().as_str())
-        {
-            self.control.clone()
-        } else {
-            format!("[{}]", self.control)
-        }
+        self.control.clone()
+    }
+}
+
+/// The control as written: keywords bare, value=action lists in brackets.
+fn control_text(rule: &ResolvedRule) -> String {
+    let text = rule
+        .rule
+        .control_token
+        .as_ref()
+        .map(|t| t.text.clone())
+        .unwrap_or_default();
+    let simple = ["required", "requisite", "sufficient", "optional"];
+    if simple.contains(&text.to_ascii_lowercase().as_str()) {
+        text
+    } else {
+        format!("[{text}]")
     }
 }
 
