@@ -116,8 +116,10 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         ))
         }
     };
-    if value.is_empty() {
-        // The item is empty: "we are sure not to match".
+    // An empty user name never matches (checked before the file). An empty shell
+    // is looked up later and goes through the file checks; it then matches no
+    // line either, since empty lines are skipped.
+    if value.is_empty() && item != Item::Shell {
         let code = if deny {
             PamCode::Success
         } else {
@@ -163,6 +165,7 @@ pub fn predict(call: &Call<'_>) -> Prediction {
     });
     let shown = match item {
         Item::Group => format!("{user} (by group membership)"),
+        Item::Shell if value.is_empty() => format!("the empty shell of {user}"),
         Item::Shell => format!("the shell {value} of {user}"),
         _ => value.clone(),
     };
