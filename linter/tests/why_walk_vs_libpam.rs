@@ -1,5 +1,5 @@
-//! `why`'s control-flow walk against the real libpam: random auth stacks of
-//! pam_debug (every return code), pam_permit and pam_deny under random controls
+//! `why`'s control-flow walk against the real libpam: random auth and account
+//! stacks of pam_debug (every return code), pam_permit and pam_deny under random controls
 //! (the four keywords, brackets with every action including jumps and reset, a
 //! substack), run through pamtester in a bwrap sandbox (testkit) and through
 //! `why`; the results must be identical.
@@ -38,7 +38,7 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn module(rng: &mut Rng) -> String {
+fn module(rng: &mut Rng, event: &str) -> String {
     match rng.below(6) {
         0 => "pam_permit.so".into(),
         1 => "pam_deny.so".into(),
@@ -57,7 +57,7 @@ fn module(rng: &mut Rng) -> String {
             } else {
                 rng.pick(&common)
             };
-            format!("pam_debug.so auth={token}")
+            format!("pam_debug.so {event}={token}")
         }
     }
 }
@@ -84,13 +84,14 @@ fn control(rng: &mut Rng) -> String {
     format!("[{}]", pairs.join(" "))
 }
 
-fn stack(rng: &mut Rng, len: usize, substack: bool) -> String {
+/// `t` is the type word (auth, account), `event` pam_debug's argument name.
+fn stack(rng: &mut Rng, len: usize, substack: bool, t: &str, event: &str) -> String {
     let mut out = String::new();
     for _ in 0..len {
         if substack && rng.below(6) == 0 {
-            out.push_str("auth substack sub\n");
+            out.push_str(&format!("{t} substack sub\n"));
         } else {
-            out.push_str(&format!("auth {} {}\n", control(rng), module(rng)));
+            out.push_str(&format!("{t} {} {}\n", control(rng), module(rng, event)));
         }
     }
     out
@@ -106,16 +107,22 @@ fn random_stacks_agree_with_libpam() {
     for n in 0..count {
         let mut sb = testkit::Sandbox::new();
         let (main_len, sub_len) = (1 + rng.below(6), 1 + rng.below(4));
-        let main = stack(&mut rng, main_len, true);
-        let sub = stack(&mut rng, sub_len, false);
+        // even stacks: auth (pam_authenticate), odd: account (pam_acct_mgmt)
+        let (t, event, op, pam_type) = if n % 2 == 0 {
+            ("auth", "auth", "authenticate", PamType::Auth)
+        } else {
+            ("account", "acct", "acct_mgmt", PamType::Account)
+        };
+        let main = stack(&mut rng, main_len, true, t, event);
+        let sub = stack(&mut rng, sub_len, false, t, event);
         sb.service("t", &main).service("sub", &sub);
-        let real = sb.pamtester("t", "root", &["authenticate"], "");
+        let real = sb.pamtester("t", "root", &[op], "");
         let ctx = ResolveContext::for_dir(&sb.path().join("pam.d"), std::path::Path::new("/"));
         let svc = resolve_service(&ctx, "t");
         let opts = WhyOptions {
             assume_modules_present: false,
         };
-        let report = explain(&svc, &[PamType::Auth], &facts, opts);
+        let report = explain(&svc, &[pam_type], &facts, opts);
         let predicted = &report.types[0].result;
         assert_eq!(
             predicted,
