@@ -1,0 +1,53 @@
+//! Password logins with the real OpenSSH client, fed the password by sshpass.
+
+use crate::tools::{require, SSH, SSHPASS};
+use std::process::{Command, Stdio};
+
+#[derive(Debug)]
+pub struct Session {
+    pub exit_code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `command` as `user` on 127.0.0.1:`port` with password authentication.
+/// sshpass exits 5 when the password is refused.
+pub fn run(port: u16, user: &str, password: &str, command: &str) -> Session {
+    let sshpass = require(SSHPASS);
+    let ssh = require(SSH);
+    let out = Command::new(sshpass)
+        .arg("-e")
+        .arg(ssh)
+        .args([
+            "-F",
+            "/dev/null",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "PubkeyAuthentication=no",
+            "-o",
+            "PreferredAuthentications=password",
+            "-o",
+            "NumberOfPasswordPrompts=1",
+            "-o",
+            "ConnectTimeout=30",
+            "-o",
+            "LogLevel=ERROR",
+            "-p",
+        ])
+        .arg(port.to_string())
+        .arg(format!("{user}@127.0.0.1"))
+        .arg(command)
+        // The password goes through the environment (sshpass -e), never argv.
+        .env("SSHPASS", password)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run sshpass");
+    Session {
+        exit_code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}

@@ -1,0 +1,28 @@
+//! The daemons and clients the suite runs, each with its Debian package
+//! (`e2e/install-deps` installs them without touching the host's logins).
+
+pub use testkit::tools::require;
+
+pub const NSLCD: (&str, &str) = ("/usr/sbin/nslcd", "nslcd");
+pub const NSS_LDAP: (&str, &str) = ("/lib/x86_64-linux-gnu/libnss_ldap.so.2", "libnss-ldapd");
+pub const PAM_LDAP: (&str, &str) = ("/lib/x86_64-linux-gnu/security/pam_ldap.so", "libpam-ldapd");
+pub const VSFTPD: (&str, &str) = ("/usr/sbin/vsftpd", "vsftpd");
+pub const SSHD: (&str, &str) = ("/usr/sbin/sshd", "openssh-server");
+pub const SSH_KEYGEN: (&str, &str) = ("/usr/bin/ssh-keygen", "openssh-client");
+pub const SSH: (&str, &str) = ("/usr/bin/ssh", "openssh-client");
+pub const SSHPASS: (&str, &str) = ("/usr/bin/sshpass", "sshpass");
+pub const LDAP_CONF: (&str, &str) = ("/etc/ldap/ldap.conf", "libldap-common");
+pub const FTPUSERS: (&str, &str) = ("/etc/ftpusers", "vsftpd");
+
+/// The directory libpam loads modules from (Debian, amd64).
+pub const PAM_MODULE_DIR: &str = "/lib/x86_64-linux-gnu/security";
+
+/// Checks every daemon and file the sandbox needs; panics naming the package.
+pub fn require_all() {
+    for tool in [
+        NSLCD, NSS_LDAP, PAM_LDAP, VSFTPD, SSHD, SSH_KEYGEN, LDAP_CONF, FTPUSERS,
+    ] {
+        require(tool);
+    }
+    require(testkit::tools::BWRAP);
+}
