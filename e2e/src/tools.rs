@@ -26,3 +26,7 @@ pub fn require_all() {
     }
     require(testkit::tools::BWRAP);
 }
+
+/// Validates docker/compose.yaml offline (`docker-compose config`).
+pub const DOCKER_COMPOSE: (&str, &str) = ("/usr/bin/docker-compose", "docker-compose");
+pub const LDAPSEARCH: (&str, &str) = ("/usr/bin/ldapsearch", "ldap-utils");
