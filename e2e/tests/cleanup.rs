@@ -41,6 +41,18 @@ fn daemons_die_when_a_test_fails() {
     }));
     assert!(result.is_err());
     let (dir, ftp, ssh) = seen.lock().unwrap().clone().expect("the World started");
+    // The kernel kills the pid namespace's members after its first process
+    // dies, asynchronously: allow it a moment.
+    let gone = || {
+        processes_mentioning(&dir.display().to_string()).is_empty()
+            && [ftp, ssh]
+                .iter()
+                .all(|p| TcpStream::connect(("127.0.0.1", *p)).is_err())
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !gone() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let left = processes_mentioning(&dir.display().to_string());
     assert!(left.is_empty(), "still running: {left:#?}");
     for port in [ftp, ssh] {
