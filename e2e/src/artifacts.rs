@@ -46,11 +46,15 @@ fn build() -> Artifacts {
     a
 }
 
-/// target/debug (or release): the test binary runs from target/debug/deps.
+/// target/debug (or release): tests run from target/debug/deps, examples
+/// from target/debug/examples.
 fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("path of the test binary");
     let deps = exe.parent().expect("the test binary's directory");
-    if deps.file_name().is_some_and(|n| n == "deps") {
+    if deps
+        .file_name()
+        .is_some_and(|n| n == "deps" || n == "examples")
+    {
         return deps
             .parent()
             .map(Path::to_path_buf)
