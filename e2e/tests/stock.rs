@@ -56,6 +56,16 @@ fn missing_shell_gets_bin_sh_over_ssh() {
     assert_eq!(s.exit_code, 0, "ssh nora: {s:?}\n{}", w.diagnostics());
     assert_eq!(s.stdout.trim(), "SHELL=/bin/sh");
 
+    // pam_shells reads an empty shell as /bin/sh since Linux-PAM 1.4.0 (and
+    // refused it, silently, before): FTP follows the same rule.
+    let login = ftp::login(w.ftp_port, "nora", PASSWORD).expect("FTP exchange");
+    let want = if libpam_version() >= (1, 4, 0) {
+        "230 Login successful."
+    } else {
+        "530 Login incorrect."
+    };
+    assert_eq!(login.pass_reply(), want, "{login:?}");
+
     let s = ssh::run(w.ssh_port, "alice", PASSWORD, "echo SHELL=$SHELL");
     assert_eq!(s.exit_code, 0, "ssh alice: {s:?}\n{}", w.diagnostics());
     assert_eq!(s.stdout.trim(), "SHELL=/bin/bash");
