@@ -5,6 +5,7 @@
 //! [`Command`] and one arm to [`Command::run`] below.
 
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod rules;
 
@@ -107,6 +108,8 @@ pub enum Command {
     Diff(crate::diff::cli::DiffArgs),
     /// Predict where and why USER would be refused by SERVICE, from this host's facts.
     Why(crate::why::cli::WhyArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 impl Command {
@@ -117,6 +120,7 @@ impl Command {
             Command::Rules(a) => a.run(common),
             Command::Diff(a) => a.run(common),
             Command::Why(a) => a.run(common),
+            Command::Completions(a) => a.run(common),
         }
     }
 }
