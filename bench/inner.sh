@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Runs inside bench/run's sandbox (own net/pid namespaces, private /etc files):
+# starts slapd, nslcd and sssd, and measures the three PAM stacks.
+# Environment from bench/run: QUICK, MODULE, WORK, REPO.
+set -euo pipefail
+cd "$WORK"
+ip link set lo up 2>/dev/null || true
+measure=(python3 "$REPO/bench/measure.py")
+if [ "$QUICK" = yes ]; then N=60 NLOOP=200 COLD=10; else N=200 NLOOP=1000 COLD=20; fi
+PW='Correct-Horse-9'
+BASE=dc=example,dc=org
+PLAIN=ldap://127.0.0.1:389
+LDAPS=ldaps://127.0.0.1:636
+TIMEOUT=2   # seconds: every peer's connect and operation limit in the failover runs
+results=$WORK/results.jsonl
+
+record() { # BENCH PEER JSON
+  jq -c --arg b "$1" --arg p "$2" '{bench: $b, peer: $p} + .' <<<"$3" | tee -a "$results"
+}
+
+# --- slapd: plain and LDAPS on loopback -----------------------------------
+TLS_DIR=$WORK/tls sh "$REPO/testdata/ldap/make-test-certs" "$WORK/tls"
+TLS_DIR=$WORK/tls sh "$REPO/testdata/ldap/make-slapd-config" "$WORK/slapd"
+for f in "$REPO"/testdata/ldap/*.ldif; do slapadd -q -f "$WORK/slapd/slapd.conf" -l "$f"; done
+slapd -f "$WORK/slapd/slapd.conf" -h "$PLAIN/ $LDAPS/" -d 0 >/dev/null 2>&1 &
+slapd_pid=$!
+CA=$WORK/tls/ca.pem
+wait_port() { for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 not up" >&2; return 1; }
+wait_port 389; wait_port 636
+
+# --- PAM services ------------------------------------------------------------
+ours_stack() { # URI [extra options]
+  local opts="uri=$1 base=$BASE ${*:2}"
+  printf 'auth required %s %s\naccount required %s %s\n' "$MODULE" "$opts" "$MODULE" "$opts"
+}
+ours_stack "$PLAIN" >pam.d/ours
+ours_stack "$LDAPS" "tls_cacert=$CA" >pam.d/ours-ldaps
+printf 'auth required pam_ldap.so\naccount required pam_ldap.so\n' >pam.d/ldapd
+printf 'auth required pam_sss.so\naccount required pam_sss.so\n' >pam.d/sss
+
+# --- daemons -------------------------------------------------------------------
+nslcd_pid="" sssd_pid=""
+nslcd_start() { # URI... (rewrites /etc/nslcd.conf in place: it is a bind mount)
+  nslcd_stop
+  {
+    echo "uid nslcd"; echo "gid nslcd"; echo "base $BASE"
+    for u in "$@"; do echo "uri $u"; done
+    echo "tls_cacertfile $CA"; echo "tls_reqcert demand"
+    echo "bind_timelimit ${NSLCD_TIMEOUT:-$TIMEOUT}"; echo "timelimit ${NSLCD_TIMEOUT:-$TIMEOUT}"
+  } >/etc/nslcd.conf
+  mkdir -p /run/nslcd; chown nslcd:nslcd /run/nslcd
+  /usr/sbin/nslcd -n >/dev/null 2>&1 &
+  nslcd_pid=$!
+  for _ in $(seq 100); do [ -S /run/nslcd/socket ] && return 0; sleep 0.05; done
+  echo "nslcd did not start" >&2; return 1
+}
+nslcd_stop() { if [ -n "$nslcd_pid" ]; then kill "$nslcd_pid" 2>/dev/null || true; wait "$nslcd_pid" 2>/dev/null || true; nslcd_pid=""; fi; rm -f /run/nslcd/socket; }
+
+sssd_start() { # CACHE_SECONDS URI...
+  sssd_stop
+  local cache=$1; shift
+  local uris; uris=$(IFS=,; echo "$*")
+  cat >/etc/sssd/sssd.conf <<CONF
+[sssd]
+config_file_version = 2
+services = nss, pam
+domains = bench
+[nss]
+memcache_timeout = 0
+[pam]
+[domain/bench]
+id_provider = ldap
+auth_provider = ldap
+access_provider = permit
+ldap_schema = rfc2307
+ldap_uri = $uris
+ldap_search_base = $BASE
+ldap_tls_cacert = $CA
+ldap_tls_reqcert = demand
+ldap_auth_disable_tls_never_use_in_production = true
+cache_credentials = false
+entry_cache_timeout = $cache
+ldap_network_timeout = ${SSSD_TIMEOUT:-$TIMEOUT}
+ldap_opt_timeout = ${SSSD_TIMEOUT:-$TIMEOUT}
+ldap_search_timeout = ${SSSD_TIMEOUT:-$TIMEOUT}
+CONF
+  rm -rf /var/lib/sss/db/* /var/lib/sss/mc/* /var/lib/sss/pipes/pam /var/lib/sss/pipes/nss /var/lib/sss/pipes/private/* 2>/dev/null || true
+  /usr/sbin/sssd -i --logger=stderr >"$WORK/sssdlog/sssd.out" 2>&1 &
+  sssd_pid=$!
+  for _ in $(seq 200); do [ -S /var/lib/sss/pipes/pam ] && return 0; sleep 0.05; done
+  echo "sssd did not start" >&2; tail -20 "$WORK/sssdlog/sssd.out" >&2; return 1
+}
+sssd_stop() { if [ -n "$sssd_pid" ]; then kill "$sssd_pid" 2>/dev/null || true; wait "$sssd_pid" 2>/dev/null || true; sssd_pid=""; fi; }
+# sssd is a monitor plus sssd_be/sssd_nss/sssd_pam children: all their CPU counts.
+sssd_pids() { { echo "$sssd_pid"; pgrep -P "$sssd_pid" || true; } | paste -sd, -; }
+trap 'nslcd_stop; sssd_stop; kill $slapd_pid 2>/dev/null || true' EXIT
+
+pamtester_login() { echo "pamtester $1 alice authenticate acct_mgmt"; }
+seq_login() { # BENCH PEER SERVICE DAEMON_PIDS
+  pamtester "$3" alice authenticate acct_mgmt <<<"$PW" >/dev/null 2>&1 || echo "warm-up login failed: $2 (measured anyway: see failures)" >&2
+  record "$1" "$2" "$("${measure[@]}" seq "$N" "$PW\\n" "$4" -- pamtester "$3" alice authenticate acct_mgmt)"
+}
+loop_login() { # BENCH PEER SERVICE
+  "$WORK/pamloop" /etc/pam.d "$3" alice "$PW" "$NLOOP" >"$WORK/loop.txt" || true
+  record "$1" "$2" "$("${measure[@]}" lines "$WORK/loop.txt")"
+}
+cold_login() { # PEER SERVICE: the first login of fresh processes (dlopen in pam_start + first call)
+  : >"$WORK/cold.txt"
+  for _ in $(seq "$COLD"); do "$WORK/pamloop" /etc/pam.d "$2" alice "$PW" 1 >>"$WORK/cold.txt" || true; done
+  record cold "$1" "$("${measure[@]}" lines "$WORK/cold.txt")"
+}
+par_login() { # C PEER SERVICE DAEMON_PIDS
+  record "parallel-$1" "$2" "$("${measure[@]}" par "$1" "$PW\\n" "$4" -- pamtester "$3" alice authenticate acct_mgmt)"
+}
+
+# --- 1. login cost, 3. cold start, 4. concurrency -------------------------------
+nslcd_start "$PLAIN"
+sssd_start 1 "$PLAIN"
+seq_login pamtester-plain ours ours -
+seq_login pamtester-plain nss-pam-ldapd ldapd "$nslcd_pid"
+seq_login pamtester-plain sssd-nocache sss "$(sssd_pids)"
+loop_login inprocess-plain ours ours
+loop_login inprocess-plain nss-pam-ldapd ldapd
+loop_login inprocess-plain sssd-nocache sss
+cold_login ours ours
+cold_login nss-pam-ldapd ldapd
+cold_login sssd-nocache sss
+for c in 50 200; do
+  par_login "$c" ours ours -
+  par_login "$c" nss-pam-ldapd ldapd "$nslcd_pid"
+  par_login "$c" sssd-nocache sss "$(sssd_pids)"
+done
+sssd_start 5400 "$PLAIN"
+seq_login pamtester-plain sssd-cache sss "$(sssd_pids)"
+
+nslcd_start "$LDAPS"
+sssd_start 1 "$LDAPS"
+seq_login pamtester-ldaps ours ours-ldaps -
+seq_login pamtester-ldaps nss-pam-ldapd ldapd "$nslcd_pid"
+seq_login pamtester-ldaps sssd-nocache sss "$(sssd_pids)"
+loop_login inprocess-ldaps ours ours-ldaps
+loop_login inprocess-ldaps nss-pam-ldapd ldapd
+loop_login inprocess-ldaps sssd-nocache sss
+
+# stripped module sizes
+for so in "$MODULE" /usr/lib/x86_64-linux-gnu/security/pam_ldap.so /usr/lib/x86_64-linux-gnu/security/pam_sss.so; do
+  strip -o "$WORK/stripped.so" "$so"
+  record size "$(basename "$so")" "{\"bytes\": $(stat -c %s "$WORK/stripped.so"), \"unstripped\": $(stat -c %s "$so")}"
+done
+
+# --- 2. failover: first URI refused / hung / dropping, second URI good --------
+python3 -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 3892)); s.listen(512)
+held = []
+while True:
+    c, _ = s.accept(); held.append(c)   # accepts, never answers
+' &
+hung_pid=$!
+nft add table inet bench
+nft add chain inet bench input '{ type filter hook input priority 0; }'
+nft add rule inet bench input tcp dport 3893 drop
+wait_port 3892
+declare -A dead=([refused]=ldap://127.0.0.1:3891 [hung]=ldap://127.0.0.1:3892 [dropping]=ldap://127.0.0.1:3893)
+ms=$((TIMEOUT * 1000))
+for how in refused hung dropping; do
+  printf 'auth required %s uri=%s,%s base=%s connect_timeout_ms=%s timeout_ms=%s\naccount required %s uri=%s,%s base=%s connect_timeout_ms=%s timeout_ms=%s\n' \
+    "$MODULE" "${dead[$how]}" "$PLAIN" "$BASE" "$ms" "$ms" "$MODULE" "${dead[$how]}" "$PLAIN" "$BASE" "$ms" "$ms" >pam.d/ours-fo
+  record "failover-$how" ours "$("${measure[@]}" once "$PW\\n" - -- pamtester ours-fo alice authenticate acct_mgmt)"
+  nslcd_start "${dead[$how]}" "$PLAIN"
+  record "failover-$how" nss-pam-ldapd "$("${measure[@]}" once "$PW\\n" "$nslcd_pid" -- pamtester ldapd alice authenticate acct_mgmt)"
+  sssd_start 1 "${dead[$how]}" "$PLAIN"
+  record "failover-$how" sssd-nocache "$("${measure[@]}" once "$PW\\n" "$(sssd_pids)" -- pamtester sss alice authenticate acct_mgmt)"
+done
+nslcd_stop; sssd_stop
+kill "$hung_pid" 2>/dev/null || true
+
+# --- where our time goes: callgrind over in-process logins ----------------------
+mkdir -p "$WORK/callgrind"
+for svc in ours ours-ldaps; do
+  valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind/$svc.out" \
+    "$WORK/pamloop" /etc/pam.d "$svc" alice "$PW" 5 >/dev/null 2>"$WORK/callgrind/$svc.log" || true
+  callgrind_annotate --inclusive=yes "$WORK/callgrind/$svc.out" 2>/dev/null | head -60 >"$WORK/callgrind/$svc.txt" || true
+done
