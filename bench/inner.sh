@@ -130,6 +130,13 @@ for c in 50 200; do
   par_login "$c" nss-pam-ldapd ldapd "$nslcd_pid"
   par_login "$c" sssd-nocache sss "$(sssd_pids)"
 done
+if [ -n "${CANDIDATE:-}" ]; then
+  # a second build of the module (e.g. a proposed fix), measured in the same run
+  ours_stack "$PLAIN" | sed "s|$MODULE|$CANDIDATE|g" >pam.d/cand
+  ours_stack "$LDAPS" "tls_cacert=$CA" | sed "s|$MODULE|$CANDIDATE|g" >pam.d/cand-ldaps
+  seq_login pamtester-plain ours-candidate cand -
+  loop_login inprocess-plain ours-candidate cand
+fi
 sssd_start 5400 "$PLAIN"
 seq_login pamtester-plain sssd-cache sss "$(sssd_pids)"
 
@@ -141,6 +148,10 @@ seq_login pamtester-ldaps sssd-nocache sss "$(sssd_pids)"
 loop_login inprocess-ldaps ours ours-ldaps
 loop_login inprocess-ldaps nss-pam-ldapd ldapd
 loop_login inprocess-ldaps sssd-nocache sss
+if [ -n "${CANDIDATE:-}" ]; then
+  seq_login pamtester-ldaps ours-candidate cand-ldaps -
+  loop_login inprocess-ldaps ours-candidate cand-ldaps
+fi
 
 # stripped module sizes
 for so in "$MODULE" /usr/lib/x86_64-linux-gnu/security/pam_ldap.so /usr/lib/x86_64-linux-gnu/security/pam_sss.so; do
@@ -176,10 +187,18 @@ done
 nslcd_stop; sssd_stop
 kill "$hung_pid" 2>/dev/null || true
 
-# --- where our time goes: callgrind over in-process logins ----------------------
+# --- where our time goes: callgrind (instruction counts) ------------------------
+# One login in a fresh process (dlopen, relocation, first call) and 5 logins in
+# one process, for our module (plain and LDAPS) and, client side, pam_ldap.so.
 mkdir -p "$WORK/callgrind"
-for svc in ours ours-ldaps; do
-  valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind/$svc.out" \
-    "$WORK/pamloop" /etc/pam.d "$svc" alice "$PW" 5 >/dev/null 2>"$WORK/callgrind/$svc.log" || true
-  callgrind_annotate --inclusive=yes "$WORK/callgrind/$svc.out" 2>/dev/null | head -60 >"$WORK/callgrind/$svc.txt" || true
+nslcd_start "$PLAIN"
+for svc in ours ours-ldaps ldapd; do
+  for n in 1 5; do
+    TMPDIR=$WORK valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind/$svc-$n.out" \
+      "$WORK/pamloop" /etc/pam.d "$svc" alice "$PW" "$n" >/dev/null 2>"$WORK/callgrind/$svc-$n.log" || true
+    callgrind_annotate --inclusive=yes "$WORK/callgrind/$svc-$n.out" 2>/dev/null | head -80 >"$WORK/callgrind/$svc-$n.txt" || true
+    total=$(grep -m1 -oE '^[0-9,]+ .*PROGRAM TOTALS' "$WORK/callgrind/$svc-$n.txt" | cut -d' ' -f1 | tr -d ,)
+    record "callgrind-$n" "$svc" "{\"instructions\": ${total:-0}}"
+  done
 done
+nslcd_stop

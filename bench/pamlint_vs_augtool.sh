@@ -56,9 +56,27 @@ bench() {
   fi
 }
 
+# peak resident memory (KiB) of one run, from GNU time (Debian package `time`)
+peak_kib() {
+  /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1 || true
+  tail -1 "$work/rss"
+}
+memory() {
+  local label=$1 root=$2 with_aug=$3 input aug=- pl
+  input=$(du -sk --apparent-size "$root/etc/pam.d" | cut -f1)
+  # augtool needs ~a minute on the big tree: its memory only on the small one
+  [ "$with_aug" = yes ] && aug=$(peak_kib augtool --noautoload -r "$root" -t "Pam.lns incl /etc/pam.d/*" match "/files/etc/pam.d/*/*/module")
+  pl=$(peak_kib "$pamlint" --root "$root" "${modargs[@]}" --format json check)
+  printf '%s, peak RSS: input %s KiB  augtool %s KiB  pamlint %s KiB  pamlint/input %.1fx\n' \
+    "$label" "$input" "$aug" "$pl" "$(echo "$pl / $input" | bc -l)"
+}
+
+[ -x /usr/bin/time ] || { echo "/usr/bin/time missing: apt-get install time" >&2; exit 2; }
 mkdir -p "$work/host/etc"
 cp -r /etc/pam.d "$work/host/etc/pam.d"
 gen_tree "$work/big" "$n"
 echo "$("$pamlint" --version), $(augtool --version 2>&1 | head -1), $(nproc) CPUs"
 bench "host /etc/pam.d ($(ls /etc/pam.d | wc -l) files)" "$work/host" 20
 bench "generated tree ($n services)" "$work/big" 1
+memory "host /etc/pam.d" "$work/host" yes
+memory "generated tree ($n services)" "$work/big" no

@@ -30,3 +30,4 @@ pub fn require_all() {
 /// Validates docker/compose.yaml offline (`docker-compose config`).
 pub const DOCKER_COMPOSE: (&str, &str) = ("/usr/bin/docker-compose", "docker-compose");
 pub const LDAPSEARCH: (&str, &str) = ("/usr/bin/ldapsearch", "ldap-utils");
+pub const CURL: (&str, &str) = ("/usr/bin/curl", "curl");

@@ -215,3 +215,117 @@ fn wait_port(port: u16) {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Both images' entrypoints, run together in a private network namespace
+/// (so slapd, vsftpd and sshd can take their real ports 389, 21 and 22, as
+/// in the containers) with the container paths they write to replaced by
+/// private copies: the demo host with `PAM_STACK=module` refuses carol by
+/// FTP, admits alice, and pam_ldap_shell's line reaches syslog.
+#[test]
+fn demo_entrypoint_reproduces_the_story() {
+    e2e::tools::require_all();
+    require(LDAPSEARCH);
+    let curl = require(e2e::tools::CURL);
+    let module = &e2e::artifacts::get().module;
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    std::fs::set_permissions(t, std::fs::Permissions::from_mode(0o755)).unwrap();
+    copy_dir(
+        &testkit::repo_root().join("testdata/ldap"),
+        &t.join("ldapfix/ldap"),
+    );
+    for d in ["run", "pamd", "security"] {
+        std::fs::create_dir(t.join(d)).unwrap();
+        std::fs::set_permissions(t.join(d), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    copy_dir(Path::new("/etc/pam.d"), &t.join("pamd"));
+    copy_dir(Path::new(e2e::tools::PAM_MODULE_DIR), &t.join("security"));
+    let log = e2e::syslog::Catcher::bind(&t.join("log"));
+
+    let mut cmd = Command::new(require(testkit::tools::BWRAP));
+    cmd.args([
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--tmpfs",
+        "/home",
+    ]);
+    let bind = |cmd: &mut Command, src: PathBuf, target: &str| {
+        cmd.arg("--bind").arg(src).arg(target);
+    };
+    // The scratch directory itself stays writable (slapd's database, outputs).
+    bind(&mut cmd, t.to_path_buf(), &t.display().to_string());
+    bind(&mut cmd, t.join("run"), "/run");
+    bind(&mut cmd, t.join("log"), "/dev/log");
+    bind(&mut cmd, t.join("pamd"), "/etc/pam.d");
+    bind(&mut cmd, t.join("security"), e2e::tools::PAM_MODULE_DIR);
+    for target in [
+        "/etc/nslcd.conf",
+        "/etc/nsswitch.conf",
+        "/etc/ldap/ldap.conf",
+        "/etc/shells",
+    ] {
+        let copy = t.join(target.trim_start_matches('/').replace('/', "_"));
+        std::fs::copy(target, &copy).unwrap();
+        bind(&mut cmd, copy, target);
+    }
+    let script = format!(
+        r#"set -u
+FIXTURE_DIR={t}/ldapfix sh {docker}/openldap/entrypoint >{t}/slapd.out 2>&1 &
+i=0
+until ldapsearch -x -H ldap://127.0.0.1:389/ -b dc=example,dc=org -s base dn >/dev/null 2>&1; do
+  i=$((i+1)); [ $i -gt 150 ] && {{ echo "slapd did not start"; cat {t}/slapd.out; exit 1; }}; sleep 0.2
+done
+LDAP_URI=ldap://127.0.0.1:389/ PAM_STACK=module E2E_DIR={repo}/testdata/e2e ETC_DIR=/run/e2e \
+  MODULE_SO={module} SYSLOGD= sh {docker}/demo/entrypoint >{t}/demo.out 2>&1 &
+i=0
+# curl exits 7 while nothing listens on the port.
+until [ -S /run/nslcd/socket ] && {{ {curl} -s --max-time 2 telnet://127.0.0.1:21 </dev/null >/dev/null 2>&1; [ $? -ne 7 ]; }}; do
+  i=$((i+1)); [ $i -gt 150 ] && {{ echo "vsftpd did not start"; cat {t}/demo.out; exit 1; }}; sleep 0.2
+done
+for u in carol alice; do
+  echo "== $u"
+  {curl} -sS -v --max-time 30 ftp://127.0.0.1:21/ -u "$u:{password}" 2>&1 | grep -E '^< [0-9]{{3}} '
+done
+"#,
+        t = t.display(),
+        docker = docker_dir().display(),
+        repo = testkit::repo_root().display(),
+        module = module.display(),
+        curl = curl,
+        password = e2e::PASSWORD,
+    );
+    let out = cmd
+        .args([
+            "--unshare-net",
+            "--unshare-pid",
+            "--die-with-parent",
+            "--cap-add",
+            "ALL",
+        ])
+        .args(["--", "/bin/sh", "-c", &script])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let demo = std::fs::read_to_string(t.join("demo.out")).unwrap_or_default();
+    let context = format!(
+        "{stdout}\n{}\ndemo: {demo}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (carol, alice) = stdout.split_once("== alice").expect(&context);
+    assert!(carol.contains("< 530 Login incorrect."), "{context}");
+    assert!(alice.contains("< 230 Login successful."), "{context}");
+    std::thread::sleep(Duration::from_millis(300));
+    let lines = log.take();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("pam_ldap_shell(vsftpd:account): user \"carol\" refused")),
+        "{lines:#?}\n{context}"
+    );
+}
