@@ -12,6 +12,7 @@ pub mod output;
 pub mod parse;
 pub mod resolve;
 pub mod rules;
+pub mod simulate;
 pub mod why;
 
 pub use parse::{parse_service_bytes, parse_service_file};

@@ -106,6 +106,8 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Compare two services' effective stacks, per type.
     Diff(crate::diff::cli::DiffArgs),
+    /// Run a service's stack through libpam's control flow (pam_dispatch.c).
+    Simulate(crate::simulate::cli::SimulateArgs),
     /// Predict where and why USER would be refused by SERVICE, from this host's facts.
     Why(crate::why::cli::WhyArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -119,6 +121,7 @@ impl Command {
             Command::Explain(a) => a.run(common),
             Command::Rules(a) => a.run(common),
             Command::Diff(a) => a.run(common),
+            Command::Simulate(a) => a.run(common),
             Command::Why(a) => a.run(common),
             Command::Completions(a) => a.run(common),
         }

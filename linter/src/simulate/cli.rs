@@ -1,0 +1,73 @@
+//! `pamlint simulate SERVICE --type TYPE [--assume KEY=CODE ...] [--flavor debian|upstream]`.
+
+use clap::Args;
+
+use super::assume::Assumption;
+use super::engine::Flavor;
+use super::ops::Operation;
+use super::report::{render_human, render_json};
+use super::{simulate, Options};
+use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::model::PamCode;
+use crate::output::Format;
+use crate::resolve::{resolve_service, ResolveContext};
+
+#[derive(Debug, Clone, Args)]
+pub struct SimulateArgs {
+    /// The service (its file in pam.d, e.g. sshd).
+    pub service: String,
+    /// The application call: auth (pam_authenticate), setcred (authenticate then
+    /// setcred), account, password (chauthtok: PRELIM then UPDATE), session
+    /// (open_session), close_session (open then close).
+    #[arg(long = "type", value_enum)]
+    pub op: Operation,
+    /// What a module returns: MODULE=PAM_CODE or FILE:LINE=PAM_CODE (repeatable).
+    #[arg(long = "assume", value_name = "MODULE_OR_FILE:LINE=PAM_CODE", value_parser = Assumption::parse)]
+    pub assume: Vec<Assumption>,
+    /// Whose libpam to follow where they differ (jumps in frozen chains).
+    #[arg(long, value_enum, default_value = "debian")]
+    pub flavor: Flavor,
+}
+
+impl SimulateArgs {
+    pub fn run(&self, common: &CommonArgs) -> u8 {
+        if !matches!(common.format, Format::Human | Format::Json) {
+            eprintln!("pamlint simulate: --format must be human or json");
+            return EXIT_ERROR;
+        }
+        let root = common.root.as_path();
+        let ctx = match &common.dir {
+            Some(d) => ResolveContext::for_dir(d, root),
+            None => ResolveContext::for_root(root),
+        }
+        .with_module_paths(&common.module_path);
+        if ctx.find_config(&self.service).is_none()
+            && ctx.find_config(crate::resolve::OTHER).is_none()
+            && !ctx.uses_pam_conf()
+        {
+            eprintln!(
+                "pamlint simulate: no pam.d file for service `{}` (nor `other`)",
+                self.service
+            );
+            return EXIT_ERROR;
+        }
+        let service = resolve_service(&ctx, &self.service);
+        let opts = Options {
+            assumptions: self.assume.clone(),
+            flavor: self.flavor,
+            assume_modules_present: common.dir.is_some() && common.module_path.is_empty(),
+        };
+        let sim = simulate(&service, self.op, &opts);
+        let text = match common.format {
+            Format::Json => render_json(&sim, self.flavor) + "\n",
+            _ => render_human(&sim, self.flavor),
+        };
+        // A closed pipe (`| head`) is not an error worth a panic.
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+        if sim.result() == PamCode::Success {
+            EXIT_OK
+        } else {
+            EXIT_FINDINGS
+        }
+    }
+}

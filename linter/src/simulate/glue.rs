@@ -1,0 +1,71 @@
+//! From pamlint's resolved model (parser + resolver) to the simulator's handler
+//! list: libpam's flat list with stack levels, each rule's action table, and the
+//! module behaviour the simulator knows.
+
+use crate::model::{FlatHandler, HandlerKind as ModelKind, ResolvedRule, Rule, Stack};
+
+use super::ir::{Handler, HandlerKind, Label, Module};
+
+/// The handler list libpam builds for one type's stack.
+/// `assume_modules_present`: with `--dir` the modules are not looked up on disk,
+/// so a module not found is still simulated as loaded (not PAM_MODULE_UNKNOWN).
+pub fn handlers(stack: &Stack, assume_modules_present: bool) -> Vec<Handler> {
+    stack
+        .flatten()
+        .into_iter()
+        .map(|h| match h {
+            FlatHandler::Rule { rule, stack_level } => Handler {
+                kind: kind_of(rule, assume_modules_present),
+                level: stack_level,
+                actions: rule.actions,
+                label: label(&rule.rule, &rule.origin.file, rule.origin.line),
+                hooks: rule
+                    .module_file
+                    .as_deref()
+                    .and_then(crate::elf::cached_hooks),
+            },
+            FlatHandler::Substack { frame, stack_level } => Handler {
+                kind: HandlerKind::SubstackMarker,
+                level: stack_level,
+                actions: frame.actions,
+                label: label(&frame.rule, &frame.origin.file, frame.origin.line),
+                hooks: None,
+            },
+        })
+        .collect()
+}
+
+fn kind_of(rule: &ResolvedRule, assume_present: bool) -> HandlerKind {
+    if rule.handler == ModelKind::MustFail {
+        return HandlerKind::MustFail;
+    }
+    if rule.module_file.is_none() && !assume_present {
+        return HandlerKind::Module(Module::Missing);
+    }
+    let name = rule.module_name().unwrap_or_default();
+    HandlerKind::Module(match name.as_str() {
+        "pam_permit" => Module::Permit,
+        "pam_deny" => Module::Deny,
+        "pam_debug" => Module::Debug {
+            args: rule.rule.args.iter().map(|a| a.text.clone()).collect(),
+        },
+        _ => Module::Other,
+    })
+}
+
+fn label(rule: &Rule, file: &std::path::Path, line: usize) -> Label {
+    Label {
+        file: file.display().to_string(),
+        line,
+        module: rule
+            .module
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default(),
+        control: match (&rule.control, &rule.control_token) {
+            (Some(crate::model::Control::Bracket { .. }), Some(c)) => format!("[{}]", c.text),
+            (_, Some(c)) => c.text.clone(),
+            (_, None) => String::new(),
+        },
+    }
+}
