@@ -27,21 +27,30 @@ def main():
             print(f"| {b} | {p} | {r['n']} | {f(r['p50_ms'])} | {f(r['p99_ms'])} | {f(r['min_ms'])} | {f(r['max_ms'])} | "
                   f"{f(r.get('client_cpu_ms') if b.startswith('pamtester') else None)} | "
                   f"{f(r.get('daemon_cpu_ms') if b.startswith('pamtester') else None)} | {r['failures']} | {ratio} |")
-    print("\n| failover (first URI ...) | peer | time to success s | result |")
-    print("|---|---|---|---|")
+    print("\n| failover (first URI ...) | peer | tries | median s | min s | max s | failed logins |")
+    print("|---|---|---|---|---|---|---|")
     for b in [b for b in by if b.startswith("failover")]:
         for p, r in by[b].items():
-            print(f"| {b[9:]} | {p} | {r['p50_ms'] / 1000:.2f} | {'login failed' if r['failures'] else 'ok'} |")
-    print("\n| parallel logins | peer | wall s | logins/s | failures | client CPU ms/login | daemon CPU ms/login |")
-    print("|---|---|---|---|---|---|---|")
+            print(f"| {b[9:]} | {p} | {r['n']} | {r['p50_ms'] / 1000:.2f} | {r['min_ms'] / 1000:.2f} | {r['max_ms'] / 1000:.2f} | {r['failures']} |")
+    print("\n| parallel logins | peer | rounds | median wall s (min–max) | logins/s (median round) | failures | client CPU ms/login | daemon CPU ms/login |")
+    print("|---|---|---|---|---|---|---|---|")
     for b in [b for b in by if b.startswith("parallel")]:
         for p, r in by[b].items():
-            print(f"| {b[9:]} | {p} | {r['wall_s']:.2f} | {r['logins_per_s']:.0f} | {r['failures']} | {f(r['client_cpu_ms'])} | {f(r['daemon_cpu_ms'])} |")
+            span = f"{r['wall_s']:.2f} ({r.get('wall_min_s', r['wall_s']):.2f}–{r.get('wall_max_s', r['wall_s']):.2f})"
+            print(f"| {b[9:]} | {p} | {r.get('rounds', 1)} | {span} | {r['logins_per_s']:.0f} | {r['failures']} | {f(r['client_cpu_ms'])} | {f(r['daemon_cpu_ms'])} |")
     if "size" in by:
         print("\n| module | stripped bytes | as installed/built |")
         print("|---|---|---|")
         for p, r in by["size"].items():
             print(f"| {p} | {r['bytes']:,} | {r['unstripped']:,} |")
+
+    if "callgrind-1" in by:
+        print("\n| callgrind (client process) | instructions, process with 1 login | per further login |")
+        print("|---|---|---|")
+        for p, r in by["callgrind-1"].items():
+            five = by.get("callgrind-5", {}).get(p, {}).get("instructions")
+            more = f"{(five - r['instructions']) / 4:,.0f}" if five else "–"
+            print(f"| {p} | {r['instructions']:,} | {more} |")
 
 
 if __name__ == "__main__":
