@@ -35,6 +35,16 @@ pub enum Impression {
     Negative,
 }
 
+impl Impression {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Impression::Undef => "undef",
+            Impression::Positive => "positive",
+            Impression::Negative => "negative",
+        }
+    }
+}
+
 /// One handler as the engine met it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {

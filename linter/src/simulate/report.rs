@@ -118,8 +118,15 @@ pub fn render_human(sim: &Simulation, flavor: super::engine::Flavor) -> String {
             String::new()
         };
         out.push_str(&format!(
-            "    {indent}{}:{} {} {}: {}{frozen} -> {}{skip}; impression {:?}, status {}\n",
-            t.file, t.line, t.control, t.module, t.returned, t.action, t.impression, t.status
+            "    {indent}{}:{} {} {}: {}{frozen} -> {}{skip}; impression {}, status {}\n",
+            t.file,
+            t.line,
+            t.control,
+            t.module,
+            t.returned,
+            t.action,
+            t.impression.as_str(),
+            t.status
         ));
         if let Some(n) = t.note {
             out.push_str(&format!("    {indent}  note: {n}\n"));
