@@ -114,7 +114,7 @@ fn try_password(
 }
 
 /// The DN to bind as: from `dn_template`, or the single entry the search finds.
-fn find_dn(
+pub fn find_dn(
     ctx: &mut Context,
     dir: &mut dyn Directory,
     user: &str,

@@ -23,6 +23,20 @@ pub enum BindOutcome {
     InvalidCredentials,
 }
 
+/// What the server said to a password change (RFC 3062 Password Modify).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeOutcome {
+    Changed,
+    /// The old password did not bind.
+    InvalidOld,
+    /// The server refused the new password: its result code and message
+    /// (e.g. a ppolicy quality or history error).
+    Refused {
+        rc: u32,
+        text: String,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DirError {
     /// No server answered in time: PAM_AUTHINFO_UNAVAIL.
@@ -45,6 +59,14 @@ pub trait Directory {
     fn lookup(&mut self, user: &str) -> Result<Lookup, DirError>;
     /// A simple bind as `dn` with `password` (never called with an empty one).
     fn bind(&mut self, dn: &str, password: &str) -> Result<BindOutcome, DirError>;
+    /// Binds as `dn` with `old`, then changes its password to `new` with the
+    /// Password Modify extended operation (RFC 3062).
+    fn change_password(
+        &mut self,
+        dn: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<ChangeOutcome, DirError>;
     /// Whether the entry at `dn` matches `filter`.
     fn entry_matches(&mut self, dn: &str, filter: &str) -> Result<bool, DirError>;
     /// A short description of the search for log lines, e.g. `(uid=bob) under dc=example,dc=org`.

@@ -6,9 +6,10 @@
 //! operation has `timeout`. The ldap3 runtime lives inside `LdapConn` and is
 //! dropped with this struct, at the end of the hook call.
 
-use crate::directory::{BindOutcome, DirError, Directory, Lookup, UserEntry};
+use crate::directory::{BindOutcome, ChangeOutcome, DirError, Directory, Lookup, UserEntry};
 use crate::ldap_url::LdapUrl;
 use crate::options::Options;
+use ldap3::exop::PasswordModify;
 use ldap3::{LdapConn, LdapConnSettings, LdapError, Scope, SearchEntry, SearchOptions, StdStream};
 use std::net::{TcpStream, ToSocketAddrs};
 use zeroize::Zeroizing;
@@ -22,6 +23,12 @@ pub struct LdapDirectory<'a> {
     opts: &'a Options,
     conn: Option<LdapConn>,
     server: Option<String>,
+    /// Index in `uri` of the next server to try.
+    next: usize,
+    /// The server in use has answered an operation: no more failover.
+    answered: bool,
+    /// Why each server tried so far was given up (for the log).
+    failures: Vec<String>,
 }
 
 impl<'a> LdapDirectory<'a> {
@@ -30,20 +37,66 @@ impl<'a> LdapDirectory<'a> {
             opts,
             conn: None,
             server: None,
+            next: 0,
+            answered: false,
+            failures: Vec::new(),
         }
+    }
+
+    /// Servers given up so far and why (e.g. "ldap://...: operation timed out").
+    pub fn failures(&self) -> &[String] {
+        &self.failures
     }
 
     /// The open connection, making it (with failover and service bind) on first use.
     fn conn(&mut self) -> Result<&mut LdapConn, DirError> {
-        if self.conn.is_none() {
-            let (mut conn, uri) = connect_any(self.opts)?;
-            service_bind(self.opts, &mut conn)?;
-            self.conn = Some(conn);
-            self.server = Some(uri);
+        while self.conn.is_none() {
+            let Some(uri) = self.opts.uris.get(self.next).cloned() else {
+                return Err(DirError::Unavailable(format!(
+                    "no server reachable ({})",
+                    self.failures.join("; ")
+                )));
+            };
+            self.next += 1;
+            let attempt = connect_one(self.opts, &uri).map_err(DirError::Unavailable);
+            match attempt.and_then(|mut c| service_bind(self.opts, &mut c).map(|()| c)) {
+                Ok(c) => {
+                    self.conn = Some(c);
+                    self.server = Some(uri);
+                }
+                Err(DirError::Unavailable(why)) => self.failures.push(format!("{uri}: {why}")),
+                Err(e) => return Err(e),
+            }
         }
         self.conn
             .as_mut()
             .ok_or_else(|| DirError::Failed("no connection".into()))
+    }
+
+    /// Runs `op` on the connection. Until a server has answered once, a
+    /// server that times out, closes or garbles its answer is given up and
+    /// the operation is retried on the next URI (a hung server accepts TCP
+    /// and fails only at the first operation).
+    fn with_failover<T>(
+        &mut self,
+        mut op: impl FnMut(&mut LdapConn) -> Result<T, LdapError>,
+    ) -> Result<T, DirError> {
+        loop {
+            let conn = self.conn()?;
+            match op(conn) {
+                Ok(v) => {
+                    self.answered = true;
+                    return Ok(v);
+                }
+                Err(e) if !self.answered => {
+                    let server = self.server.take().unwrap_or_default();
+                    self.failures.push(format!("{server}: {}", describe(&e)));
+                    // Dropping the connection drops its runtime and socket.
+                    self.conn = None;
+                }
+                Err(e) => return Err(op_error(e)),
+            }
+        }
     }
 
     fn user_filter(&self, user: &str) -> String {
@@ -66,10 +119,11 @@ impl<'a> LdapDirectory<'a> {
     ) -> Result<(Vec<SearchEntry>, u32), DirError> {
         let timeout = self.opts.timeout;
         let attrs = vec![self.opts.shell_attr.clone(), "uidNumber".to_string()];
-        let conn = self.conn()?;
-        conn.with_timeout(timeout)
-            .with_search_options(SearchOptions::new().sizelimit(2));
-        let result = conn.search(base, scope, filter, attrs).map_err(op_error)?;
+        let result = self.with_failover(|conn| {
+            conn.with_timeout(timeout)
+                .with_search_options(SearchOptions::new().sizelimit(2));
+            conn.search(base, scope, filter, attrs.clone())
+        })?;
         let rc = result.1.rc;
         let entries = result.0.into_iter().map(SearchEntry::construct).collect();
         Ok((entries, rc))
@@ -137,11 +191,8 @@ impl Directory for LdapDirectory<'_> {
 
     fn bind(&mut self, dn: &str, password: &str) -> Result<BindOutcome, DirError> {
         let timeout = self.opts.timeout;
-        let conn = self.conn()?;
-        let result = conn
-            .with_timeout(timeout)
-            .simple_bind(dn, password)
-            .map_err(op_error)?;
+        let result =
+            self.with_failover(|conn| conn.with_timeout(timeout).simple_bind(dn, password))?;
         match result.rc {
             RC_SUCCESS => Ok(BindOutcome::Success),
             RC_INVALID_CREDENTIALS => Ok(BindOutcome::InvalidCredentials),
@@ -150,6 +201,38 @@ impl Directory for LdapDirectory<'_> {
                 result.text
             ))),
         }
+    }
+
+    fn change_password(
+        &mut self,
+        dn: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<ChangeOutcome, DirError> {
+        if self.bind(dn, old)? == BindOutcome::InvalidCredentials {
+            return Ok(ChangeOutcome::InvalidOld);
+        }
+        let timeout = self.opts.timeout;
+        let conn = self.conn()?;
+        // Bound as the user: the change applies to the bound identity; the old
+        // password is sent too, for servers (and ppolicy) that require it.
+        let exop = PasswordModify {
+            user_id: None,
+            old_pass: Some(old),
+            new_pass: Some(new),
+        };
+        let result = conn
+            .with_timeout(timeout)
+            .extended(exop)
+            .map_err(op_error)?;
+        Ok(match result.1.rc {
+            RC_SUCCESS => ChangeOutcome::Changed,
+            RC_INVALID_CREDENTIALS => ChangeOutcome::InvalidOld,
+            rc => ChangeOutcome::Refused {
+                rc,
+                text: result.1.text,
+            },
+        })
     }
 
     fn entry_matches(&mut self, dn: &str, filter: &str) -> Result<bool, DirError> {
@@ -198,27 +281,15 @@ fn values_of(e: &SearchEntry, attr: &str) -> Vec<String> {
 }
 
 fn op_error(e: LdapError) -> DirError {
-    match e {
-        LdapError::Timeout { .. } => {
-            DirError::Unavailable("operation timed out (timeout_ms)".into())
-        }
-        other => DirError::Unavailable(other.to_string()),
-    }
+    DirError::Unavailable(describe(&e))
 }
 
-/// Tries each server in order; the error lists why each one failed.
-fn connect_any(opts: &Options) -> Result<(LdapConn, String), DirError> {
-    let mut failures = Vec::new();
-    for uri in &opts.uris {
-        match connect_one(opts, uri) {
-            Ok(c) => return Ok((c, uri.clone())),
-            Err(why) => failures.push(format!("{uri}: {why}")),
-        }
+/// A transport failure in words; timeouts name the option that bounds them.
+fn describe(e: &LdapError) -> String {
+    match e {
+        LdapError::Timeout { .. } => "operation timed out (timeout_ms)".into(),
+        other => other.to_string(),
     }
-    Err(DirError::Unavailable(format!(
-        "no server reachable ({})",
-        failures.join("; ")
-    )))
 }
 
 fn connect_one(opts: &Options, uri: &str) -> Result<LdapConn, String> {
@@ -228,7 +299,10 @@ fn connect_one(opts: &Options, uri: &str) -> Result<LdapConn, String> {
         .set_conn_timeout(opts.connect_timeout)
         .set_std_stream(StdStream::Tcp(stream));
     let settings = crate::tls::apply(opts, url.tls, settings)?;
-    LdapConn::with_settings(settings, uri).map_err(|e| e.to_string())
+    LdapConn::with_settings(settings, uri).map_err(|e| match e {
+        LdapError::Timeout { .. } => "TLS/LDAP setup timed out (connect_timeout_ms)".into(),
+        other => other.to_string(),
+    })
 }
 
 fn tcp_connect(url: &LdapUrl, opts: &Options) -> Result<TcpStream, String> {

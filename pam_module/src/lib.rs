@@ -14,6 +14,7 @@ pub mod ldap;
 pub mod ldap_url;
 pub mod options;
 pub mod pam_ops;
+pub mod password;
 pub mod shells;
 pub mod sources;
 pub mod tls;

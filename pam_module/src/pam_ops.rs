@@ -30,6 +30,10 @@ pub trait PamOps {
     fn service(&self) -> String;
     /// PAM_AUTHTOK as set by an earlier module, if any.
     fn stored_authtok(&self) -> Option<Secret>;
+    /// PAM_OLDAUTHTOK (the current password during a change), if set.
+    fn stored_oldauthtok(&self) -> Option<Secret>;
+    /// Stores the verified current password as PAM_OLDAUTHTOK.
+    fn set_oldauthtok(&mut self, password: &Secret) -> Result<(), PamResultCode>;
     /// Asks for the password through the conversation (echo off).
     fn prompt_password(&mut self, prompt: &str) -> Result<Secret, PamResultCode>;
     /// Stores the password as PAM_AUTHTOK for later modules.

@@ -1,7 +1,7 @@
 //! Test doubles for `PamOps` and `Directory`: the hooks' decisions are
 //! unit-tested with these, without libpam or a server.
 
-use crate::directory::{BindOutcome, DirError, Directory, Lookup};
+use crate::directory::{BindOutcome, ChangeOutcome, DirError, Directory, Lookup};
 use crate::options::{Options, Origin, Setting};
 use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
 use pam::constants::PamResultCode;
@@ -11,6 +11,8 @@ use zeroize::Zeroizing;
 pub struct FakePam {
     pub user: String,
     pub stored: Option<Vec<u8>>,
+    pub stored_old: Option<Vec<u8>>,
+    pub old_set: Option<Vec<u8>>,
     /// Answers to password prompts, in order; none left = conversation error.
     pub answers: Vec<Vec<u8>>,
     pub prompts: usize,
@@ -43,6 +45,13 @@ impl PamOps for FakePam {
     fn stored_authtok(&self) -> Option<Secret> {
         self.stored.clone().map(Zeroizing::new)
     }
+    fn stored_oldauthtok(&self) -> Option<Secret> {
+        self.stored_old.clone().map(Zeroizing::new)
+    }
+    fn set_oldauthtok(&mut self, password: &Secret) -> Result<(), PamResultCode> {
+        self.old_set = Some(password.to_vec());
+        Ok(())
+    }
     fn prompt_password(&mut self, _prompt: &str) -> Result<Secret, PamResultCode> {
         self.prompts += 1;
         if self.answers.is_empty() {
@@ -70,6 +79,10 @@ pub struct FakeDir {
     pub authz_match: bool,
     pub lookups: usize,
     pub binds: usize,
+    /// The server's answer to a change with the right old password.
+    pub change: ChangeOutcome,
+    /// The new passwords the directory accepted.
+    pub changed_to: Vec<String>,
 }
 
 impl FakeDir {
@@ -80,6 +93,8 @@ impl FakeDir {
             authz_match: true,
             lookups: 0,
             binds: 0,
+            change: ChangeOutcome::Changed,
+            changed_to: Vec::new(),
         }
     }
 }
@@ -96,6 +111,21 @@ impl Directory for FakeDir {
         } else {
             BindOutcome::InvalidCredentials
         })
+    }
+    fn change_password(
+        &mut self,
+        _dn: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<ChangeOutcome, DirError> {
+        self.binds += 1;
+        if old != self.password {
+            return Ok(ChangeOutcome::InvalidOld);
+        }
+        if self.change == ChangeOutcome::Changed {
+            self.changed_to.push(new.to_string());
+        }
+        Ok(self.change.clone())
     }
     fn entry_matches(&mut self, _dn: &str, _filter: &str) -> Result<bool, DirError> {
         Ok(self.authz_match)

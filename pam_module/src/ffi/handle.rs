@@ -5,12 +5,13 @@ use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
 use libc::{c_char, c_int, c_void};
 use pam::constants::{PamResultCode, PAM_ERROR_MSG, PAM_PROMPT_ECHO_OFF, PAM_TEXT_INFO};
 use pam::conv::Conv;
-use pam::items::{AuthTok, Service};
+use pam::items::{AuthTok, OldAuthTok, Service};
 use pam::module::PamHandle;
 use std::ffi::CString;
 use zeroize::Zeroizing;
 
 const PAM_AUTHTOK_ITEM: c_int = 6;
+const PAM_OLDAUTHTOK_ITEM: c_int = 7;
 
 #[link(name = "pam")]
 unsafe extern "C" {
@@ -20,6 +21,34 @@ unsafe extern "C" {
 
 pub struct HandleOps<'a> {
     pub pamh: &'a mut PamHandle,
+}
+
+impl HandleOps<'_> {
+    /// Sets a secret string item (PAM_AUTHTOK, PAM_OLDAUTHTOK); the
+    /// NUL-terminated copy made for libpam is wiped afterwards.
+    fn set_secret_item(&mut self, item: c_int, password: &Secret) -> Result<(), PamResultCode> {
+        if password.contains(&0) {
+            return Err(PamResultCode::PAM_BUF_ERR);
+        }
+        let mut with_nul: Zeroizing<Vec<u8>> =
+            Zeroizing::new(Vec::with_capacity(password.len() + 1));
+        with_nul.extend_from_slice(password);
+        with_nul.push(0);
+        // SAFETY: pamh is the live handle of this call; the item is a
+        // NUL-terminated string that libpam copies before returning.
+        let rc = unsafe {
+            pam_set_item(
+                self.pamh as *mut PamHandle,
+                item,
+                with_nul.as_ptr().cast::<c_void>(),
+            )
+        };
+        if rc == PamResultCode::PAM_SUCCESS as c_int {
+            Ok(())
+        } else {
+            Err(PamResultCode::PAM_SYSTEM_ERR)
+        }
+    }
 }
 
 impl PamOps for HandleOps<'_> {
@@ -52,28 +81,19 @@ impl PamOps for HandleOps<'_> {
         Ok(Zeroizing::new(answer.as_bytes().to_vec()))
     }
 
+    fn stored_oldauthtok(&self) -> Option<Secret> {
+        match self.pamh.get_item::<OldAuthTok>() {
+            Ok(Some(t)) => Some(Zeroizing::new(t.as_bytes().to_vec())),
+            _ => None,
+        }
+    }
+
+    fn set_oldauthtok(&mut self, password: &Secret) -> Result<(), PamResultCode> {
+        self.set_secret_item(PAM_OLDAUTHTOK_ITEM, password)
+    }
+
     fn set_authtok(&mut self, password: &Secret) -> Result<(), PamResultCode> {
-        if password.contains(&0) {
-            return Err(PamResultCode::PAM_BUF_ERR);
-        }
-        let mut with_nul: Zeroizing<Vec<u8>> =
-            Zeroizing::new(Vec::with_capacity(password.len() + 1));
-        with_nul.extend_from_slice(password);
-        with_nul.push(0);
-        // SAFETY: pamh is the live handle of this call; the item is a
-        // NUL-terminated string that libpam copies before returning.
-        let rc = unsafe {
-            pam_set_item(
-                self.pamh as *mut PamHandle,
-                PAM_AUTHTOK_ITEM,
-                with_nul.as_ptr().cast::<c_void>(),
-            )
-        };
-        if rc == PamResultCode::PAM_SUCCESS as c_int {
-            Ok(())
-        } else {
-            Err(PamResultCode::PAM_SYSTEM_ERR)
-        }
+        self.set_secret_item(PAM_AUTHTOK_ITEM, password)
     }
 
     fn send(&mut self, kind: MessageKind, text: &str) {

@@ -20,6 +20,7 @@ pam::pam_hooks!(Module);
 enum Phase {
     Auth,
     Account,
+    Password,
 }
 
 impl PamHooks for Module {
@@ -31,14 +32,8 @@ impl PamHooks for Module {
         guarded(pamh, |ops| run(ops, &args, flags, Phase::Account))
     }
 
-    fn sm_chauthtok(pamh: &mut PamHandle, _args: Vec<&CStr>, _flags: PamFlag) -> PamResultCode {
-        guarded(pamh, |ops| {
-            ops.syslog(
-                Priority::Notice,
-                "password change is not implemented yet by pam_ldap_shell: returning PAM_IGNORE so other modules decide",
-            );
-            PamResultCode::PAM_IGNORE
-        })
+    fn sm_chauthtok(pamh: &mut PamHandle, args: Vec<&CStr>, flags: PamFlag) -> PamResultCode {
+        guarded(pamh, |ops| run(ops, &args, flags, Phase::Password))
     }
 
     fn sm_setcred(_: &mut PamHandle, _: Vec<&CStr>, _: PamFlag) -> PamResultCode {
@@ -90,7 +85,17 @@ fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
     let code = match phase {
         Phase::Auth => crate::auth::authenticate(&mut ctx, &mut dir),
         Phase::Account => crate::account::account(&mut ctx, &mut dir),
+        Phase::Password => crate::password::chauthtok(&mut ctx, &mut dir, flags),
     };
+    // A server given up for the next one is worth a line when the next answered
+    // (when none did, the refusal line already lists them all).
+    let answered = crate::directory::Directory::server(&dir).is_some();
+    for failure in dir.failures().iter().filter(|_| answered) {
+        ops.syslog(
+            Priority::Warning,
+            &format!("LDAP server skipped: {failure}"),
+        );
+    }
     // Closes the connection and its runtime before returning to libpam.
     drop(dir);
     code

@@ -98,3 +98,14 @@ pub fn module_lines(run: &PamRun) -> Vec<String> {
 pub fn assert_result(run: &PamRun, expected: &str) {
     assert_eq!(result(run), expected, "run: {run:#?}");
 }
+
+/// No log line, stdout or stderr text of `run` contains any of `secrets`.
+pub fn assert_no_password_in(run: &PamRun, secrets: &[&str]) {
+    for secret in secrets {
+        for line in &run.syslog {
+            assert!(!line.contains(secret), "a password was logged: {line}");
+        }
+        assert!(!run.stdout.contains(secret), "{run:#?}");
+        assert!(!run.stderr.contains(secret), "{run:#?}");
+    }
+}

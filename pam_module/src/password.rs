@@ -1,0 +1,259 @@
+//! The password phase (chauthtok): check the current password by binding
+//! as the user, then change it with the Password Modify extended operation
+//! (RFC 3062), telling the user what the server said when it refuses.
+
+use crate::auth::{directory_error, find_dn};
+use crate::context::Context;
+use crate::directory::{BindOutcome, ChangeOutcome, Directory};
+use crate::pam_ops::{MessageKind, Priority, Secret};
+use pam::constants::{PamFlag, PamResultCode};
+
+/// Linux-PAM's flags for the two passes of pam_chauthtok.
+pub const PAM_PRELIM_CHECK: PamFlag = 0x4000;
+pub const PAM_UPDATE_AUTHTOK: PamFlag = 0x2000;
+
+const OLD_PROMPT: &str = "Current password: ";
+const NEW_PROMPT: &str = "New password: ";
+const AGAIN_PROMPT: &str = "Retype new password: ";
+
+pub fn chauthtok(ctx: &mut Context, dir: &mut dyn Directory, flags: PamFlag) -> PamResultCode {
+    let user = match ctx.pam.user() {
+        Ok(u) if !u.is_empty() => u,
+        Ok(_) => return PamResultCode::PAM_USER_UNKNOWN,
+        Err(code) => return code,
+    };
+    if flags & PAM_PRELIM_CHECK != 0 {
+        return prelim(ctx, dir, &user);
+    }
+    if flags & PAM_UPDATE_AUTHTOK != 0 {
+        return update(ctx, dir, &user);
+    }
+    ctx.log(
+        Priority::Err,
+        "chauthtok called without PAM_PRELIM_CHECK or PAM_UPDATE_AUTHTOK",
+    );
+    PamResultCode::PAM_SERVICE_ERR
+}
+
+/// First pass: only verifies the current password (a bind as the user).
+fn prelim(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCode {
+    let old = match current_password(ctx) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let Some(old_text) = usable(ctx, user, &old, "current password") else {
+        return PamResultCode::PAM_AUTH_ERR;
+    };
+    let dn = match find_dn(ctx, dir, user) {
+        Ok(dn) => dn,
+        Err(code) => return code,
+    };
+    match dir.bind(&dn, old_text) {
+        Ok(BindOutcome::Success) => match ctx.pam.set_oldauthtok(&old) {
+            Ok(()) => PamResultCode::PAM_SUCCESS,
+            Err(code) => code,
+        },
+        Ok(BindOutcome::InvalidCredentials) => wrong_old(ctx, user, &dn),
+        Err(e) => directory_error(ctx, user, &e),
+    }
+}
+
+/// Second pass: asks for the new password (twice) and changes it.
+fn update(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCode {
+    let old = match current_password(ctx) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let new = match new_password(ctx) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let (Some(old_text), Some(new_text)) = (
+        usable(ctx, user, &old, "current password"),
+        usable(ctx, user, &new, "new password"),
+    ) else {
+        return PamResultCode::PAM_AUTHTOK_ERR;
+    };
+    let dn = match find_dn(ctx, dir, user) {
+        Ok(dn) => dn,
+        Err(code) => return code,
+    };
+    match dir.change_password(&dn, old_text, new_text) {
+        Ok(ChangeOutcome::Changed) => {
+            ctx.log(
+                Priority::Notice,
+                &format!("password changed for user \"{user}\" (\"{dn}\")"),
+            );
+            match ctx.pam.set_authtok(&new) {
+                Ok(()) => PamResultCode::PAM_SUCCESS,
+                Err(code) => code,
+            }
+        }
+        Ok(ChangeOutcome::InvalidOld) => wrong_old(ctx, user, &dn),
+        Ok(ChangeOutcome::Refused { rc, text }) => refused(ctx, user, &dn, rc, &text),
+        Err(e) => directory_error(ctx, user, &e),
+    }
+}
+
+/// PAM_OLDAUTHTOK when an earlier pass or module set it, else a prompt.
+fn current_password(ctx: &mut Context) -> Result<Secret, PamResultCode> {
+    match ctx.pam.stored_oldauthtok() {
+        Some(p) => Ok(p),
+        None => ctx.pam.prompt_password(OLD_PROMPT),
+    }
+}
+
+/// PAM_AUTHTOK when an earlier module set it, else two prompts that must agree.
+fn new_password(ctx: &mut Context) -> Result<Secret, PamResultCode> {
+    if let Some(p) = ctx.pam.stored_authtok() {
+        return Ok(p);
+    }
+    let first = ctx.pam.prompt_password(NEW_PROMPT)?;
+    let again = ctx.pam.prompt_password(AGAIN_PROMPT)?;
+    if *first != *again {
+        ctx.tell(MessageKind::Error, "Sorry, passwords do not match.");
+        ctx.log(
+            Priority::Notice,
+            "password change refused: the new passwords typed do not match",
+        );
+        return Err(PamResultCode::PAM_AUTHTOK_ERR);
+    }
+    Ok(first)
+}
+
+/// The password as text, or None (logged) when empty or not UTF-8: an
+/// empty password would make an unauthenticated bind.
+fn usable<'p>(ctx: &mut Context, user: &str, pw: &'p Secret, what: &str) -> Option<&'p str> {
+    let why = match std::str::from_utf8(pw) {
+        Ok("") => "is empty",
+        Ok(text) => return Some(text),
+        Err(_) => "is not valid UTF-8",
+    };
+    ctx.log(
+        Priority::Notice,
+        &format!("password change for user \"{user}\" refused: the {what} {why}"),
+    );
+    None
+}
+
+fn wrong_old(ctx: &mut Context, user: &str, dn: &str) -> PamResultCode {
+    ctx.log(
+        Priority::Notice,
+        &format!("password change for user \"{user}\" (\"{dn}\"): current password is wrong"),
+    );
+    ctx.tell(MessageKind::Error, "Current password is wrong.");
+    PamResultCode::PAM_AUTH_ERR
+}
+
+/// The server's own message (e.g. ppolicy's) goes to the user and the log.
+fn refused(ctx: &mut Context, user: &str, dn: &str, rc: u32, text: &str) -> PamResultCode {
+    let text: String = text.chars().filter(|c| !c.is_control()).take(512).collect();
+    ctx.log(
+        Priority::Notice,
+        &format!("password change for user \"{user}\" (\"{dn}\") refused by the server: result code {rc} ({text})"),
+    );
+    let shown = if text.is_empty() {
+        format!("Password change refused by the LDAP server (result code {rc}).")
+    } else {
+        format!("Password change refused by the LDAP server: {text}")
+    };
+    ctx.tell(MessageKind::Error, &shown);
+    PamResultCode::PAM_AUTHTOK_ERR
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::{Lookup, UserEntry};
+    use crate::testing::{options, FakeDir, FakePam};
+
+    fn dir() -> FakeDir {
+        FakeDir::with(Lookup::Found(UserEntry {
+            dn: "uid=u,dc=t".into(),
+            shell_values: vec![],
+            uid_number: None,
+        }))
+    }
+
+    fn run(pam: &mut FakePam, dir: &mut FakeDir, flags: PamFlag) -> PamResultCode {
+        let o = options(&[]);
+        let mut ctx = Context {
+            pam,
+            opts: &o,
+            silent: false,
+        };
+        chauthtok(&mut ctx, dir, flags)
+    }
+
+    #[test]
+    fn prelim_checks_the_old_password_only() {
+        let (mut pam, mut d) = (FakePam::new("u", &["right"]), dir());
+        assert_eq!(
+            run(&mut pam, &mut d, PAM_PRELIM_CHECK),
+            PamResultCode::PAM_SUCCESS
+        );
+        assert_eq!(pam.old_set.as_deref(), Some(&b"right"[..]));
+        assert!(d.changed_to.is_empty());
+        let (mut pam, mut d) = (FakePam::new("u", &["wrong"]), dir());
+        assert_eq!(
+            run(&mut pam, &mut d, PAM_PRELIM_CHECK),
+            PamResultCode::PAM_AUTH_ERR
+        );
+        assert!(pam.old_set.is_none());
+    }
+
+    #[test]
+    fn update_changes_with_matching_new_passwords() {
+        let (mut pam, mut d) = (FakePam::new("u", &["New-Pass-5", "New-Pass-5"]), dir());
+        pam.stored_old = Some(b"right".to_vec());
+        assert_eq!(
+            run(&mut pam, &mut d, PAM_UPDATE_AUTHTOK),
+            PamResultCode::PAM_SUCCESS
+        );
+        assert_eq!(d.changed_to, vec!["New-Pass-5".to_string()]);
+        assert_eq!(pam.authtok_set.as_deref(), Some(&b"New-Pass-5"[..]));
+        assert!(!pam
+            .logs
+            .iter()
+            .any(|(_, l)| l.contains("New-Pass") || l.contains("right")));
+    }
+
+    #[test]
+    fn mismatch_empty_and_wrong_old_change_nothing() {
+        let (mut pam, mut d) = (FakePam::new("u", &["right", "a-1", "b-2"]), dir());
+        assert_eq!(
+            run(&mut pam, &mut d, PAM_UPDATE_AUTHTOK),
+            PamResultCode::PAM_AUTHTOK_ERR
+        );
+        assert!(pam.messages.iter().any(|(_, m)| m.contains("do not match")));
+        let (mut pam, mut d) = (FakePam::new("u", &["right", "", ""]), dir());
+        assert_eq!(
+            run(&mut pam, &mut d, PAM_UPDATE_AUTHTOK),
+            PamResultCode::PAM_AUTHTOK_ERR
+        );
+        let (mut pam, mut d) = (FakePam::new("u", &["wrong", "n-1", "n-1"]), dir());
+        assert_eq!(
+            run(&mut pam, &mut d, PAM_UPDATE_AUTHTOK),
+            PamResultCode::PAM_AUTH_ERR
+        );
+        assert!(d.changed_to.is_empty());
+    }
+
+    #[test]
+    fn server_refusals_reach_the_user() {
+        let (mut pam, mut d) = (FakePam::new("u", &["right", "n-1", "n-1"]), dir());
+        d.change = ChangeOutcome::Refused {
+            rc: 19,
+            text: "Password fails quality checking policy".into(),
+        };
+        assert_eq!(
+            run(&mut pam, &mut d, PAM_UPDATE_AUTHTOK),
+            PamResultCode::PAM_AUTHTOK_ERR
+        );
+        assert!(pam
+            .messages
+            .iter()
+            .any(|(k, m)| *k == MessageKind::Error && m.contains("quality checking")));
+        assert!(pam.logged("result code 19"));
+    }
+}
