@@ -274,3 +274,144 @@ fn end_of_level(handlers: &[Handler], from: usize) -> usize {
 fn max_level(handlers: &[Handler]) -> usize {
     handlers.iter().map(|h| h.level).max().unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ActionTable, SimpleControl};
+    use crate::simulate::ir::{Label, Module};
+
+    fn rule(level: usize, actions: ActionTable, code: PamCode) -> (Handler, PamCode) {
+        let h = Handler {
+            kind: HandlerKind::Module(Module::Other),
+            level,
+            actions,
+            label: Label::default(),
+            hooks: None,
+        };
+        (h, code)
+    }
+
+    fn marker(level: usize) -> (Handler, PamCode) {
+        let h = Handler {
+            kind: HandlerKind::SubstackMarker,
+            level,
+            actions: ActionTable::all_bad(),
+            label: Label::default(),
+            hooks: None,
+        };
+        (h, PamCode::Success)
+    }
+
+    fn table(pairs: &[(PamCode, Action)]) -> ActionTable {
+        let mut t = ActionTable::undefined();
+        for (c, a) in pairs {
+            t.set(*c, *a);
+        }
+        t.set_default(Action::Bad);
+        t
+    }
+
+    /// Run an auth pass; each handler returns the code paired with it.
+    fn run(list: &[(Handler, PamCode)]) -> Pass {
+        let handlers: Vec<Handler> = list.iter().map(|(h, _)| h.clone()).collect();
+        let mut cache = Vec::new();
+        dispatch(
+            &handlers,
+            Hook::Authenticate,
+            false,
+            Flavor::Debian,
+            &mut cache,
+            |h| {
+                let i = handlers.iter().position(|x| std::ptr::eq(x, h)).unwrap();
+                list[i].1
+            },
+        )
+    }
+
+    const REQUIRED: SimpleControl = SimpleControl::Required;
+
+    #[test]
+    fn a_jump_skips_a_whole_substack_as_one_entry() {
+        let list = [
+            rule(
+                0,
+                table(&[(PamCode::Success, Action::Jump(1))]),
+                PamCode::Success,
+            ),
+            marker(0),
+            rule(1, REQUIRED.action_table(), PamCode::AuthErr),
+            rule(1, REQUIRED.action_table(), PamCode::AuthErr),
+            rule(0, REQUIRED.action_table(), PamCode::Success),
+        ];
+        let pass = run(&list);
+        assert_eq!(pass.result, PamCode::Success);
+        assert_eq!(pass.steps[0].skipped, 3);
+        assert_eq!(pass.steps.len(), 2);
+    }
+
+    #[test]
+    fn die_in_a_substack_ends_only_the_substack() {
+        let list = [
+            marker(0),
+            rule(
+                1,
+                SimpleControl::Requisite.action_table(),
+                PamCode::Maxtries,
+            ),
+            rule(1, REQUIRED.action_table(), PamCode::AuthErr),
+            rule(0, REQUIRED.action_table(), PamCode::Success),
+        ];
+        let pass = run(&list);
+        assert_eq!(pass.result, PamCode::Maxtries);
+        assert_eq!(
+            pass.steps.len(),
+            2,
+            "the level-0 rule after the substack still runs"
+        );
+    }
+
+    #[test]
+    fn reset_at_the_top_returns_to_the_initial_state() {
+        let list = [
+            rule(0, REQUIRED.action_table(), PamCode::AuthErr),
+            rule(
+                0,
+                table(&[(PamCode::Success, Action::Reset)]),
+                PamCode::Success,
+            ),
+        ];
+        assert_eq!(run(&list).result, MUST_FAIL);
+    }
+
+    #[test]
+    fn a_jump_past_the_level_is_a_bad_jump_even_after_success() {
+        let list = [
+            rule(0, REQUIRED.action_table(), PamCode::Success),
+            rule(
+                0,
+                table(&[(PamCode::Success, Action::Jump(2))]),
+                PamCode::Success,
+            ),
+            rule(0, REQUIRED.action_table(), PamCode::Success),
+        ];
+        let pass = run(&list);
+        assert_eq!(pass.result, MUST_FAIL);
+        assert!(pass.steps[1].note.is_some());
+    }
+
+    #[test]
+    fn no_handlers_fail() {
+        assert_eq!(run(&[]).result, MUST_FAIL);
+    }
+
+    #[test]
+    fn ignore_with_ok_becomes_the_status() {
+        let list = [rule(
+            0,
+            table(&[(PamCode::Ignore, Action::Ok)]),
+            PamCode::Ignore,
+        )];
+        assert_eq!(run(&list).result, PamCode::Ignore);
+    }
+}
