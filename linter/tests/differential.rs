@@ -170,7 +170,26 @@ fn file_text(rng: &mut Rng, base: &str, index: usize, count: usize) -> String {
     lines.concat()
 }
 
+/// Lines libpam reads its own way: bad controls make the whole line `bad`, a bad
+/// type makes a must-fail line, a comment or a continuation changes nothing.
+fn odd_line(rng: &mut Rng, ty: &str) -> String {
+    match rng.below(9) {
+        0 => format!("{ty} [success=frob default=ok] pam_permit.so\n"),
+        1 => format!("{ty} [succes=ok] pam_permit.so\n"),
+        2 => format!("{ty} [success=0 default=ok] pam_permit.so\n"),
+        3 => format!("{ty} requird pam_permit.so\n"),
+        4 => "bogus required pam_permit.so\n".to_string(),
+        5 => format!("{ty} required\n"),
+        6 => format!("# {ty} required pam_deny.so\n"),
+        7 => format!("{ty} optional \\\n  pam_deny.so\n"),
+        _ => format!("{ty} [default=ok success=done] pam_permit.so # trailing words are args\n"),
+    }
+}
+
 fn line(rng: &mut Rng, base: &str, ty: &str, index: usize, count: usize) -> String {
+    if rng.chance(3) {
+        return odd_line(rng, ty);
+    }
     if index + 1 < count && rng.chance(25) {
         let target = if rng.chance(5) {
             format!("{base}/missing")
@@ -189,10 +208,11 @@ fn line(rng: &mut Rng, base: &str, ty: &str, index: usize, count: usize) -> Stri
     }
 }
 
-/// One random directory: the service `svc` and files f1..fN.
+/// One random directory: the service `svc`, files f1..fN, and sometimes `other`
+/// (libpam's fallback for a type the service has no rule for).
 fn generate(rng: &mut Rng, base: &str) -> Vec<(String, String)> {
     let count = 1 + rng.below(4);
-    (0..count)
+    let mut files: Vec<(String, String)> = (0..count)
         .map(|i| {
             let name = if i == 0 {
                 "svc".to_string()
@@ -201,7 +221,25 @@ fn generate(rng: &mut Rng, base: &str) -> Vec<(String, String)> {
             };
             (name, file_text(rng, base, i, count))
         })
-        .collect()
+        .collect();
+    if rng.chance(2) {
+        // A trailing backslash at the end of a file.
+        let k = rng.below(files.len());
+        files[k].1.push_str("auth required \\");
+    }
+    if rng.chance(30) {
+        let other = file_text(rng, base, 0, count);
+        // Drop one type from the service so that the fallback is used.
+        let dropped = *rng.pick(&TYPES);
+        files[0].1 = files[0]
+            .1
+            .lines()
+            .filter(|l| !l.trim_start_matches('-').starts_with(dropped))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        files.push(("other".to_string(), other));
+    }
+    files
 }
 
 #[test]

@@ -273,3 +273,31 @@ fn debian_jump_in_a_frozen_chain_is_only_a_jump() {
     );
     assert_eq!(upstream.result().name(), "PAM_CRED_ERR");
 }
+
+#[test]
+fn trailing_backslash_at_end_of_file() {
+    // In the service file libpam refuses the whole configuration: pam_start fails.
+    check(
+        &[("svc", "auth required pam_permit.so\nauth required \\")],
+        Auth,
+        "PAM_ABORT",
+    );
+    // In an included file the include line becomes a must-fail line, after the
+    // rules read before the backslash.
+    let files = [
+        (
+            "svc",
+            "auth include @DIR@/inc\nauth required pam_permit.so\n",
+        ),
+        ("inc", "auth sufficient pam_permit.so\nauth required \\"),
+    ];
+    check(&files, Auth, "PAM_SUCCESS");
+    let files = [
+        (
+            "svc",
+            "auth include @DIR@/inc\nauth required pam_permit.so\n",
+        ),
+        ("inc", "auth optional pam_permit.so\nauth required \\"),
+    ];
+    check(&files, Auth, "PAM_PERM_DENIED");
+}

@@ -51,9 +51,18 @@ impl Simulation {
 /// Simulate `op` on a resolved service.
 pub fn simulate(service: &ResolvedService, op: Operation, opts: &Options) -> Simulation {
     let handlers = glue::handlers(service.stack(op.pam_type()), opts.assume_modules_present);
-    let run = ops::run(op, &handlers, opts.flavor, |h, hook| {
-        module_return(h, hook, &opts.assumptions)
-    });
+    let run = if service.aborts {
+        // pam_start itself fails: no module runs.
+        Run {
+            result: PamCode::Abort,
+            passes: Vec::new(),
+            note: Some("libpam refuses this configuration: pam_start returns PAM_ABORT"),
+        }
+    } else {
+        ops::run(op, &handlers, opts.flavor, |h, hook| {
+            module_return(h, hook, &opts.assumptions)
+        })
+    };
     Simulation {
         service: service.name.clone(),
         operation: op,
