@@ -118,7 +118,11 @@ impl<'a> LdapDirectory<'a> {
         filter: &str,
     ) -> Result<(Vec<SearchEntry>, u32), DirError> {
         let timeout = self.opts.timeout;
-        let attrs = vec![self.opts.shell_attr.clone(), "uidNumber".to_string()];
+        let attrs = vec![
+            self.opts.shell_attr.clone(),
+            "uidNumber".to_string(),
+            self.opts.user_attr.clone(),
+        ];
         let result = self.with_failover(|conn| {
             conn.with_timeout(timeout)
                 .with_search_options(SearchOptions::new().sizelimit(2));
@@ -165,6 +169,13 @@ impl Directory for LdapDirectory<'_> {
         let base = self.opts.base.clone().unwrap_or_default();
         let filter = self.user_filter(user);
         let (entries, rc) = self.search(&base, Scope::Subtree, &filter)?;
+        // LDAP matching ignores case and surrounding spaces ("ALICE", " alice"):
+        // only an entry naming exactly this user is theirs, as with NSS.
+        let user_attr = self.opts.user_attr.clone();
+        let entries: Vec<SearchEntry> = entries
+            .into_iter()
+            .filter(|e| values_of(e, &user_attr).iter().any(|v| v == user))
+            .collect();
         match rc {
             RC_SUCCESS | RC_SIZELIMIT_EXCEEDED => {}
             RC_NO_SUCH_OBJECT => {

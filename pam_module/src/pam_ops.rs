@@ -43,3 +43,32 @@ pub trait PamOps {
     /// One line to syslog through pam_syslog (which adds `pam_ldap_shell(SERVICE:TYPE): `).
     fn syslog(&mut self, priority: Priority, text: &str);
 }
+
+/// The longest text sent to syslog or the user: directory values can be
+/// megabytes, and syslog drops a datagram that large without a trace.
+pub const MAX_TEXT: usize = 2048;
+
+/// `text` cut to `MAX_TEXT` bytes on a character boundary, marked as cut.
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= MAX_TEXT {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut end = MAX_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!("{}... ({} bytes, cut)", &text[..end], text.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_are_clipped_on_a_char_boundary() {
+        assert_eq!(clip("short"), "short");
+        let long = "é".repeat(MAX_TEXT);
+        let c = clip(&long);
+        assert!(c.len() < MAX_TEXT + 40 && c.ends_with("bytes, cut)"), "{c}");
+    }
+}

@@ -276,17 +276,7 @@ fn config_file_and_ldap_conf_supply_settings() {
     );
 }
 
-#[test]
-fn chauthtok_is_ignored_with_a_log_line() {
-    let run = sandbox(&args("")).pamtester("test", "alice", &["chauthtok"], "");
-    assert_result(&run, "PAM_IGNORE");
-    assert!(
-        module_lines(&run)
-            .iter()
-            .any(|l| l.contains("not implemented")),
-        "{run:#?}"
-    );
-}
+// chauthtok is tested in tests/password.rs.
 
 /// A port whose accept queue is full: the kernel drops further SYNs, so a
 /// connect hangs like one to a host that is down behind a firewall.

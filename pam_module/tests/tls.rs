@@ -100,7 +100,7 @@ impl TlsServer {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .unwrap();
-        let child = std::process::Command::new(openssl)
+        let mut child = std::process::Command::new(openssl)
             .args(["s_server", "-quiet", "-accept"])
             .arg(format!("127.0.0.1:{port}"))
             .arg("-cert")
@@ -118,6 +118,8 @@ impl TlsServer {
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("openssl s_server did not listen on {port}");
     }
 }

@@ -103,7 +103,7 @@ impl PamOps for HandleOps<'_> {
         };
         if let Ok(Some(conv)) = self.pamh.get_item::<Conv>() {
             // A client that cannot show messages must not change the result.
-            let _ = conv.send(style, text);
+            let _ = conv.send(style, &crate::pam_ops::clip(text));
         }
     }
 
@@ -115,7 +115,7 @@ impl PamOps for HandleOps<'_> {
             Priority::Info => libc::LOG_INFO,
             Priority::Debug => libc::LOG_DEBUG,
         };
-        let Ok(msg) = CString::new(text.replace('\0', "\\0")) else {
+        let Ok(msg) = CString::new(crate::pam_ops::clip(text).replace('\0', "\\0")) else {
             return;
         };
         // SAFETY: pamh is the live handle; "%s" with one NUL-terminated
