@@ -38,6 +38,12 @@ ours_stack "$LDAPS" "tls_cacert=$CA" >pam.d/ours-ldaps
 printf 'auth required pam_ldap.so\naccount required pam_ldap.so\n' >pam.d/ldapd
 printf 'auth required pam_sss.so\naccount required pam_sss.so\n' >pam.d/sss
 
+if [ -n "${CANDIDATE:-}" ]; then
+  # a second build of the module (e.g. a proposed fix), measured in the same run
+  ours_stack "$PLAIN" | sed "s|$MODULE|$CANDIDATE|g" >pam.d/cand
+  ours_stack "$LDAPS" "tls_cacert=$CA" | sed "s|$MODULE|$CANDIDATE|g" >pam.d/cand-ldaps
+fi
+
 # --- daemons -------------------------------------------------------------------
 nslcd_pid="" sssd_pid=""
 nslcd_start() { # URI... (rewrites /etc/nslcd.conf in place: it is a bind mount)
@@ -95,7 +101,16 @@ sssd_stop() { if [ -n "$sssd_pid" ]; then kill "$sssd_pid" 2>/dev/null || true; 
 sssd_pids() { { echo "$sssd_pid"; pgrep -P "$sssd_pid" || true; } | paste -sd, -; }
 trap 'nslcd_stop; sssd_stop; kill $slapd_pid 2>/dev/null || true' EXIT
 
-pamtester_login() { echo "pamtester $1 alice authenticate acct_mgmt"; }
+rr_login() { # BENCH PEER=SERVICE=PIDS...: pamtester logins, peers interleaved
+  local b=$1 spec; shift
+  for spec in "$@"; do
+    IFS== read -r _ svc _ <<<"$spec"
+    pamtester "$svc" alice authenticate acct_mgmt <<<"$PW" >/dev/null 2>&1 || echo "warm-up login failed: $spec (measured anyway)" >&2
+  done
+  "${measure[@]}" rr "$N" "$PW\\n" "$@" | while read -r j; do
+    record "$b" "$(jq -r .peer <<<"$j")" "$(jq -c 'del(.peer)' <<<"$j")"
+  done
+}
 seq_login() { # BENCH PEER SERVICE DAEMON_PIDS
   pamtester "$3" alice authenticate acct_mgmt <<<"$PW" >/dev/null 2>&1 || echo "warm-up login failed: $2 (measured anyway: see failures)" >&2
   record "$1" "$2" "$("${measure[@]}" seq "$N" "$PW\\n" "$4" -- pamtester "$3" alice authenticate acct_mgmt)"
@@ -123,9 +138,8 @@ par_login() { # C PEER SERVICE DAEMON_PIDS: PAR_REPS rounds of C logins started 
 # --- 1. login cost, 3. cold start, 4. concurrency -------------------------------
 nslcd_start "$PLAIN"
 sssd_start 1 "$PLAIN"
-seq_login pamtester-plain ours ours -
-seq_login pamtester-plain nss-pam-ldapd ldapd "$nslcd_pid"
-seq_login pamtester-plain sssd-nocache sss "$(sssd_pids)"
+rr_login pamtester-plain ours=ours=- nss-pam-ldapd=ldapd="$nslcd_pid" sssd-nocache=sss="$(sssd_pids)" \
+  ${CANDIDATE:+ours-candidate=cand=-}
 loop_login inprocess-plain ours ours
 loop_login inprocess-plain nss-pam-ldapd ldapd
 loop_login inprocess-plain sssd-nocache sss
@@ -138,10 +152,6 @@ for c in 50 200; do
   par_login "$c" sssd-nocache sss "$(sssd_pids)"
 done
 if [ -n "${CANDIDATE:-}" ]; then
-  # a second build of the module (e.g. a proposed fix), measured in the same run
-  ours_stack "$PLAIN" | sed "s|$MODULE|$CANDIDATE|g" >pam.d/cand
-  ours_stack "$LDAPS" "tls_cacert=$CA" | sed "s|$MODULE|$CANDIDATE|g" >pam.d/cand-ldaps
-  seq_login pamtester-plain ours-candidate cand -
   loop_login inprocess-plain ours-candidate cand
 fi
 sssd_start 5400 "$PLAIN"
@@ -149,14 +159,12 @@ seq_login pamtester-plain sssd-cache sss "$(sssd_pids)"
 
 nslcd_start "$LDAPS"
 sssd_start 1 "$LDAPS"
-seq_login pamtester-ldaps ours ours-ldaps -
-seq_login pamtester-ldaps nss-pam-ldapd ldapd "$nslcd_pid"
-seq_login pamtester-ldaps sssd-nocache sss "$(sssd_pids)"
+rr_login pamtester-ldaps ours=ours-ldaps=- nss-pam-ldapd=ldapd="$nslcd_pid" sssd-nocache=sss="$(sssd_pids)" \
+  ${CANDIDATE:+ours-candidate=cand-ldaps=-}
 loop_login inprocess-ldaps ours ours-ldaps
 loop_login inprocess-ldaps nss-pam-ldapd ldapd
 loop_login inprocess-ldaps sssd-nocache sss
 if [ -n "${CANDIDATE:-}" ]; then
-  seq_login pamtester-ldaps ours-candidate cand-ldaps -
   loop_login inprocess-ldaps ours-candidate cand-ldaps
 fi
 

@@ -5,6 +5,8 @@
   measure.py par   C STDIN_TEXT DAEMON_PIDS -- CMD...   C logins started at once
   measure.py once    STDIN_TEXT DAEMON_PIDS -- CMD...   one login (failover)
   measure.py lines FILE                                  pamloop output (us per login)
+  measure.py rr    N STDIN_TEXT PEER=SERVICE=PIDS...     N pamtester logins per peer,
+                   round robin (background load hits every peer alike); a JSON line per peer
 
 Prints one JSON object: p50/p99/min/max in ms, client CPU per login (the child
 processes' user+sys, from RUSAGE_CHILDREN) and daemon CPU per login (utime+stime
@@ -66,8 +68,32 @@ def run_one(cmd, text):
     return (time.perf_counter() - t) * 1000, p.returncode
 
 
+def round_robin(n, text, specs):
+    peers = []
+    for spec in specs:
+        peer, service, pids = spec.split("=", 2)
+        peers.append((peer, ["pamtester", service, "alice", "authenticate", "acct_mgmt"],
+                      [p for p in pids.split(",") if p not in ("", "-")]))
+    stats = {p[0]: {"ms": [], "fail": 0, "client": 0.0, "daemon": 0.0} for p in peers}
+    for _ in range(n):
+        for peer, cmd, pids in peers:
+            c0, d0 = child_cpu(), daemon_cpu(pids)
+            t, rc = run_one(cmd, text)
+            st = stats[peer]
+            st["ms"].append(t)
+            st["fail"] += rc != 0
+            st["client"] += child_cpu() - c0
+            st["daemon"] += daemon_cpu(pids) - d0
+    for peer, _, _ in peers:
+        st = stats[peer]
+        summary(st["ms"], st["fail"], st["client"], st["daemon"], n, {"peer": peer})
+
+
 def main():
     mode = sys.argv[1]
+    if mode == "rr":
+        round_robin(int(sys.argv[2]), sys.argv[3].replace("\\n", "\n"), sys.argv[4:])
+        return
     if mode == "lines":
         ms, fail = [], 0
         with open(sys.argv[2]) as f:
