@@ -301,3 +301,15 @@ fn trailing_backslash_at_end_of_file() {
     ];
     check(&files, Auth, "PAM_PERM_DENIED");
 }
+
+#[test]
+fn a_module_file_that_is_not_an_object_is_unknown() {
+    require_modules();
+    let dir = write_dir(&[
+        ("svc", "auth required @DIR@/pam_text.so\n"),
+        ("pam_text.so", "not an ELF file\n"),
+    ]);
+    let (real, sim) = support::stacks::both(dir.path(), "svc", Auth);
+    assert_eq!(real, "PAM_MODULE_UNKNOWN");
+    assert_eq!(sim, real);
+}

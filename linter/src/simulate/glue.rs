@@ -39,8 +39,13 @@ fn kind_of(rule: &ResolvedRule, assume_present: bool) -> HandlerKind {
     if rule.handler == ModelKind::MustFail {
         return HandlerKind::MustFail;
     }
-    if rule.module_file.is_none() && !assume_present {
-        return HandlerKind::Module(Module::Missing);
+    match &rule.module_file {
+        None if !assume_present => return HandlerKind::Module(Module::Missing),
+        // A file that is not a loadable object: libpam's dlopen fails the same way.
+        Some(f) if crate::elf::cached_hooks(f).is_none() => {
+            return HandlerKind::Module(Module::Missing)
+        }
+        _ => {}
     }
     let name = rule.module_name().unwrap_or_default();
     HandlerKind::Module(match name.as_str() {
