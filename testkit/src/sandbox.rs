@@ -129,6 +129,20 @@ impl Sandbox {
         stdin: &str,
         extra: &[&str],
     ) -> PamRun {
+        self.pamtester_wrapped(&[], service, user, ops, stdin, extra)
+    }
+
+    /// As `pamtester_flags`, with pamtester started by `wrapper` inside the
+    /// sandbox (e.g. `["/usr/bin/valgrind", "--leak-check=full"]`).
+    pub fn pamtester_wrapped(
+        &self,
+        wrapper: &[&str],
+        service: &str,
+        user: &str,
+        ops: &[&str],
+        stdin: &str,
+        extra: &[&str],
+    ) -> PamRun {
         let bwrap = require(BWRAP);
         let pamtester = require(PAMTESTER);
         let sock = self.dir.path().join(format!("log-{}", unique()));
@@ -144,7 +158,9 @@ impl Sandbox {
         for (src, target) in &self.binds {
             cmd.arg("--ro-bind").arg(src).arg(target);
         }
-        cmd.args(["--die-with-parent", "--", pamtester, "-v"])
+        cmd.args(["--die-with-parent", "--"])
+            .args(wrapper)
+            .args([pamtester, "-v"])
             .args(extra)
             .arg(service)
             .arg(user)
