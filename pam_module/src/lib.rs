@@ -20,4 +20,6 @@ pub mod sources;
 pub mod tls;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod testing;
