@@ -67,6 +67,10 @@ fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
+    #[cfg(feature = "test-panic")]
+    if args.iter().any(|a| a == "test_panic") {
+        panic!("forced by the test_panic argument (test-panic feature)");
+    }
     let loaded =
         load(&args, &Paths::default()).and_then(|o| crate::tls::check_config(&o).map(|()| o));
     let opts: Options = match loaded {
