@@ -44,15 +44,36 @@ pub fn check_config(opts: &Options) -> Result<(), ConfigError> {
     }
 }
 
-/// A client config trusting exactly the CA certificates in `path` (PEM).
+/// The PEM files to read: `path` itself, or a directory's regular files
+/// (as OpenLDAP's TLS_CACERTDIR, without the hash-link requirement).
+fn pem_files(path: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries =
+        std::fs::read_dir(path).map_err(|e| format!("tls_cacert {}: {e}", path.display()))?;
+    let mut files: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// A client config trusting exactly the CA certificates in `path` (a PEM
+/// file, or a directory of them).
 pub fn client_config(path: &Path) -> Result<Arc<ClientConfig>, String> {
-    let pem = std::fs::read(path).map_err(|e| format!("tls_cacert {}: {e}", path.display()))?;
     let mut roots = RootCertStore::empty();
-    for cert in CertificateDer::pem_slice_iter(&pem) {
-        let cert = cert.map_err(|e| format!("tls_cacert {}: {e}", path.display()))?;
-        roots
-            .add(cert)
-            .map_err(|e| format!("tls_cacert {}: {e}", path.display()))?;
+    for file in pem_files(path)? {
+        let pem =
+            std::fs::read(&file).map_err(|e| format!("tls_cacert {}: {e}", file.display()))?;
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            let cert = cert.map_err(|e| format!("tls_cacert {}: {e}", file.display()))?;
+            roots
+                .add(cert)
+                .map_err(|e| format!("tls_cacert {}: {e}", file.display()))?;
+        }
     }
     if roots.is_empty() {
         return Err(format!(

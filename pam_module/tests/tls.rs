@@ -25,6 +25,20 @@ fn ldaps_with_the_right_ca_authenticates() {
 }
 
 #[test]
+fn a_directory_of_ca_files_works_as_tls_cacert() {
+    let s = Slapd::shared_tls();
+    let ca = s.ca_cert().expect("CA");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(ca, dir.path().join("test-ca.pem")).unwrap();
+    let a = format!(
+        "uri={} base={BASE} tls_cacert={}",
+        s.ldaps_uri().unwrap(),
+        dir.path().display()
+    );
+    assert_result(&auth(&a, "alice", PASSWORD), "PAM_SUCCESS");
+}
+
+#[test]
 fn starttls_with_the_right_ca_authenticates() {
     let s = Slapd::shared_tls();
     assert_result(
