@@ -78,12 +78,43 @@ pub fn result(run: &PamRun) -> String {
     }
 }
 
+/// Every password of the test directory (users, service account, rootdn).
+pub const FIXTURE_PASSWORDS: &[&str] = &[
+    PASSWORD,
+    "Star-Pass-1",
+    "Paren-Pass-2",
+    "Comma-Pass-4",
+    "Other-Twin-Pass-3",
+    "Service-Secret-7",
+    "admin-secret",
+];
+
+/// Every run made through these helpers is checked: no syslog line holds a
+/// fixture password or the password typed (when long enough to be unique).
+fn checked(run: PamRun, typed: &str) -> PamRun {
+    for secret in FIXTURE_PASSWORDS
+        .iter()
+        .copied()
+        .chain([typed].into_iter().filter(|t| t.len() >= 6))
+    {
+        for line in &run.syslog {
+            assert!(!line.contains(secret), "a password was logged: {line}");
+        }
+    }
+    run
+}
+
 pub fn auth(module_args: &str, user: &str, password: &str) -> PamRun {
-    sandbox(module_args).pamtester("test", user, &["authenticate"], &format!("{password}\n"))
+    let run =
+        sandbox(module_args).pamtester("test", user, &["authenticate"], &format!("{password}\n"));
+    checked(run, password)
 }
 
 pub fn account(module_args: &str, user: &str) -> PamRun {
-    sandbox(module_args).pamtester("test", user, &["acct_mgmt"], "")
+    checked(
+        sandbox(module_args).pamtester("test", user, &["acct_mgmt"], ""),
+        "",
+    )
 }
 
 /// Lines our module logged (pam_syslog prefix `pam_ldap_shell(test:TYPE): `).
