@@ -17,8 +17,13 @@ use proptest::prelude::*;
 use std::path::Path;
 
 fn config() -> ProptestConfig {
+    // 256 cases keeps CI quick; PROPTEST_CASES=N runs longer.
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(256);
     ProptestConfig {
-        cases: 256,
+        cases,
         failure_persistence: None,
         ..ProptestConfig::default()
     }
