@@ -83,3 +83,68 @@ fn unknown_users_and_unreachable_servers() {
     );
     assert_result(&run, "PAM_USER_UNKNOWN");
 }
+
+/// A slapd with the ppolicy overlay: new passwords need 12 characters.
+fn slapd_with_policy() -> Slapd {
+    let s = Slapd::start_with_config(
+        "moduleload ppolicy",
+        &format!("overlay ppolicy\nppolicy_default \"cn=default,ou=policies,{BASE}\""),
+    );
+    let ldif = format!(
+        "dn: ou=policies,{BASE}\nobjectClass: organizationalUnit\nou: policies\n\n\
+         dn: cn=default,ou=policies,{BASE}\nobjectClass: device\nobjectClass: pwdPolicy\n\
+         cn: default\npwdAttribute: userPassword\npwdMinLength: 12\npwdCheckQuality: 2\n"
+    );
+    let ldapadd = testkit::tools::require(("/usr/bin/ldapadd", "ldap-utils"));
+    let mut child = std::process::Command::new(ldapadd)
+        .args([
+            "-x",
+            "-D",
+            &format!("cn=admin,{BASE}"),
+            "-w",
+            "admin-secret",
+            "-H",
+            s.uri(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ldif.as_bytes())
+        .unwrap();
+    assert!(
+        child.wait().unwrap().success(),
+        "ldapadd of the policy failed"
+    );
+    s
+}
+
+#[test]
+fn the_server_password_policy_message_reaches_the_user() {
+    let s = slapd_with_policy();
+    let sb = sandbox_for(&s);
+    let run = change(&sb, "emma", &format!("{PASSWORD}\nShort-1\nShort-1\n"));
+    assert_result(&run, "PAM_AUTHTOK_ERR");
+    // pamtester prints PAM_ERROR_MSG on stderr: the server's own words.
+    assert!(
+        run.stderr
+            .contains("Password change refused by the LDAP server"),
+        "{run:#?}"
+    );
+    assert!(
+        module_lines(&run)
+            .iter()
+            .any(|l| l.contains("refused by the server: result code 19")),
+        "{run:#?}"
+    );
+    assert_eq!(login(&sb, "emma", PASSWORD), "PAM_SUCCESS");
+    // A long enough password is accepted under the same policy.
+    let run = change(&sb, "emma", &format!("{PASSWORD}\n{NEW}\n{NEW}\n"));
+    assert_result(&run, "PAM_SUCCESS");
+    assert_eq!(login(&sb, "emma", NEW), "PAM_SUCCESS");
+}

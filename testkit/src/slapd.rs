@@ -36,7 +36,18 @@ impl Slapd {
         Self::start_with(true)
     }
 
+    /// As `start`, with `global` added to slapd.conf's global section (after
+    /// `moduleload back_mdb`, e.g. `moduleload ppolicy`) and `database`
+    /// appended to the test database's section (e.g. `overlay ppolicy`).
+    pub fn start_with_config(global: &str, database: &str) -> Slapd {
+        Self::start_configured(false, global, database)
+    }
+
     fn start_with(tls: bool) -> Slapd {
+        Self::start_configured(tls, "", "")
+    }
+
+    fn start_configured(tls: bool, global: &str, database: &str) -> Slapd {
         let slapd = require(SLAPD);
         require(SLAPADD);
         let dir = tempfile::Builder::new()
@@ -45,6 +56,16 @@ impl Slapd {
             .expect("temp dir for slapd");
         let tls_dir = tls.then(|| make_certs(&dir.path().join("tls")));
         write_config_tls(dir.path(), tls_dir.as_deref());
+        if !(global.is_empty() && database.is_empty()) {
+            let conf = dir.path().join("slapd.conf");
+            let text = std::fs::read_to_string(&conf).expect("read slapd.conf");
+            let text = text.replacen(
+                "moduleload back_mdb\n",
+                &format!("moduleload back_mdb\n{global}\n"),
+                1,
+            );
+            std::fs::write(&conf, format!("{text}\n{database}\n")).expect("write slapd.conf");
+        }
         load_ldif(dir.path());
         let mut last_error = String::new();
         // A port picked free can be taken before slapd binds it: try a few.
