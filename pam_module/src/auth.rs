@@ -93,6 +93,9 @@ fn try_password(
         Err(code) => return code,
     };
     match dir.bind(&dn, password) {
+        Ok(BindOutcome::Success) if ctx.opts.dn_template.is_some() => {
+            confirm_template_entry(ctx, dir, user, &dn)
+        }
         Ok(BindOutcome::Success) => {
             let server = dir.server().unwrap_or_default();
             ctx.debug(&format!(
@@ -106,6 +109,30 @@ fn try_password(
                 &format!(
                     "authentication failure for user \"{user}\" (\"{dn}\"): invalid credentials"
                 ),
+            );
+            PamResultCode::PAM_AUTH_ERR
+        }
+        Err(e) => directory_error(ctx, user, &e),
+    }
+}
+
+/// With `dn_template` the server matched the DN case-insensitively ("ALICE"
+/// binds as alice): after the bind, the entry must name exactly this user.
+fn confirm_template_entry(
+    ctx: &mut Context,
+    dir: &mut dyn Directory,
+    user: &str,
+    dn: &str,
+) -> PamResultCode {
+    match dir.lookup(user) {
+        Ok(Lookup::Found(_)) => {
+            ctx.debug(&format!("user \"{user}\" authenticated as \"{dn}\""));
+            PamResultCode::PAM_SUCCESS
+        }
+        Ok(_) => {
+            ctx.log(
+                Priority::Notice,
+                &format!("user \"{user}\" refused: the entry \"{dn}\" is named with another spelling (the server matches names case-insensitively)"),
             );
             PamResultCode::PAM_AUTH_ERR
         }
@@ -325,14 +352,21 @@ mod tests {
     #[test]
     fn dn_template_binds_without_search_and_escapes() {
         let mut pam = FakePam::new("bo,b", &["right"]);
-        let mut dir = FakeDir::with(Lookup::NotFound);
+        let mut dir = FakeDir::with(entry(None));
         let code = run(
             &["debug", "dn_template=uid=%u,ou=p,dc=t"],
             &mut pam,
             &mut dir,
         );
         assert_eq!(code, PamResultCode::PAM_SUCCESS);
-        assert_eq!(dir.lookups, 0);
+        // Only one read, after the bind, to confirm the entry's spelling.
+        assert_eq!((dir.binds, dir.lookups), (1, 1));
+        // An entry spelled otherwise (the server matched "ALICE" to alice) is refused.
+        let mut other = FakePam::new("ALICE", &["right"]);
+        let mut dir = FakeDir::with(Lookup::NotFound);
+        let code = run(&["dn_template=uid=%u,ou=p,dc=t"], &mut other, &mut dir);
+        assert_eq!(code, PamResultCode::PAM_AUTH_ERR);
+        assert!(other.logged("another spelling"), "{:?}", other.logs);
         assert!(pam.logged("\"uid=bo\\2cb,ou=p,dc=t\""), "{:?}", pam.logs);
     }
 }

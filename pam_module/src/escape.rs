@@ -13,6 +13,17 @@ pub fn dn_value(user: &str) -> String {
     ldap3::dn_escape(user).into_owned()
 }
 
+/// The attribute `%u` is the value of in `dn_template` (`uid` in
+/// `uid=%u,ou=people,...`), when the template has that simple form.
+pub fn template_attr(template: &str) -> Option<&str> {
+    let at = template.find("%u")?;
+    let head = &template[..at];
+    let rdn = &head[head.rfind(',').map_or(0, |i| i + 1)..];
+    let attr = rdn.strip_suffix('=')?.trim();
+    let simple = !attr.is_empty() && !attr.contains(['+', '=', ' ']);
+    simple.then_some(attr)
+}
+
 /// `dn_template` with `%u` replaced by the escaped user name.
 pub fn fill_template(template: &str, user: &str) -> String {
     template.replace("%u", &dn_value(user))
@@ -57,5 +68,13 @@ mod tests {
             fill_template("uid=%u,ou=people,dc=example,dc=org", "bo,b"),
             "uid=bo\\2cb,ou=people,dc=example,dc=org"
         );
+    }
+
+    #[test]
+    fn the_template_attribute_is_found_in_simple_templates() {
+        assert_eq!(template_attr("uid=%u,ou=p,dc=t"), Some("uid"));
+        assert_eq!(template_attr("ou=x,cn=%u,dc=t"), Some("cn"));
+        assert_eq!(template_attr("uid=x%u,dc=t"), None);
+        assert_eq!(template_attr("dc=t"), None);
     }
 }

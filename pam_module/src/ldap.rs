@@ -7,6 +7,7 @@
 //! dropped with this struct, at the end of the hook call.
 
 use crate::directory::{BindOutcome, ChangeOutcome, DirError, Directory, Lookup, UserEntry};
+use crate::escape::template_attr;
 use crate::ldap_url::LdapUrl;
 use crate::options::Options;
 use ldap3::exop::PasswordModify;
@@ -118,11 +119,14 @@ impl<'a> LdapDirectory<'a> {
         filter: &str,
     ) -> Result<(Vec<SearchEntry>, u32), DirError> {
         let timeout = self.opts.timeout;
-        let attrs = vec![
+        let mut attrs = vec![
             self.opts.shell_attr.clone(),
             "uidNumber".to_string(),
             self.opts.user_attr.clone(),
         ];
+        if let Some(a) = self.opts.dn_template.as_deref().and_then(template_attr) {
+            attrs.push(a.to_string());
+        }
         let result = self.with_failover(|conn| {
             conn.with_timeout(timeout)
                 .with_search_options(SearchOptions::new().sizelimit(2));
@@ -158,7 +162,13 @@ impl Directory for LdapDirectory<'_> {
         if let Some(t) = &self.opts.dn_template {
             let dn = crate::escape::fill_template(t, user);
             let (mut entries, rc) = self.search(&dn, Scope::Base, "(objectClass=*)")?;
+            // The server matched the DN case-insensitively: the entry is the
+            // user's only if its naming value is exactly the user name.
+            let exact = |e: &SearchEntry| {
+                template_attr(t).is_none_or(|a| values_of(e, a).iter().any(|v| v == user))
+            };
             return match (rc, entries.pop()) {
+                (RC_SUCCESS, Some(e)) if !exact(&e) => Ok(Lookup::NotFound),
                 (RC_SUCCESS, Some(e)) => Ok(Lookup::Found(self.entry_from(e))),
                 (RC_SUCCESS | RC_NO_SUCH_OBJECT, None) => Ok(Lookup::NotFound),
                 (rc, _) => Err(DirError::Failed(format!(

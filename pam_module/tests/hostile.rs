@@ -177,3 +177,15 @@ fn odd_shell_values_are_refused_and_logged() {
         );
     }
 }
+
+#[test]
+fn case_variants_with_dn_template_are_refused_after_the_bind() {
+    let a = args(&format!("dn_template=uid=%u,ou=people,{BASE}"));
+    assert_eq!(result(&auth(&a, "alice", PASSWORD)), "PAM_SUCCESS");
+    for user in ["ALICE", "Alice", "alice "] {
+        let run = auth(&a, user, PASSWORD);
+        assert_eq!(result(&run), "PAM_AUTH_ERR", "{user:?}: {run:#?}");
+    }
+    // Names with specials still authenticate as themselves.
+    assert_eq!(result(&auth(&a, "bo,b", "Comma-Pass-4")), "PAM_SUCCESS");
+}
