@@ -64,7 +64,7 @@ fn update(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCo
         Ok(p) => p,
         Err(code) => return code,
     };
-    let new = match new_password(ctx) {
+    let new = match new_password(ctx, &old) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -103,9 +103,12 @@ fn current_password(ctx: &mut Context) -> Result<Secret, PamResultCode> {
     }
 }
 
-/// PAM_AUTHTOK when an earlier module set it, else two prompts that must agree.
-fn new_password(ctx: &mut Context) -> Result<Secret, PamResultCode> {
-    if let Some(p) = ctx.pam.stored_authtok() {
+/// PAM_AUTHTOK when an earlier module set it, else two prompts that must
+/// agree. A PAM_AUTHTOK equal to the current password is the one the auth
+/// phase stored (e.g. sshd changing an expired password on the same handle),
+/// not a new password: then the user is asked.
+fn new_password(ctx: &mut Context, old: &Secret) -> Result<Secret, PamResultCode> {
+    if let Some(p) = ctx.pam.stored_authtok().filter(|p| **p != **old) {
         return Ok(p);
     }
     let first = ctx.pam.prompt_password(NEW_PROMPT)?;
@@ -237,6 +240,33 @@ mod tests {
             PamResultCode::PAM_AUTH_ERR
         );
         assert!(d.changed_to.is_empty());
+    }
+
+    #[test]
+    fn a_stored_new_password_is_used_unless_it_is_the_old_one() {
+        let (mut pam, mut d) = (FakePam::new("u", &[]), dir());
+        pam.stored_old = Some(b"right".to_vec());
+        pam.stored = Some(b"From-Pwquality-1".to_vec());
+        assert_eq!(
+            run(&mut pam, &mut d, PAM_UPDATE_AUTHTOK),
+            PamResultCode::PAM_SUCCESS
+        );
+        assert_eq!(
+            (pam.prompts, d.changed_to.clone()),
+            (0, vec!["From-Pwquality-1".to_string()])
+        );
+        // The auth phase's PAM_AUTHTOK (the current password) is not a new one.
+        let (mut pam, mut d) = (FakePam::new("u", &["n-1", "n-1"]), dir());
+        pam.stored_old = Some(b"right".to_vec());
+        pam.stored = Some(b"right".to_vec());
+        assert_eq!(
+            run(&mut pam, &mut d, PAM_UPDATE_AUTHTOK),
+            PamResultCode::PAM_SUCCESS
+        );
+        assert_eq!(
+            (pam.prompts, d.changed_to.clone()),
+            (2, vec!["n-1".to_string()])
+        );
     }
 
     #[test]
