@@ -15,15 +15,43 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
+/// The completion script for `shell`, generated from the clap definition.
+pub fn script(shell: Shell) -> Vec<u8> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "pamlint", &mut buf);
+    buf
+}
+
 impl CompletionsArgs {
     pub fn run(&self, _common: &CommonArgs) -> u8 {
-        let mut buf = Vec::new();
-        clap_complete::generate(self.shell, &mut Cli::command(), "pamlint", &mut buf);
-        match std::io::stdout().write_all(&buf) {
+        match std::io::stdout().write_all(&script(self.shell)) {
             Ok(()) => EXIT_OK,
             Err(e) => {
                 eprintln!("pamlint: writing the completion script: {e}");
                 EXIT_ERROR
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_complete_the_subcommands_and_options() {
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+            let text = String::from_utf8(script(shell)).unwrap();
+            for word in [
+                "check",
+                "diff",
+                "why",
+                "explain",
+                "completions",
+                "deny",
+                "sarif",
+            ] {
+                assert!(text.contains(word), "{shell} script lacks {word}");
             }
         }
     }
