@@ -46,22 +46,33 @@ fn deb_installs_wires_pam_logs_users_in_and_purges_cleanly() {
     // nora has no loginShell: the module's account check runs and refuses her.
     assert_eq!(login(&root, "nora", LDAP_PASSWORD), "PAM_PERM_DENIED");
 
+    // Remove (prerm takes the module out of the stacks; the conffile stays),
+    // then purge (the conffile goes too).
+    root.run_ok(&["dpkg", "--remove", "libpam-ldap-shell"]);
+    assert_same_stacks(&before, &read_stacks(&root), "remove");
+    assert!(
+        root.host_path("/etc/pam_ldap_shell.conf").exists(),
+        "conffile gone on remove"
+    );
     root.run_ok(&["dpkg", "--purge", "libpam-ldap-shell"]);
-    let after = read_stacks(&root);
-    for ((name, a), (_, b)) in before.iter().zip(after.iter()) {
-        assert!(
-            a == b,
-            "{name} differs after purge:\nbefore:\n{}\nafter:\n{}",
-            String::from_utf8_lossy(a),
-            String::from_utf8_lossy(b)
-        );
-    }
+    assert_same_stacks(&before, &read_stacks(&root), "purge");
     for gone in [
         "/etc/pam_ldap_shell.conf",
         "/usr/share/pam-configs/ldap-shell",
         "/usr/bin/pamlint",
     ] {
         assert!(!root.host_path(gone).exists(), "{gone} left after purge");
+    }
+}
+
+fn assert_same_stacks(before: &[(String, Vec<u8>)], after: &[(String, Vec<u8>)], step: &str) {
+    for ((name, a), (_, b)) in before.iter().zip(after.iter()) {
+        assert!(
+            a == b,
+            "{name} differs after {step}:\nbefore:\n{}\nafter:\n{}",
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
     }
 }
 
