@@ -52,7 +52,7 @@ nslcd_start() { # URI... (rewrites /etc/nslcd.conf in place: it is a bind mount)
     echo "uid nslcd"; echo "gid nslcd"; echo "base $BASE"
     for u in "$@"; do echo "uri $u"; done
     echo "tls_cacertfile $CA"; echo "tls_reqcert demand"
-    echo "bind_timelimit ${NSLCD_TIMEOUT:-$TIMEOUT}"; echo "timelimit ${NSLCD_TIMEOUT:-$TIMEOUT}"
+    if [ -z "${DEFAULTS:-}" ]; then echo "bind_timelimit $TIMEOUT"; echo "timelimit $TIMEOUT"; fi
   } >/etc/nslcd.conf
   mkdir -p /run/nslcd; chown nslcd:nslcd /run/nslcd
   /usr/sbin/nslcd -n >/dev/null 2>&1 &
@@ -86,10 +86,10 @@ ldap_tls_reqcert = demand
 ldap_auth_disable_tls_never_use_in_production = true
 cache_credentials = false
 entry_cache_timeout = $cache
-ldap_network_timeout = ${SSSD_TIMEOUT:-$TIMEOUT}
-ldap_opt_timeout = ${SSSD_TIMEOUT:-$TIMEOUT}
-ldap_search_timeout = ${SSSD_TIMEOUT:-$TIMEOUT}
 CONF
+  # equal limits unless DEFAULTS is set (then each daemon's documented defaults)
+  [ -n "${DEFAULTS:-}" ] || printf 'ldap_network_timeout = %s\nldap_opt_timeout = %s\nldap_search_timeout = %s\n' \
+    "$TIMEOUT" "$TIMEOUT" "$TIMEOUT" >>/etc/sssd/sssd.conf
   rm -rf /var/lib/sss/db/* /var/lib/sss/mc/* /var/lib/sss/pipes/pam /var/lib/sss/pipes/nss /var/lib/sss/pipes/private/* 2>/dev/null || true
   /usr/sbin/sssd -i --logger=stderr >"$WORK/sssdlog/sssd.out" 2>&1 &
   sssd_pid=$!
@@ -211,6 +211,22 @@ for how in refused hung dropping; do
   record "failover-$how" nss-pam-ldapd "$("${measure[@]}" lines fo-ldapd)"
   record "failover-$how" sssd-nocache "$("${measure[@]}" lines fo-sss)"
 done
+if [ "$QUICK" != yes ]; then
+  # a hung first server with every peer at its defaults (one try each)
+  printf 'auth required %s uri=%s,%s base=%s\naccount required %s uri=%s,%s base=%s\n' \
+    "$MODULE" "${dead[hung]}" "$PLAIN" "$BASE" "$MODULE" "${dead[hung]}" "$PLAIN" "$BASE" >pam.d/ours-fo
+  : >fo-ours; : >fo-ldapd; : >fo-sss
+  export DEFAULTS=1
+  fo_once fo-ours - ours-fo
+  nslcd_start "${dead[hung]}" "$PLAIN"
+  fo_once fo-ldapd "$nslcd_pid" ldapd
+  sssd_start 1 "${dead[hung]}" "$PLAIN"
+  fo_once fo-sss "$(sssd_pids)" sss
+  unset DEFAULTS
+  record "failover-hung-defaults" ours "$("${measure[@]}" lines fo-ours)"
+  record "failover-hung-defaults" nss-pam-ldapd "$("${measure[@]}" lines fo-ldapd)"
+  record "failover-hung-defaults" sssd-nocache "$("${measure[@]}" lines fo-sss)"
+fi
 nslcd_stop; sssd_stop
 kill "$hung_pid" 2>/dev/null || true
 

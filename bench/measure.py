@@ -62,10 +62,17 @@ def summary(ms, failures, cpu_client, cpu_daemon, n, extra=None):
     print(json.dumps(out))
 
 
+LIMIT_S = 120  # a login that takes longer is stopped and counted as failed
+
+
 def run_one(cmd, text):
     t = time.perf_counter()
-    p = subprocess.run(cmd, input=text.encode(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return (time.perf_counter() - t) * 1000, p.returncode
+    try:
+        rc = subprocess.run(cmd, input=text.encode(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, timeout=LIMIT_S).returncode
+    except subprocess.TimeoutExpired:
+        rc = -1
+    return (time.perf_counter() - t) * 1000, rc
 
 
 def round_robin(n, text, specs):
