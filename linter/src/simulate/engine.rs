@@ -96,6 +96,20 @@ pub fn dispatch(
     cache: &mut Cache,
     mut call: impl FnMut(&Handler) -> PamCode,
 ) -> Pass {
+    dispatch_indexed(handlers, hook, frozen, flavor, cache, |_, h| call(h))
+}
+
+/// [`dispatch`], with `call` also given the handler's index in `handlers`, so a
+/// caller can map each call back to its own per-handler data (`pamlint why`
+/// maps it to the resolved rule it predicts).
+pub fn dispatch_indexed(
+    handlers: &[Handler],
+    hook: Hook,
+    frozen: bool,
+    flavor: Flavor,
+    cache: &mut Cache,
+    mut call: impl FnMut(usize, &Handler) -> PamCode,
+) -> Pass {
     cache.resize(handlers.len(), None);
     let mut steps = Vec::new();
     if handlers.is_empty() {
@@ -123,7 +137,7 @@ pub fn dispatch(
                 continue;
             }
             HandlerKind::MustFail => MUST_FAIL,
-            HandlerKind::Module(_) => call(h),
+            HandlerKind::Module(_) => call(i, h),
         };
         if returned == PamCode::Incomplete {
             steps.push(Step {

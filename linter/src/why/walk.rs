@@ -1,19 +1,17 @@
-//! libpam's control flow over one type's stack (pam_dispatch.c `_pam_dispatch_aux`,
-//! the non-frozen chain used by pam_authenticate and pam_acct_mgmt), fed with the
-//! predicted return value of each rule. Besides the result it records which rule
-//! decided a refusal: the rule whose `bad`/`die` turned the impression negative.
+//! libpam's control flow over one type's stack, fed with the predicted return
+//! value of each rule. The dispatch itself is simulate's engine
+//! ([`engine::dispatch_indexed`], the non-frozen chain used by pam_authenticate
+//! and pam_acct_mgmt); this module maps its handlers back to resolved rules and,
+//! from the engine's step records, names the rule that decided a refusal: the
+//! rule whose `bad`/`die` turned the impression negative.
 
-use crate::model::{Action, FlatHandler, PamCode, ResolvedRule, Stack};
+use crate::model::{Action, FlatHandler, PamCode, PamType, ResolvedRule, Stack};
+use crate::simulate::engine::{self, Flavor, Impression};
+use crate::simulate::glue;
+use crate::simulate::hooks::Hook;
 
 /// libpam's PAM_MUST_FAIL_CODE.
-pub const MUST_FAIL: PamCode = PamCode::PermDenied;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Impression {
-    Undef,
-    Positive,
-    Negative,
-}
+pub use crate::simulate::engine::MUST_FAIL;
 
 /// What happened at one rule.
 #[derive(Debug, Clone)]
@@ -42,132 +40,129 @@ pub fn walk<'a, P>(
     mut predict: impl FnMut(&'a ResolvedRule) -> (P, PamCode),
 ) -> Walk<'a, P> {
     let flat = stack.flatten();
-    let level_of = |h: &FlatHandler<'_>| match h {
-        FlatHandler::Rule { stack_level, .. } | FlatHandler::Substack { stack_level, .. } => {
-            *stack_level
-        }
-    };
-    let mut steps: Vec<Step<'a, P>> = Vec::new();
-    let mut saved = [(Impression::Undef, MUST_FAIL); crate::resolve::MAX_INCLUDE_LEVEL + 2];
-    let (mut impression, mut status) = (Impression::Undef, MUST_FAIL);
-    let mut decider: Option<usize> = None;
-    let mut note = None;
-    let mut prev_level = 0;
-    let mut i = 0;
-    // Index in `steps` of each flat handler that is a rule.
-    let mut step_of = vec![None; flat.len()];
-    for (k, h) in flat.iter().enumerate() {
-        if let FlatHandler::Rule { rule, stack_level } = h {
-            step_of[k] = Some(steps.len());
-            steps.push(Step {
-                rule,
-                level: *stack_level,
-                outcome: None,
-            });
-        }
-    }
-    while i < flat.len() {
-        let level = level_of(&flat[i]);
-        if prev_level < level {
-            if let Some(s) = saved.get_mut(level) {
-                *s = (impression, status);
+    // glue maps `flatten()` one to one, so a handler's index is its flat index.
+    let handlers = glue::handlers(stack, true);
+    let mut payloads: Vec<Option<P>> = flat.iter().map(|_| None).collect();
+    let pass = engine::dispatch_indexed(
+        &handlers,
+        hook_of(stack.pam_type),
+        false,
+        Flavor::default(),
+        &mut Vec::new(),
+        |i, _| match flat.get(i) {
+            Some(FlatHandler::Rule { rule, .. }) => {
+                let (payload, code) = predict(rule);
+                payloads[i] = Some(payload);
+                code
             }
-        }
-        prev_level = level;
-        let FlatHandler::Rule { rule, .. } = flat[i] else {
-            i += 1;
-            continue;
-        };
-        let (payload, code) = predict(rule);
-        let action = rule.actions.get(code);
-        let step = step_of[i].unwrap_or(0);
-        if code == PamCode::Incomplete {
-            // libpam saves its state and returns PAM_INCOMPLETE to the application.
-            steps[step].outcome = Some((payload, code, action));
-            return Walk {
-                result: code,
-                steps,
-                decider: Some(step),
-                note: Some("the module returned PAM_INCOMPLETE: libpam stops here and returns it to the application, to be resumed later".into()),
+            // The engine calls only module handlers, which are rules.
+            _ => MUST_FAIL,
+        },
+    );
+    let (mut steps, step_of) = rule_steps(&flat);
+    for s in &pass.steps {
+        if let Some(k) = step_of.get(s.handler).copied().flatten() {
+            // A must-fail line is not called by the engine: predict it here.
+            let payload = match payloads[s.handler].take() {
+                Some(p) => p,
+                None => predict(steps[k].rule).0,
             };
+            steps[k].outcome = Some((payload, s.returned, action_of(steps[k].rule, s)));
         }
-        let mut decided = false;
-        match action {
-            Action::Reset => {
-                (impression, status) = saved
-                    .get(level)
-                    .copied()
-                    .unwrap_or((Impression::Undef, MUST_FAIL));
-                if impression != Impression::Negative {
-                    decider = None;
-                }
-            }
-            Action::Ok | Action::Done => {
-                // In a chain that is not frozen libpam's `retval != PAM_IGNORE ||
-                // cached_retval == retval` always holds: PAM_IGNORE with `ok` counts.
-                if impression == Impression::Undef
-                    || (impression == Impression::Positive && status == PamCode::Success)
-                {
-                    impression = Impression::Positive;
-                    status = code;
-                }
-                decided = impression == Impression::Positive && action == Action::Done;
-            }
-            Action::Bad | Action::Die | Action::Undef => {
-                if impression != Impression::Negative {
-                    impression = Impression::Negative;
-                    status = if code == PamCode::Ignore {
-                        MUST_FAIL
-                    } else {
-                        code
-                    };
-                    decider = Some(step);
-                }
-                decided = action == Action::Die;
-            }
-            Action::Ignore => {}
-            Action::Jump(n) => {
-                let mut left = n;
-                while i + 1 < flat.len() && level_of(&flat[i + 1]) >= level && left > 0 {
-                    loop {
-                        i += 1;
-                        if !(i + 1 < flat.len() && level_of(&flat[i + 1]) > level) {
-                            break;
-                        }
-                    }
-                    left -= 1;
-                }
-                if left > 0 {
-                    impression = Impression::Negative;
-                    status = MUST_FAIL;
-                    decider = Some(step);
-                    note = Some(format!("the jump of {n} from this rule runs past the end of the stack (libpam: \"bad jump in stack\")"));
-                }
-            }
-        }
-        steps[step].outcome = Some((payload, code, action));
-        if decided {
-            while i + 1 < flat.len() && level_of(&flat[i + 1]) >= level {
-                i += 1;
-            }
-        }
-        i += 1;
     }
-    if status == PamCode::Success && impression != Impression::Positive {
-        status = MUST_FAIL;
-    }
-    if status != PamCode::Success && decider.is_none() && note.is_none() {
-        note = Some(if flat.is_empty() {
-            "the stack is empty: libpam fails with PAM_PERM_DENIED".into()
-        } else {
-            "no rule set a result (every rule was ignored or skipped): libpam fails with PAM_PERM_DENIED".into()
-        });
-    }
+    let (decider, note) = decide(&pass.steps, &step_of);
+    let note = note.or_else(|| {
+        (pass.result != PamCode::Success && decider.is_none()).then(|| empty_note(&flat).into())
+    });
     Walk {
-        result: status,
+        result: pass.result,
         steps,
         decider,
         note,
+    }
+}
+
+/// The action libpam took at a step. On PAM_INCOMPLETE the engine stops before
+/// looking one up; the trace still shows what the table says.
+fn action_of(rule: &ResolvedRule, s: &engine::Step) -> Action {
+    if s.returned == PamCode::Incomplete {
+        rule.actions.get(s.returned)
+    } else {
+        s.action
+    }
+}
+
+/// The hook libpam calls for a type's stack (only labels the engine's pass).
+fn hook_of(t: PamType) -> Hook {
+    match t {
+        PamType::Auth => Hook::Authenticate,
+        PamType::Account => Hook::AcctMgmt,
+        PamType::Password => Hook::ChauthtokUpdate,
+        PamType::Session => Hook::OpenSession,
+    }
+}
+
+/// One not-yet-run step per rule, and for each flat handler its step's index.
+fn rule_steps<'a, P>(flat: &[FlatHandler<'a>]) -> (Vec<Step<'a, P>>, Vec<Option<usize>>) {
+    let mut steps = Vec::new();
+    let step_of = flat
+        .iter()
+        .map(|h| match h {
+            FlatHandler::Rule { rule, stack_level } => {
+                steps.push(Step {
+                    rule,
+                    level: *stack_level,
+                    outcome: None,
+                });
+                Some(steps.len() - 1)
+            }
+            FlatHandler::Substack { .. } => None,
+        })
+        .collect();
+    (steps, step_of)
+}
+
+/// From the engine's step records: the rule (index into `steps`) that decided a
+/// refusal, and a note when the decision needs one. The decider is the rule that
+/// turned the impression negative; a `reset` back to a non-negative impression
+/// forgets it; a jump past the end of its level always decides; PAM_INCOMPLETE
+/// ends the pass at its rule.
+fn decide(records: &[engine::Step], step_of: &[Option<usize>]) -> (Option<usize>, Option<String>) {
+    let mut decider = None;
+    let mut note = None;
+    let mut before = Impression::Undef;
+    for r in records {
+        let k = step_of.get(r.handler).copied().flatten();
+        if r.returned == PamCode::Incomplete {
+            return (k, Some("the module returned PAM_INCOMPLETE: libpam stops here and returns it to the application, to be resumed later".into()));
+        }
+        match r.action {
+            Action::Reset => {
+                if r.impression != Impression::Negative {
+                    decider = None;
+                }
+            }
+            Action::Jump(n) if r.note.is_some() => {
+                decider = k;
+                note = Some(format!("the jump of {n} from this rule runs past the end of the stack (libpam: \"bad jump in stack\")"));
+            }
+            _ => {
+                if before != Impression::Negative && r.impression == Impression::Negative {
+                    decider = k;
+                }
+            }
+        }
+        before = r.impression;
+    }
+    (decider, note)
+}
+
+/// Why a refusal has no deciding rule.
+fn empty_note(flat: &[FlatHandler<'_>]) -> &'static str {
+    if flat.is_empty() {
+        "the stack is empty: libpam fails with PAM_PERM_DENIED"
+    } else {
+        "no rule set a result (every rule was ignored or skipped): libpam fails with PAM_PERM_DENIED"
     }
 }
 
@@ -243,6 +238,34 @@ mod tests {
     fn a_jump_past_the_end_is_bad() {
         let (code, decider, _) = run(&[("s", "auth [success=3] pass.so\nauth required pass.so\n")]);
         assert_eq!((code, decider), (MUST_FAIL, Some(0)));
+    }
+
+    #[test]
+    fn glue_handlers_follow_the_flat_list() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("s"),
+            "auth required pass.so\nauth substack sub\nauth [success=1 default=ignore] fail.so\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("sub"),
+            "auth requisite fail.so\nauth bogus\n",
+        )
+        .unwrap();
+        let ctx = ResolveContext::for_dir(dir.path(), dir.path());
+        let svc = resolve_service(&ctx, "s");
+        let stack = svc.stack(PamType::Auth);
+        let flat = stack.flatten();
+        let handlers = glue::handlers(stack, true);
+        assert_eq!(handlers.len(), flat.len());
+        for (h, f) in handlers.iter().zip(&flat) {
+            let (line, level) = match f {
+                FlatHandler::Rule { rule, stack_level } => (rule.origin.line, *stack_level),
+                FlatHandler::Substack { frame, stack_level } => (frame.origin.line, *stack_level),
+            };
+            assert_eq!((h.label.line, h.level), (line, level));
+        }
     }
 
     #[test]
