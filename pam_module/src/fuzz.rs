@@ -31,32 +31,10 @@ fn config() -> ProptestConfig {
 
 /// Option-like strings: known names with odd values, and noise.
 fn option_text() -> impl Strategy<Value = String> {
-    let names = prop::sample::select(vec![
-        "uri",
-        "base",
-        "binddn",
-        "bindpw_file",
-        "user_attr",
-        "filter",
-        "dn_template",
-        "starttls",
-        "tls_cacert",
-        "tls_reqcert",
-        "connect_timeout_ms",
-        "timeout_ms",
-        "shell_attr",
-        "missing_shell",
-        "shells",
-        "check_shells",
-        "authz_filter",
-        "minimum_uid",
-        "use_first_pass",
-        "try_first_pass",
-        "ignore_unknown_user",
-        "no_warn",
-        "debug",
-        "config",
-    ]);
+    // Every option the module knows, plus `config` (valid only as an argument).
+    let mut known = crate::options::OPTION_NAMES.to_vec();
+    known.push("config");
+    let names = prop::sample::select(known);
     prop_oneof![
         (names, ".{0,40}").prop_map(|(n, v)| format!("{n}={v}")),
         ".{0,60}",
