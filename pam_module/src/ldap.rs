@@ -333,7 +333,13 @@ fn tcp_connect(url: &LdapUrl, opts: &Options) -> Result<TcpStream, String> {
     let mut last = format!("{} resolves to no address", url.host);
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, opts.connect_timeout) {
-            Ok(s) => return Ok(s),
+            Ok(s) => {
+                // LDAP and TLS send small records back to back; with Nagle's
+                // algorithm each waits for the server's delayed ACK (~40 ms, twice
+                // per LDAPS login). Best effort: a failure only costs latency.
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
             Err(e) => last = format!("connect to {addr}: {e}"),
         }
     }
