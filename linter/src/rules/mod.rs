@@ -144,6 +144,7 @@ pub mod testutil {
     //! Helpers for rule tests: lint a small tree built in a temp dir.
     use crate::check::{lint, CheckOptions};
     use crate::model::Finding;
+    use crate::parse::parse_service_bytes;
     use std::path::Path;
 
     /// Write `files` (name, content) into a pam.d dir and lint it; modules are
@@ -159,6 +160,11 @@ pub mod testutil {
             ..CheckOptions::default()
         };
         lint(&opts).findings
+    }
+
+    /// Lines of the `code` findings the parser reports for `src` alone.
+    pub fn lines_of(code: &str, src: &[u8]) -> Vec<usize> {
+        codes_lines(&parse_service_bytes(Path::new("t"), src).findings, code)
     }
 
     pub fn codes_lines(findings: &[Finding], code: &str) -> Vec<usize> {

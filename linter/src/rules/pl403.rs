@@ -19,28 +19,22 @@ pub fn rule() -> Rule {
 
 #[cfg(test)]
 mod tests {
-    use crate::parse::parse_service_bytes;
-    use std::path::Path;
-
-    fn lines_of(src: &[u8]) -> Vec<usize> {
-        parse_service_bytes(Path::new("t"), src)
-            .findings
-            .iter()
-            .filter(|f| f.code == super::INFO.code)
-            .map(|f| f.span.line)
-            .collect()
-    }
+    use super::INFO;
+    use crate::rules::testutil::lines_of;
 
     #[test]
     fn fires_on_the_bad_example() {
         assert_eq!(
-            lines_of(b"auth required pam_unix.so \\\n\nauth required pam_deny.so\n"),
+            lines_of(
+                INFO.code,
+                b"auth required pam_unix.so \\\n\nauth required pam_deny.so\n"
+            ),
             vec![1]
         );
     }
 
     #[test]
     fn quiet_on_the_good_example() {
-        assert!(lines_of(b"auth required pam_unix.so \\\n  nullok\n").is_empty());
+        assert!(lines_of(INFO.code, b"auth required pam_unix.so \\\n  nullok\n").is_empty());
     }
 }
