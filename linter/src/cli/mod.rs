@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod context;
 pub mod explain;
 pub mod rules;
 

@@ -3,9 +3,10 @@
 use clap::Args;
 
 use super::{diff_services, render};
+use crate::cli::context::Needed;
 use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::output::Format;
-use crate::resolve::{resolve_service, ResolveContext};
+use crate::resolve::resolve_service;
 
 #[derive(Debug, Clone, Args)]
 pub struct DiffArgs {
@@ -18,21 +19,10 @@ pub struct DiffArgs {
 impl DiffArgs {
     /// Exit 0 when the stacks are the same, 1 when they differ, 2 on errors.
     pub fn run(&self, common: &CommonArgs) -> u8 {
-        if !matches!(common.format, Format::Human | Format::Json) {
-            eprintln!("pamlint diff: --format must be human or json");
-            return EXIT_ERROR;
-        }
-        let ctx = match &common.dir {
-            Some(d) => ResolveContext::for_dir(d, &common.root),
-            None => ResolveContext::for_root(&common.root),
-        }
-        .with_module_paths(&common.module_path);
-        for s in [&self.a, &self.b] {
-            if ctx.find_config(s).is_none() && !ctx.uses_pam_conf() {
-                eprintln!("pamlint diff: no pam.d file for service `{s}`");
-                return EXIT_ERROR;
-            }
-        }
+        let ctx = match common.service_context("diff", Needed::Each(&[&self.a, &self.b])) {
+            Ok(ctx) => ctx,
+            Err(code) => return code,
+        };
         let d = diff_services(
             &resolve_service(&ctx, &self.a),
             &resolve_service(&ctx, &self.b),

@@ -7,10 +7,11 @@ use super::engine::Flavor;
 use super::ops::Operation;
 use super::report::{render_human, render_json};
 use super::{simulate, Options};
-use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::cli::context::Needed;
+use crate::cli::{CommonArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::model::PamCode;
 use crate::output::Format;
-use crate::resolve::{resolve_service, ResolveContext};
+use crate::resolve::resolve_service;
 
 #[derive(Debug, Clone, Args)]
 pub struct SimulateArgs {
@@ -31,26 +32,10 @@ pub struct SimulateArgs {
 
 impl SimulateArgs {
     pub fn run(&self, common: &CommonArgs) -> u8 {
-        if !matches!(common.format, Format::Human | Format::Json) {
-            eprintln!("pamlint simulate: --format must be human or json");
-            return EXIT_ERROR;
-        }
-        let root = common.root.as_path();
-        let ctx = match &common.dir {
-            Some(d) => ResolveContext::for_dir(d, root),
-            None => ResolveContext::for_root(root),
-        }
-        .with_module_paths(&common.module_path);
-        if ctx.find_config(&self.service).is_none()
-            && ctx.find_config(crate::resolve::OTHER).is_none()
-            && !ctx.uses_pam_conf()
-        {
-            eprintln!(
-                "pamlint simulate: no pam.d file for service `{}` (nor `other`)",
-                self.service
-            );
-            return EXIT_ERROR;
-        }
+        let ctx = match common.service_context("simulate", Needed::OrOther(&self.service)) {
+            Ok(ctx) => ctx,
+            Err(code) => return code,
+        };
         let service = resolve_service(&ctx, &self.service);
         let opts = Options {
             assumptions: self.assume.clone(),

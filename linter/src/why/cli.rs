@@ -5,10 +5,11 @@ use clap::Args;
 use super::facts::{Facts, PamVersion, Source};
 use super::report::render_human;
 use super::{explain, WhyOptions};
+use crate::cli::context::Needed;
 use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::model::PamType;
 use crate::output::Format;
-use crate::resolve::{resolve_service, ResolveContext};
+use crate::resolve::resolve_service;
 
 #[derive(Debug, Clone, Args)]
 pub struct WhyArgs {
@@ -36,27 +37,12 @@ fn parse_version(s: &str) -> Result<PamVersion, String> {
 
 impl WhyArgs {
     pub fn run(&self, common: &CommonArgs) -> u8 {
-        if !matches!(common.format, Format::Human | Format::Json) {
-            eprintln!("pamlint why: --format must be human or json");
-            return EXIT_ERROR;
-        }
-        let root = common.root.as_path();
-        let ctx = match &common.dir {
-            Some(d) => ResolveContext::for_dir(d, root),
-            None => ResolveContext::for_root(root),
-        }
-        .with_module_paths(&common.module_path);
-        if ctx.find_config(&self.service).is_none()
-            && ctx.find_config(crate::resolve::OTHER).is_none()
-            && !ctx.uses_pam_conf()
-        {
-            eprintln!(
-                "pamlint why: no pam.d file for service `{}` (nor `other`)",
-                self.service
-            );
-            return EXIT_ERROR;
-        }
+        let ctx = match common.service_context("why", Needed::OrOther(&self.service)) {
+            Ok(ctx) => ctx,
+            Err(code) => return code,
+        };
         let service = resolve_service(&ctx, &self.service);
+        let root = common.root.as_path();
         let source = if root == std::path::Path::new("/") {
             Source::Host
         } else {
