@@ -706,6 +706,23 @@ impl ResolvedRule {
     pub fn module_name(&self) -> Option<String> {
         self.rule.module_name()
     }
+
+    /// The control as written: keywords bare, value=action lists in brackets
+    /// (the parser keeps only what is inside them).
+    pub fn control_as_written(&self) -> String {
+        let text = self
+            .rule
+            .control_token
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_default();
+        let simple = ["required", "requisite", "sufficient", "optional"];
+        if simple.contains(&text.to_ascii_lowercase().as_str()) {
+            text
+        } else {
+            format!("[{text}]")
+        }
+    }
 }
 
 /// A substack: libpam adds a marker handler for the substack line (skipped when

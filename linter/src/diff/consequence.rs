@@ -2,6 +2,7 @@
 
 use super::{Kind, Side};
 use crate::model::PamType;
+use crate::why::modules::succeed_if;
 
 /// The two services' names, for sentences.
 pub struct Names {
@@ -69,17 +70,7 @@ fn refuses(side: &Side) -> Option<String> {
                 .args
                 .iter()
                 .map(String::as_str)
-                .filter(|a| {
-                    ![
-                        "debug",
-                        "use_uid",
-                        "quiet",
-                        "quiet_fail",
-                        "quiet_success",
-                        "audit",
-                    ]
-                    .contains(a)
-                })
+                .filter(|a| !succeed_if::FLAGS.contains(a))
                 .collect();
             format!("users for whom `{}` does not hold", conds.join(" "))
         }

@@ -36,7 +36,7 @@ impl Side {
                 .map(|s| format!("{}:{}", s.span.file.display(), s.span.line))
                 .collect(),
             module: rule.module_path().unwrap_or("").to_string(),
-            control: control_text(rule),
+            control: rule.control_as_written(),
             args: rule.rule.args.iter().map(|a| a.text.clone()).collect(),
         }
     }
@@ -53,21 +53,6 @@ impl Side {
             s.push_str(a);
         }
         s
-    }
-}
-
-fn control_text(rule: &ResolvedRule) -> String {
-    let text = rule
-        .rule
-        .control_token
-        .as_ref()
-        .map(|t| t.text.clone())
-        .unwrap_or_default();
-    let simple = ["required", "requisite", "sufficient", "optional"];
-    if simple.contains(&text.to_ascii_lowercase().as_str()) {
-        text
-    } else {
-        format!("[{text}]")
     }
 }
 

@@ -38,7 +38,7 @@ impl StepReport {
             line: rule.origin.line,
             via,
             module: rule.module_path().unwrap_or("").to_string(),
-            control: control_text(rule),
+            control: rule.control_as_written(),
             executed: outcome.is_some(),
             returns: outcome.as_ref().map(|o| o.1.name().to_string()),
             action: outcome.as_ref().map(|o| o.2.clone()),
@@ -54,22 +54,6 @@ impl StepReport {
     /// `required`, or `[success=1 default=ignore]` with brackets restored.
     pub fn control_text(&self) -> String {
         self.control.clone()
-    }
-}
-
-/// The control as written: keywords bare, value=action lists in brackets.
-fn control_text(rule: &ResolvedRule) -> String {
-    let text = rule
-        .rule
-        .control_token
-        .as_ref()
-        .map(|t| t.text.clone())
-        .unwrap_or_default();
-    let simple = ["required", "requisite", "sufficient", "optional"];
-    if simple.contains(&text.to_ascii_lowercase().as_str()) {
-        text
-    } else {
-        format!("[{text}]")
     }
 }
 

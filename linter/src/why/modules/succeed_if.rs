@@ -5,7 +5,8 @@ use crate::model::PamCode;
 use crate::why::facts::ffi::fnmatch;
 use crate::why::facts::Passwd;
 
-const FLAGS: [&str; 6] = [
+/// pam_succeed_if's options; every other argument is a condition word.
+pub const FLAGS: [&str; 6] = [
     "debug",
     "use_uid",
     "quiet",
