@@ -130,6 +130,24 @@ pub fn finding(code: &'static str, span: Span, message: String, help: String) ->
     }
 }
 
+/// A rule that checks each parsed file.
+pub const fn file_rule(info: RuleInfo, check: FileCheck) -> Rule {
+    Rule {
+        info,
+        file_check: Some(check),
+        service_check: None,
+    }
+}
+
+/// A rule that checks each service's resolved stacks.
+pub const fn service_rule(info: RuleInfo, check: ServiceCheck) -> Rule {
+    Rule {
+        info,
+        file_check: None,
+        service_check: Some(check),
+    }
+}
+
 /// A rule with neither check (found by the parser or resolver).
 pub const fn documented(info: RuleInfo) -> Rule {
     Rule {

@@ -1,6 +1,6 @@
 //! PL101 module-not-found: the module file does not exist in the module directories.
 
-use super::{Rule, RuleInfo};
+use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Finding, HandlerKind, ResolvedService, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -22,11 +22,7 @@ Right:   auth required pam_faillock.so preauth
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: None,
-        service_check: Some(check),
-    }
+    service_rule(INFO, check)
 }
 
 fn check(service: &ResolvedService, env: &LintEnv) -> Vec<Finding> {

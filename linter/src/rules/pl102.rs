@@ -1,6 +1,6 @@
 //! PL102 dash-still-fails: `-` on a missing module only silences the log.
 
-use super::{Rule, RuleInfo};
+use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Action, Finding, HandlerKind, PamCode, ResolvedService, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -20,11 +20,7 @@ Right:   -auth optional pam_sss.so      (or install the module)
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: None,
-        service_check: Some(check),
-    }
+    service_rule(INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {

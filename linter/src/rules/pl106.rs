@@ -1,6 +1,6 @@
 //! PL106 type-not-implemented: a module used under a type it has no hook for.
 
-use super::{Rule, RuleInfo};
+use super::{service_rule, Rule, RuleInfo};
 use crate::elf::implements_type;
 use crate::model::{Finding, ResolvedService, Severity};
 use crate::rules::{finding, LintEnv};
@@ -22,11 +22,7 @@ Right:   auth required pam_shells.so
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: None,
-        service_check: Some(check),
-    }
+    service_rule(INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {

@@ -1,7 +1,7 @@
 //! PL201 jump-past-end: a `[value=N]` jump beyond the last rule of the stack.
 
 use super::flow::item_rule;
-use super::{Rule, RuleInfo};
+use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Action, Finding, ResolvedService, Severity, StackItem};
 use crate::rules::{finding, LintEnv};
 
@@ -25,11 +25,7 @@ Right:   auth [success=1 default=ignore] pam_unix.so
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: None,
-        service_check: Some(check),
-    }
+    service_rule(INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {

@@ -1,7 +1,7 @@
 //! PL202 unreachable-rule: rules no path through the stack can reach.
 
 use super::flow::{item_actions, item_rule};
-use super::{Rule, RuleInfo};
+use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Action, Finding, ResolvedService, Severity, StackItem};
 use crate::rules::{finding, LintEnv};
 
@@ -24,11 +24,7 @@ Right:   auth required pam_unix.so
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: None,
-        service_check: Some(check),
-    }
+    service_rule(INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {

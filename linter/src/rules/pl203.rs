@@ -1,7 +1,7 @@
 //! PL203 nothing-refuses: a stack where no rule can make the result a failure.
 
 use super::flow::can_refuse;
-use super::{Rule, RuleInfo};
+use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Finding, ResolvedService, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -23,11 +23,7 @@ Right:   auth sufficient pam_unix.so
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: None,
-        service_check: Some(check),
-    }
+    service_rule(INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {

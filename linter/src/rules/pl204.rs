@@ -1,6 +1,6 @@
 //! PL204 duplicate-module: the same module with the same arguments twice in a stack.
 
-use super::{Rule, RuleInfo};
+use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Finding, ResolvedService, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -20,11 +20,7 @@ Right:   auth include common-auth
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: None,
-        service_check: Some(check),
-    }
+    service_rule(INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {

@@ -1,6 +1,6 @@
 //! PL301 permit-grants-all: pam_permit ending auth or account with success.
 
-use super::{Rule, RuleInfo};
+use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Action, Finding, PamCode, PamType, ParsedFile, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -19,11 +19,7 @@ Right:   auth required pam_unix.so
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: Some(check),
-        service_check: None,
-    }
+    file_rule(INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {

@@ -1,6 +1,6 @@
 //! PL302 nullok: pam_unix accepting empty passwords.
 
-use super::{Rule, RuleInfo};
+use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -20,11 +20,7 @@ Right:   auth required pam_unix.so
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: Some(check),
-        service_check: None,
-    }
+    file_rule(INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {

@@ -1,6 +1,6 @@
 //! PL303 rootok-outside-su: pam_rootok in a service root does not run locally.
 
-use super::{Rule, RuleInfo};
+use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Action, Finding, PamCode, ParsedFile, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -53,11 +53,7 @@ const SU_LIKE: &[&str] = &[
 ];
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: Some(check),
-        service_check: None,
-    }
+    file_rule(INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {

@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::MetadataExt;
 
-use super::{Rule, RuleInfo};
+use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity, Span};
 use crate::rules::{finding, LintEnv};
 
@@ -22,11 +22,7 @@ Right:   -rw-r--r-- root root /etc/pam.d/sshd
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: Some(check),
-        service_check: None,
-    }
+    file_rule(INFO, check)
 }
 
 fn check(file: &ParsedFile, env: &LintEnv) -> Vec<Finding> {

@@ -1,6 +1,6 @@
 //! PL401 removed-module: modules that current Linux-PAM no longer ships.
 
-use super::{Rule, RuleInfo};
+use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -40,11 +40,7 @@ const REMOVED: &[(&str, &str, &str)] = &[
 ];
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: Some(check),
-        service_check: None,
-    }
+    file_rule(INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {

@@ -1,6 +1,6 @@
 //! PL402 pam-shells: what pam_shells silently refuses, per Linux-PAM version.
 
-use super::{Rule, RuleInfo};
+use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -25,11 +25,7 @@ Better:  account required pam_ldap_shell.so missing_shell=deny
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: Some(check),
-        service_check: None,
-    }
+    file_rule(INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {

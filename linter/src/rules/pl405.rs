@@ -1,6 +1,6 @@
 //! PL405 debian-at-include: `@include` is a Debian extension.
 
-use super::{Rule, RuleInfo};
+use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Entry, Finding, ParsedFile, Severity, Span, Token};
 use crate::rules::{finding, LintEnv};
 
@@ -20,11 +20,7 @@ Portable:  auth include common-auth
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: Some(check),
-        service_check: None,
-    }
+    file_rule(INFO, check)
 }
 
 /// One finding per file, at its first `@include`.

@@ -1,7 +1,7 @@
 //! PL501 module-argument: unknown argument or bad value for a known module.
 
 use super::args::{check_arg, check_special, spec};
-use super::{Rule, RuleInfo};
+use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
 use crate::rules::{finding, LintEnv};
 
@@ -21,11 +21,7 @@ Right:   auth required pam_faillock.so preauth deny=5
 };
 
 pub fn rule() -> Rule {
-    Rule {
-        info: INFO,
-        file_check: Some(check),
-        service_check: None,
-    }
+    file_rule(INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
