@@ -10,33 +10,7 @@ use pamlint::model::{PamCode, PamType};
 use pamlint::resolve::{resolve_service, ResolveContext};
 use pamlint::why::facts::{Facts, Source};
 use pamlint::why::{explain, WhyOptions};
-
-/// xorshift64*: small, seedable, enough for test generation.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use testkit::rng::{env_number, Rng};
 
 fn module(rng: &mut Rng, event: &str) -> String {
     match rng.below(6) {

@@ -4,10 +4,7 @@
 //! other test's threads disturb the counts.
 
 mod common;
-#[path = "support/libpam.rs"]
-mod libpam;
-
-use libpam::{name, run, Call};
+use testkit::libpam::{name, run_with_password, Call};
 
 fn count(dir: &str) -> usize {
     std::fs::read_dir(dir).expect(dir).count()
@@ -53,7 +50,7 @@ fn a_call_leaves_no_thread_fd_or_child_behind() {
     // Warm-up: starts slapd (a child of this process, counted from now on)
     // and lets glibc open its syslog socket, which it keeps by design.
     assert_eq!(
-        name(run(
+        name(run_with_password(
             dir,
             "test",
             "alice",
@@ -91,7 +88,7 @@ fn a_call_leaves_no_thread_fd_or_child_behind() {
     ];
     for (d, user, pw, call, expected) in cases {
         assert_eq!(
-            name(run(d, "test", user, pw, call)),
+            name(run_with_password(d, "test", user, pw, call)),
             expected,
             "{user} {call:?}"
         );

@@ -4,12 +4,9 @@
 //! printed (never asserted: machines are noisy).
 
 mod common;
-#[path = "support/libpam.rs"]
-mod libpam;
-
-use libpam::{name, run, Call};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
+use testkit::libpam::{name, run_with_password, Call};
 
 const CALLS: usize = 200;
 
@@ -35,7 +32,13 @@ fn two_hundred_concurrent_authentications_are_all_answered_right() {
                 };
                 start.wait();
                 let t = Instant::now();
-                let got = name(run(&dir, "test", user, pw, Call::Authenticate));
+                let got = name(run_with_password(
+                    &dir,
+                    "test",
+                    user,
+                    pw,
+                    Call::Authenticate,
+                ));
                 (i, expected, got, t.elapsed())
             })
         })

@@ -5,8 +5,7 @@
 #![cfg(feature = "test-panic")]
 
 mod common;
-#[path = "support/libpam.rs"]
-mod libpam;
+use testkit::libpam;
 
 use common::*;
 
@@ -54,7 +53,7 @@ fn the_same_process_authenticates_after_a_panic() {
         format!("auth required {m} {}\n", args("")),
     )
     .unwrap();
-    let code = libpam::run(
+    let code = libpam::run_with_password(
         dir.path(),
         "panics",
         "alice",
@@ -62,7 +61,7 @@ fn the_same_process_authenticates_after_a_panic() {
         libpam::Call::Authenticate,
     );
     assert_eq!(libpam::name(code), "PAM_SERVICE_ERR");
-    let code = libpam::run(
+    let code = libpam::run_with_password(
         dir.path(),
         "works",
         "alice",

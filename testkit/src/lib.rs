@@ -21,7 +21,9 @@
 //! Tools: slapd, slapadd (package slapd), pamtester, bwrap (bubblewrap),
 //! openssl (TLS servers only), pam_debug.so (libpam-modules).
 
+pub mod libpam;
 pub mod pam_codes;
+pub mod rng;
 pub mod sandbox;
 pub mod slapd;
 pub mod syslog;

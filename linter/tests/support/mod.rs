@@ -1,3 +1,3 @@
 //! Test-only helpers for the simulate tests.
-pub mod libpam;
+pub use testkit::libpam;
 pub mod stacks;

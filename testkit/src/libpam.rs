@@ -1,14 +1,16 @@
-//! Test-only FFI to the real libpam (libpam0g): run an application call
-//! in-process on a private pam.d directory with `pam_start_confdir`.
+//! Test-only FFI to the real libpam (libpam0g): run one application call
+//! in-process on a private pam.d directory with `pam_start_confdir`, with a
+//! conversation that answers echo-off prompts with a given password (or
+//! nothing) and every other message with an empty reply.
 //!
-//! Needs the Debian packages libpam0g-dev (to link) and libpam-modules (pam_debug,
-//! pam_permit, pam_deny).
+//! Needs the Debian packages libpam0g-dev (to link) and libpam-modules
+//! (pam_debug, pam_permit, pam_deny).
 
-#![allow(dead_code)]
-
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::path::Path;
 use std::ptr;
+
+use crate::pam_codes::NAMES;
 
 /// `struct pam_message` (security/_pam_types.h).
 #[repr(C)]
@@ -41,6 +43,8 @@ struct PamHandle {
 
 const PAM_SUCCESS: c_int = 0;
 const PAM_BUF_ERR: c_int = 5;
+const PAM_CONV_ERR: c_int = 19;
+const PAM_PROMPT_ECHO_OFF: c_int = 1;
 
 #[link(name = "pam")]
 extern "C" {
@@ -60,23 +64,39 @@ extern "C" {
     fn pam_end(pamh: *mut PamHandle, status: c_int) -> c_int;
 }
 
-/// A conversation that answers every message with an empty reply (pam_debug
-/// only sends PAM_TEXT_INFO; nothing here asks for a password).
-extern "C" fn silent_conv(
+/// Answers echo-off prompts with the password in `appdata` (a C string, or
+/// NULL for no answer), everything else with an empty reply.
+extern "C" fn conversation(
     num_msg: c_int,
-    _msg: *mut *const PamMessage,
+    msg: *mut *const PamMessage,
     resp: *mut *mut PamResponse,
-    _appdata: *mut c_void,
+    appdata: *mut c_void,
 ) -> c_int {
-    let n = usize::try_from(num_msg).unwrap_or(0).max(1);
-    // SAFETY: calloc with a non-zero count and element size; libpam takes
-    // ownership of the zeroed array (every `resp` NULL) and frees it with free().
-    let replies = unsafe { libc::calloc(n, std::mem::size_of::<PamResponse>()) };
+    let n = usize::try_from(num_msg).unwrap_or(0);
+    // Linux-PAM's own misc_conv refuses an empty exchange the same way.
+    if n == 0 {
+        return PAM_CONV_ERR;
+    }
+    // SAFETY: calloc with non-zero sizes; libpam takes ownership of the zeroed
+    // array (every `resp` NULL unless set below) and frees it with free().
+    let replies =
+        unsafe { libc::calloc(n, std::mem::size_of::<PamResponse>()) }.cast::<PamResponse>();
     if replies.is_null() {
         return PAM_BUF_ERR;
     }
+    if !appdata.is_null() {
+        for i in 0..n {
+            // SAFETY: Linux-PAM passes `num_msg` valid message pointers (array form).
+            let style = unsafe { (**msg.add(i)).msg_style };
+            if style == PAM_PROMPT_ECHO_OFF {
+                // SAFETY: appdata is the CString pointer `run_with` passes, alive for
+                // the call; strdup's copy is owned (and freed) by libpam.
+                unsafe { (*replies.add(i)).resp = libc::strdup(appdata as *const c_char) };
+            }
+        }
+    }
     // SAFETY: libpam passes a valid pointer to store the reply array in.
-    unsafe { *resp = replies.cast::<PamResponse>() };
+    unsafe { *resp = replies };
     PAM_SUCCESS
 }
 
@@ -105,9 +125,26 @@ pub fn require_modules() {
     }
 }
 
-/// Run `call` for `service` with pam.d directory `confdir` and user `user`.
-/// Returns libpam's result code (pam_start's own code if it fails).
+/// Runs `call` for `service` in `confdir` as `user`, leaving password prompts
+/// unanswered; returns libpam's code (pam_start's if that fails).
 pub fn run(confdir: &Path, service: &str, user: &str, call: Call) -> i32 {
+    run_with(confdir, service, user, None, call)
+}
+
+/// Runs `call` for `service` in `confdir` as `user`, answering password
+/// prompts with `password`; returns libpam's code (pam_start's if that fails).
+pub fn run_with_password(
+    confdir: &Path,
+    service: &str,
+    user: &str,
+    password: &str,
+    call: Call,
+) -> i32 {
+    let pw = CString::new(password).expect("NUL byte in password");
+    run_with(confdir, service, user, Some(&pw), call)
+}
+
+fn run_with(confdir: &Path, service: &str, user: &str, password: Option<&CStr>, call: Call) -> i32 {
     let (Ok(svc), Ok(usr), Ok(dir)) = (
         CString::new(service),
         CString::new(user),
@@ -116,8 +153,8 @@ pub fn run(confdir: &Path, service: &str, user: &str, call: Call) -> i32 {
         panic!("NUL byte in service, user or confdir");
     };
     let conv = PamConv {
-        conv: silent_conv,
-        appdata_ptr: ptr::null_mut(),
+        conv: conversation,
+        appdata_ptr: password.map_or(ptr::null_mut(), |p| p.as_ptr() as *mut c_void),
     };
     let mut pamh: *mut PamHandle = ptr::null_mut();
     // SAFETY: every pointer is a valid NUL-terminated string or struct that lives
@@ -148,4 +185,13 @@ pub fn run(confdir: &Path, service: &str, user: &str, call: Call) -> i32 {
     // SAFETY: as above; the handle is not used after this.
     unsafe { pam_end(pamh, result) };
     result
+}
+
+/// Linux-PAM's name for a result code, for messages ("other" if unknown).
+pub fn name(code: i32) -> &'static str {
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .copied()
+        .unwrap_or("other")
 }
