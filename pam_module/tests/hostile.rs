@@ -5,11 +5,7 @@
 
 mod common;
 use common::*;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use testkit::{PamRun, Sandbox, Slapd};
-
-const LDAPADD: (&str, &str) = ("/usr/bin/ldapadd", "ldap-utils");
 
 fn no_panic(run: &PamRun) {
     assert!(!run.syslog.iter().any(|l| l.contains("panic")), "{run:#?}");
@@ -93,7 +89,6 @@ fn hostile_passwords_fail_for_a_real_user() {
 
 /// A private slapd with entries the schema allows but the module must survive.
 fn odd_entries(s: &Slapd) {
-    let ldapadd = testkit::tools::require(LDAPADD);
     let huge = format!("/{}", "a".repeat(1024 * 1024));
     // "/bin/sh" followed by bytes that are not UTF-8, base64 encoded.
     let ldif = format!(
@@ -104,27 +99,7 @@ fn odd_entries(s: &Slapd) {
          dn: uid=huge,ou=people,{BASE}\nobjectClass: inetOrgPerson\nuid: huge\ncn: h\nsn: h\n\
          userPassword: Huge-Pass-3\ndescription: {huge}\n"
     );
-    let mut child = Command::new(ldapadd)
-        .args([
-            "-x",
-            "-D",
-            &format!("cn=admin,{BASE}"),
-            "-w",
-            "admin-secret",
-            "-H",
-            s.uri(),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ldif.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "ldapadd failed");
+    ldapadd(s, &ldif, "the odd entries");
 }
 
 #[test]

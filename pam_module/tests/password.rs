@@ -29,12 +29,12 @@ fn a_password_change_takes_effect_on_the_server() {
     let sb = sandbox_for(&s);
     let run = change(&sb, "alice", &format!("{PASSWORD}\n{NEW}\n{NEW}\n"));
     assert_result(&run, "PAM_SUCCESS");
-    assert!(
-        module_lines(&run)
-            .iter()
-            .any(|l| l.contains("pam_ldap_shell(test:chauthtok)")
-                && l.contains("password changed for user \"alice\"")),
-        "{run:#?}"
+    assert_logged(
+        &run,
+        &[
+            "pam_ldap_shell(test:chauthtok)",
+            "password changed for user \"alice\"",
+        ],
     );
     // The prompts came through the conversation, in order.
     let prompts = run.stderr.clone() + &run.stdout;
@@ -52,12 +52,7 @@ fn a_wrong_old_password_or_a_mismatch_changes_nothing() {
     // PRELIM refuses the wrong current password: no new password is asked.
     let run = change(&sb, "nora", &format!("wrong-old\n{NEW}\n{NEW}\n"));
     assert_result(&run, "PAM_AUTH_ERR");
-    assert!(
-        module_lines(&run)
-            .iter()
-            .any(|l| l.contains("current password is wrong")),
-        "{run:#?}"
-    );
+    assert_logged(&run, &["current password is wrong"]);
     let run = change(&sb, "nora", &format!("{PASSWORD}\n{NEW}\nOther-Typed-9\n"));
     assert_result(&run, "PAM_AUTHTOK_ERR");
     assert!(run.stderr.contains("do not match"), "{run:#?}");
@@ -95,32 +90,7 @@ fn slapd_with_policy() -> Slapd {
          dn: cn=default,ou=policies,{BASE}\nobjectClass: device\nobjectClass: pwdPolicy\n\
          cn: default\npwdAttribute: userPassword\npwdMinLength: 12\npwdCheckQuality: 2\n"
     );
-    let ldapadd = testkit::tools::require(("/usr/bin/ldapadd", "ldap-utils"));
-    let mut child = std::process::Command::new(ldapadd)
-        .args([
-            "-x",
-            "-D",
-            &format!("cn=admin,{BASE}"),
-            "-w",
-            "admin-secret",
-            "-H",
-            s.uri(),
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ldif.as_bytes())
-        .unwrap();
-    assert!(
-        child.wait().unwrap().success(),
-        "ldapadd of the policy failed"
-    );
+    ldapadd(&s, &ldif, "the policy");
     s
 }
 
@@ -136,12 +106,7 @@ fn the_server_password_policy_message_reaches_the_user() {
             .contains("Password change refused by the LDAP server"),
         "{run:#?}"
     );
-    assert!(
-        module_lines(&run)
-            .iter()
-            .any(|l| l.contains("refused by the server: result code 19")),
-        "{run:#?}"
-    );
+    assert_logged(&run, &["refused by the server: result code 19"]);
     assert_eq!(login(&sb, "emma", PASSWORD), "PAM_SUCCESS");
     // A long enough password is accepted under the same policy.
     let run = change(&sb, "emma", &format!("{PASSWORD}\n{NEW}\n{NEW}\n"));

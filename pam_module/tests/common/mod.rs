@@ -140,3 +140,42 @@ pub fn assert_no_password_in(run: &PamRun, secrets: &[&str]) {
         assert!(!run.stderr.contains(secret), "{run:#?}");
     }
 }
+
+/// Adds the entries of `ldif` to `slapd` as its rootdn with ldapadd
+/// (ldap-utils); `what` names them in the failure message.
+pub fn ldapadd(slapd: &Slapd, ldif: &str, what: &str) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let ldapadd = testkit::tools::require(("/usr/bin/ldapadd", "ldap-utils"));
+    let mut child = Command::new(ldapadd)
+        .args([
+            "-x",
+            "-D",
+            &format!("cn=admin,{BASE}"),
+            "-w",
+            "admin-secret",
+            "-H",
+            slapd.uri(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ldif.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "ldapadd of {what} failed");
+}
+
+/// Some line our module logged contains every one of `parts`.
+pub fn assert_logged(run: &PamRun, parts: &[&str]) {
+    assert!(
+        module_lines(run)
+            .iter()
+            .any(|l| parts.iter().all(|p| l.contains(p))),
+        "no module line with {parts:?}: {run:#?}"
+    );
+}
