@@ -88,15 +88,14 @@ fn check_shells_no_skips_the_list() {
 fn missing_shell_warn_admits_and_logs() {
     let run = account(&args("missing_shell=warn"), "nora");
     assert_result(&run, "PAM_SUCCESS");
-    let lines = module_lines(&run);
-    assert!(
-        lines.iter().any(
-            |l| l.contains("user \"nora\" admitted (missing_shell=warn)")
-                && l.contains("loginShell")
-                && l.contains("uid=nora,ou=people,dc=example,dc=org")
-                && l.contains("NSS (getpwnam)")
-        ),
-        "{lines:?}"
+    assert_logged(
+        &run,
+        &[
+            "user \"nora\" admitted (missing_shell=warn)",
+            "loginShell",
+            "uid=nora,ou=people,dc=example,dc=org",
+            "NSS (getpwnam)",
+        ],
     );
     assert!(format!("{}{}", run.stdout, run.stderr)
         .contains("Warning: your account has no login shell"));
