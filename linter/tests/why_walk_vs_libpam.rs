@@ -12,24 +12,26 @@ use pamlint::why::facts::{Facts, Source};
 use pamlint::why::{explain, WhyOptions};
 use testkit::rng::{env_number, Rng};
 
+/// The return values that matter most, drawn more often than the rest.
+const COMMON: [&str; 6] = [
+    "success",
+    "auth_err",
+    "ignore",
+    "perm_denied",
+    "user_unknown",
+    "new_authtok_reqd",
+];
+
 fn module(rng: &mut Rng, event: &str) -> String {
     match rng.below(6) {
         0 => "pam_permit.so".into(),
         1 => "pam_deny.so".into(),
         _ => {
             // mostly success/failures that matter, sometimes any code
-            let common = [
-                "success",
-                "auth_err",
-                "ignore",
-                "perm_denied",
-                "user_unknown",
-                "new_authtok_reqd",
-            ];
             let token = if rng.below(4) == 0 {
                 PamCode::ALL[rng.below(PamCode::ALL.len())].token()
             } else {
-                rng.pick(&common)
+                rng.pick(&COMMON)
             };
             format!("pam_debug.so {event}={token}")
         }
@@ -41,15 +43,7 @@ fn control(rng: &mut Rng) -> String {
     if rng.below(2) == 0 {
         return rng.pick(&simple).to_string();
     }
-    let values = [
-        "success",
-        "auth_err",
-        "ignore",
-        "perm_denied",
-        "user_unknown",
-        "new_authtok_reqd",
-        "default",
-    ];
+    let values: Vec<&str> = COMMON.iter().copied().chain(["default"]).collect();
     let actions = ["ignore", "ok", "done", "bad", "die", "reset", "1", "2", "3"];
     let n = 1 + rng.below(3);
     let pairs: Vec<String> = (0..n)
