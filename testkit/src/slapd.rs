@@ -16,10 +16,8 @@ pub const BASE: &str = "dc=example,dc=org";
 pub const URI_ENV: &str = "PAM_LDAP_SHELL_TEST_URI";
 
 pub struct Slapd {
-    uri: String,
-    /// With `start_tls()`: the ldaps:// URI and the CA that signed slapd's certificate.
-    ldaps_uri: Option<String>,
-    ca_cert: Option<PathBuf>,
+    /// Where to reach it (`uri()`, `ldaps_uri()`, `ca_cert()` through Deref).
+    addr: SharedServer,
     child: Option<Child>,
     dir: Option<TempDir>,
 }
@@ -92,9 +90,11 @@ impl Slapd {
                 .spawn()
                 .expect("spawn slapd");
             let mut s = Slapd {
-                uri,
-                ldaps_uri,
-                ca_cert: tls_dir.as_ref().map(|d| d.join("ca.pem")),
+                addr: SharedServer {
+                    uri,
+                    ldaps_uri,
+                    ca_cert: tls_dir.as_ref().map(|d| d.join("ca.pem")),
+                },
                 child: Some(child),
                 dir: None,
             };
@@ -133,20 +133,6 @@ impl Slapd {
         SHARED_TLS.get_or_init(|| SharedServer::owning(Slapd::start_tls()))
     }
 
-    pub fn uri(&self) -> &str {
-        &self.uri
-    }
-
-    /// The ldaps:// URI (only with `start_tls()`).
-    pub fn ldaps_uri(&self) -> Option<&str> {
-        self.ldaps_uri.as_deref()
-    }
-
-    /// The PEM CA certificate that signed slapd's certificate (only with `start_tls()`).
-    pub fn ca_cert(&self) -> Option<&Path> {
-        self.ca_cert.as_deref()
-    }
-
     /// The process id (for tests that stop the server).
     pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)
@@ -177,13 +163,23 @@ impl Slapd {
     }
 }
 
+/// A running server answers everything its addresses do (one set of accessors).
+impl std::ops::Deref for Slapd {
+    type Target = SharedServer;
+
+    fn deref(&self) -> &SharedServer {
+        &self.addr
+    }
+}
+
 impl Drop for Slapd {
     fn drop(&mut self) {
         self.stop();
     }
 }
 
-/// The server every test of one binary uses.
+/// The server every test of one binary uses, and the addresses of any `Slapd`.
+#[derive(Clone)]
 pub struct SharedServer {
     uri: String,
     ldaps_uri: Option<String>,
@@ -192,11 +188,7 @@ pub struct SharedServer {
 
 impl SharedServer {
     fn owning(s: Slapd) -> SharedServer {
-        let shared = SharedServer {
-            uri: s.uri.clone(),
-            ldaps_uri: s.ldaps_uri.clone(),
-            ca_cert: s.ca_cert.clone(),
-        };
+        let shared = s.addr.clone();
         register_for_exit(s);
         shared
     }
