@@ -166,3 +166,30 @@ fn pam_conf_root_is_resolved_and_checked() {
     assert!(codes.contains(&"PL101"), "{codes:?}");
     assert_eq!(v["summary"]["services"], 1);
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_panic() {
+    // More output than a pipe buffer holds, so the write must meet the closed
+    // reader (EPIPE) whatever the timing: 400 files with a finding each.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..400 {
+        std::fs::write(
+            dir.path().join(format!("svc{i}")),
+            "auth required pam_unix.so nullok\n",
+        )
+        .unwrap();
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pamlint"))
+        .args(["--color", "never", "check"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The findings decide the exit code as usual (PL302 is a warning: 0).
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

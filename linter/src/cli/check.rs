@@ -29,7 +29,9 @@ impl CheckArgs {
         if !report.io_errors.is_empty() {
             return EXIT_ERROR;
         }
-        print!("{}", render(&report, common.format, common.color()));
+        if crate::cli::out::emit(&render(&report, common.format, common.color())).is_err() {
+            return EXIT_ERROR;
+        }
         if report.fails(common.deny.severity()) {
             EXIT_FINDINGS
         } else {

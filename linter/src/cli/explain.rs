@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{CommonArgs, EXIT_ERROR, EXIT_OK};
+use super::{out, CommonArgs, EXIT_ERROR, EXIT_OK};
 use crate::output::Format;
 use crate::rules::lookup;
 
@@ -26,12 +26,17 @@ impl ExplainArgs {
                 "code": info.code, "name": info.name, "severity": info.severity.as_str(),
                 "title": info.title, "explain": info.explain,
             });
-            println!("{v:#}");
+            if out::emit_line(&format!("{v:#}")).is_err() {
+                return EXIT_ERROR;
+            }
         } else {
-            println!(
+            let text = format!(
                 "{} {} ({}): {}\n\n{}",
                 info.code, info.name, info.severity, info.title, info.explain
             );
+            if out::emit_line(&text).is_err() {
+                return EXIT_ERROR;
+            }
         }
         EXIT_OK
     }

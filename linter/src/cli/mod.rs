@@ -8,6 +8,7 @@ pub mod check;
 pub mod completions;
 pub mod context;
 pub mod explain;
+pub mod out;
 pub mod rules;
 
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{CommonArgs, EXIT_OK};
+use super::{out, CommonArgs, EXIT_ERROR, EXIT_OK};
 use crate::output::Format;
 use crate::rules::registry;
 
@@ -17,16 +17,24 @@ impl RulesArgs {
                 .iter()
                 .map(|i| serde_json::json!({"code": i.code, "name": i.name, "severity": i.severity.as_str(), "title": i.title}))
                 .collect();
-            println!("{:#}", serde_json::Value::Array(v));
+            if out::emit_line(&format!("{:#}", serde_json::Value::Array(v))).is_err() {
+                return EXIT_ERROR;
+            }
         } else {
-            for i in infos {
-                println!(
-                    "{}  {:<7}  {:<22}  {}",
-                    i.code,
-                    i.severity.as_str(),
-                    i.name,
-                    i.title
-                );
+            let table: String = infos
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{}  {:<7}  {:<22}  {}\n",
+                        i.code,
+                        i.severity.as_str(),
+                        i.name,
+                        i.title
+                    )
+                })
+                .collect();
+            if out::emit(&table).is_err() {
+                return EXIT_ERROR;
             }
         }
         EXIT_OK

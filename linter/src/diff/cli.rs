@@ -29,13 +29,21 @@ impl DiffArgs {
         );
         match common.format {
             Format::Json => match render::json(&d) {
-                Ok(s) => println!("{s}"),
+                Ok(s) => {
+                    if crate::cli::out::emit_line(&s).is_err() {
+                        return EXIT_ERROR;
+                    }
+                }
                 Err(e) => {
                     eprintln!("pamlint diff: {e}");
                     return EXIT_ERROR;
                 }
             },
-            _ => print!("{}", render::human(&d)),
+            _ => {
+                if crate::cli::out::emit(&render::human(&d)).is_err() {
+                    return EXIT_ERROR;
+                }
+            }
         }
         if d.count() == 0 {
             EXIT_OK

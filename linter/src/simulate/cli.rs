@@ -8,7 +8,7 @@ use super::ops::Operation;
 use super::report::{render_human, render_json};
 use super::{simulate, Options};
 use crate::cli::context::Needed;
-use crate::cli::{CommonArgs, EXIT_FINDINGS, EXIT_OK};
+use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::model::PamCode;
 use crate::output::Format;
 use crate::resolve::resolve_service;
@@ -47,8 +47,9 @@ impl SimulateArgs {
             Format::Json => render_json(&sim, self.flavor) + "\n",
             _ => render_human(&sim, self.flavor),
         };
-        // A closed pipe (`| head`) is not an error worth a panic.
-        let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+        if crate::cli::out::emit(&text).is_err() {
+            return EXIT_ERROR;
+        }
         if sim.result() == PamCode::Success {
             EXIT_OK
         } else {

@@ -60,13 +60,21 @@ impl WhyArgs {
         let report = explain(&service, &types, &facts, opts);
         match common.format {
             Format::Json => match serde_json::to_string_pretty(&report) {
-                Ok(s) => println!("{s}"),
+                Ok(s) => {
+                    if crate::cli::out::emit_line(&s).is_err() {
+                        return EXIT_ERROR;
+                    }
+                }
                 Err(e) => {
                     eprintln!("pamlint why: {e}");
                     return EXIT_ERROR;
                 }
             },
-            _ => print!("{}", render_human(&report)),
+            _ => {
+                if crate::cli::out::emit(&render_human(&report)).is_err() {
+                    return EXIT_ERROR;
+                }
+            }
         }
         if report.refused() {
             EXIT_FINDINGS

@@ -1,0 +1,24 @@
+//! Writing results to stdout. A closed pipe (`pamlint rules | head`) is normal
+//! for a command-line tool: `print!` would panic there, so every command writes
+//! through `emit`, which treats a closed reader as "nobody wants the rest".
+
+use std::io::{ErrorKind, Write};
+
+/// Write `text` to stdout. A broken pipe is ignored; any other write error is
+/// reported on stderr and returned so the caller can exit 2.
+pub fn emit(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("pamlint: writing the output: {e}");
+            Err(e)
+        }
+        Ok(()) => Ok(()),
+    }
+}
+
+/// `emit` with a trailing newline.
+pub fn emit_line(text: &str) -> std::io::Result<()> {
+    emit(&format!("{text}\n"))
+}
