@@ -24,24 +24,45 @@ pub struct LdapDirectory<'a> {
     opts: &'a Options,
     conn: Option<LdapConn>,
     server: Option<String>,
-    /// Index in `uri` of the next server to try.
+    /// The servers to try, in order (`uri`, or as reordered by `failover::plan`).
+    order: Vec<String>,
+    /// Index in `order` of the next server to try.
     next: usize,
     /// The server in use has answered an operation: no more failover.
     answered: bool,
     /// Why each server tried so far was given up (for the log).
     failures: Vec<String>,
+    /// The servers given up so far (for the failover memory).
+    failed: Vec<String>,
 }
 
 impl<'a> LdapDirectory<'a> {
     pub fn new(opts: &'a Options) -> Self {
+        Self::with_order(opts, opts.uris.clone())
+    }
+
+    /// Tries the servers in `order` instead of the order of `uri`.
+    pub fn with_order(opts: &'a Options, order: Vec<String>) -> Self {
         LdapDirectory {
             opts,
             conn: None,
             server: None,
+            order,
             next: 0,
             answered: false,
             failures: Vec::new(),
+            failed: Vec::new(),
         }
+    }
+
+    /// The servers given up so far.
+    pub fn failed(&self) -> &[String] {
+        &self.failed
+    }
+
+    /// The server that answered an operation, if one did.
+    pub fn answered_by(&self) -> Option<&str> {
+        self.server.as_deref().filter(|_| self.answered)
     }
 
     /// Servers given up so far and why (e.g. "ldap://...: operation timed out").
@@ -52,7 +73,7 @@ impl<'a> LdapDirectory<'a> {
     /// The open connection, making it (with failover and service bind) on first use.
     fn conn(&mut self) -> Result<&mut LdapConn, DirError> {
         while self.conn.is_none() {
-            let Some(uri) = self.opts.uris.get(self.next).cloned() else {
+            let Some(uri) = self.order.get(self.next).cloned() else {
                 return Err(DirError::Unavailable(format!(
                     "no server reachable ({})",
                     self.failures.join("; ")
@@ -65,7 +86,10 @@ impl<'a> LdapDirectory<'a> {
                     self.conn = Some(c);
                     self.server = Some(uri);
                 }
-                Err(DirError::Unavailable(why)) => self.failures.push(format!("{uri}: {why}")),
+                Err(DirError::Unavailable(why)) => {
+                    self.failures.push(format!("{uri}: {why}"));
+                    self.failed.push(uri);
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -92,6 +116,7 @@ impl<'a> LdapDirectory<'a> {
                 Err(e) if !self.answered => {
                     let server = self.server.take().unwrap_or_default();
                     self.failures.push(format!("{server}: {}", describe(&e)));
+                    self.failed.push(server);
                     // Dropping the connection drops its runtime and socket.
                     self.conn = None;
                 }

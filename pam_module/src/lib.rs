@@ -8,6 +8,7 @@ pub mod auth;
 pub mod context;
 pub mod directory;
 pub mod escape;
+pub mod failover;
 pub mod ffi;
 pub mod guard;
 pub mod ldap;

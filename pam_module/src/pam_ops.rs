@@ -1,6 +1,7 @@
 //! The few things the module asks of libpam, as a trait: the hooks' logic
 //! runs against it, so every decision is unit-tested with a test double.
 
+use crate::failover::ServerMemory;
 use pam::constants::PamResultCode;
 use zeroize::Zeroizing;
 
@@ -42,6 +43,10 @@ pub trait PamOps {
     fn send(&mut self, kind: MessageKind, text: &str);
     /// One line to syslog through pam_syslog (which adds `pam_ldap_shell(SERVICE:TYPE): `).
     fn syslog(&mut self, priority: Priority, text: &str);
+    /// What earlier hook calls on this handle stored about the servers.
+    fn server_memory(&self) -> Option<ServerMemory>;
+    /// Stores it for the later hook calls on this handle (best effort).
+    fn set_server_memory(&mut self, memory: ServerMemory);
 }
 
 /// The longest text sent to syslog or the user: directory values can be

@@ -2,6 +2,7 @@
 //! unit-tested with these, without libpam or a server.
 
 use crate::directory::{BindOutcome, ChangeOutcome, DirError, Directory, Lookup};
+use crate::failover::ServerMemory;
 use crate::options::{Options, Origin, Setting};
 use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
 use pam::constants::PamResultCode;
@@ -19,6 +20,10 @@ pub struct FakePam {
     pub authtok_set: Option<Vec<u8>>,
     pub messages: Vec<(MessageKind, String)>,
     pub logs: Vec<(Priority, String)>,
+    /// What pam_set_data would hold for the failover memory.
+    pub memory: Option<ServerMemory>,
+    /// pam_set_data fails (the memory is never stored).
+    pub memory_unavailable: bool,
 }
 
 impl FakePam {
@@ -68,6 +73,14 @@ impl PamOps for FakePam {
     }
     fn syslog(&mut self, priority: Priority, text: &str) {
         self.logs.push((priority, text.into()));
+    }
+    fn server_memory(&self) -> Option<ServerMemory> {
+        self.memory.clone()
+    }
+    fn set_server_memory(&mut self, memory: ServerMemory) {
+        if !self.memory_unavailable {
+            self.memory = Some(memory);
+        }
     }
 }
 

@@ -144,3 +144,46 @@ fn starttls_refused_by_the_server_is_never_plain_text() {
     assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
     assert_logged(&run, &["no server reachable"]);
 }
+
+#[test]
+fn in_one_transaction_the_account_phase_goes_straight_to_the_server_that_answered() {
+    let first = format!("ldap://127.0.0.1:{}", fake_server(Misbehaviour::Silent));
+    let good = Slapd::shared().uri().to_string();
+    let a = format!("{} debug", failover_args(&first));
+    // One pamtester run = one PAM handle: auth then account, as sshd does.
+    let run = sandbox(&a).pamtester(
+        "test",
+        "alice",
+        &["authenticate", "acct_mgmt"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_result(&run, "PAM_SUCCESS");
+    assert_no_password_in(&run, &[PASSWORD]);
+    let lines = module_lines(&run);
+    let timed_out: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains(&format!("{first}: operation timed out")))
+        .collect();
+    assert_eq!(timed_out.len(), 1, "{lines:#?}");
+    assert!(timed_out[0].contains("(test:auth)"), "{lines:#?}");
+    let account: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("(test:account)"))
+        .collect();
+    assert!(
+        account.iter().any(|l| l.contains(&format!(
+            "LDAP server {first} failed earlier in this PAM transaction: skipped, tried last"
+        ))),
+        "{lines:#?}"
+    );
+    assert!(
+        account.iter().any(|l| l.contains(&format!(
+            "LDAP server {good} answered earlier in this PAM transaction: tried first"
+        ))),
+        "{lines:#?}"
+    );
+    assert!(
+        !account.iter().any(|l| l.contains("LDAP server skipped")),
+        "{lines:#?}"
+    );
+}

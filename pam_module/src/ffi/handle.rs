@@ -1,6 +1,7 @@
 //! `PamOps` for a real libpam handle. pam-bindings covers items and the
 //! conversation; pam_syslog and setting PAM_AUTHTOK are declared here.
 
+use crate::failover::ServerMemory;
 use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
 use libc::{c_char, c_int, c_void};
 use pam::constants::{PamResultCode, PAM_ERROR_MSG, PAM_PROMPT_ECHO_OFF, PAM_TEXT_INFO};
@@ -10,6 +11,9 @@ use pam::module::PamHandle;
 use std::ffi::CString;
 use zeroize::Zeroizing;
 
+/// pam_set_data key of the failover memory; only this module stores under
+/// it, always a `ServerMemory`.
+const MEMORY_KEY: &str = "pam_ldap_shell.servers";
 const PAM_AUTHTOK_ITEM: c_int = 6;
 const PAM_OLDAUTHTOK_ITEM: c_int = 7;
 
@@ -128,5 +132,18 @@ impl PamOps for HandleOps<'_> {
                 msg.as_ptr(),
             )
         };
+    }
+
+    fn server_memory(&self) -> Option<ServerMemory> {
+        // SAFETY: MEMORY_KEY is only ever set by set_server_memory below, with
+        // a Box<ServerMemory>; the reference is cloned before the handle is used again.
+        let stored = unsafe { self.pamh.get_data::<ServerMemory>(MEMORY_KEY) };
+        stored.ok().cloned()
+    }
+
+    fn set_server_memory(&mut self, memory: ServerMemory) {
+        // pam-bindings registers a cleanup that drops the Box at pam_end (or
+        // when replaced by the next set); a failure only loses the hint.
+        let _ = self.pamh.set_data(MEMORY_KEY, Box::new(memory));
     }
 }

@@ -80,12 +80,15 @@ fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
             return PamResultCode::PAM_SERVICE_ERR;
         }
     };
+    // Auth, account and password are separate calls on one handle: start
+    // where the earlier ones found a server that answers.
+    let order = crate::failover::plan(ops, &opts);
     let mut ctx = Context {
         pam: ops,
         opts: &opts,
         silent: flags & PAM_SILENT != 0,
     };
-    let mut dir = LdapDirectory::new(&opts);
+    let mut dir = LdapDirectory::with_order(&opts, order);
     let code = match phase {
         Phase::Auth => crate::auth::authenticate(&mut ctx, &mut dir),
         Phase::Account => crate::account::account(&mut ctx, &mut dir),
@@ -100,6 +103,7 @@ fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
             &format!("LDAP server skipped: {failure}"),
         );
     }
+    crate::failover::remember(ops, dir.answered_by(), dir.failed());
     // Closes the connection and its runtime before returning to libpam.
     drop(dir);
     code
