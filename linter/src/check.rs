@@ -1,12 +1,12 @@
 //! `pamlint check`: parse every service file, resolve each service, run the rules,
 //! apply `# pamlint: allow(...)` and return the sorted findings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::model::{Finding, ParsedFile, Severity};
-use crate::parse::parse_pam_conf_file;
+use crate::parse::{parse_pam_conf_file, parse_service_file};
 use crate::resolve::{dedup, resolve_service, ResolveContext};
 use crate::rules::{registry, LintEnv};
 
@@ -27,14 +27,22 @@ pub struct CheckOptions {
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Finding>,
-    /// Every file parsed, by path (the renderers show their source lines).
+    /// The checked files that findings point into, by path (the renderers show
+    /// their source lines; the others are not kept, to bound memory).
     pub files: BTreeMap<PathBuf, Arc<ParsedFile>>,
+    /// How many files were checked (pam.d files and pam.conf).
+    pub checked_files: usize,
     pub services: usize,
     /// Paths that could not be read at all (exit code 2).
     pub io_errors: Vec<String>,
 }
 
 impl Report {
+    /// Files checked; a report built by hand counts the files it holds.
+    pub fn file_count(&self) -> usize {
+        self.checked_files.max(self.files.len())
+    }
+
     pub fn count(&self, s: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == s).count()
     }
@@ -126,6 +134,7 @@ pub fn lint(opts: &CheckOptions) -> Report {
     let (targets, confs) = targets(opts, &mut report.io_errors);
     let rules = registry();
     let mut findings = Vec::new();
+    let mut listed = BTreeSet::new();
     for target in &targets {
         let env = LintEnv { ctx: &target.ctx };
         for name in &target.services {
@@ -147,8 +156,9 @@ pub fn lint(opts: &CheckOptions) -> Report {
                 }
             }
             report.services += 1;
+            target.ctx.release(&path);
         }
-        collect_files(&target.ctx, &mut report.files);
+        list_files(&target.ctx, &mut listed);
     }
     let root_ctx = ResolveContext::for_root(&root_of(opts)).with_module_paths(&opts.module_paths);
     for conf in confs {
@@ -159,8 +169,11 @@ pub fn lint(opts: &CheckOptions) -> Report {
             &rules,
             &mut report.services,
         ));
+        listed.insert(conf.clone());
         report.files.insert(conf, parsed);
     }
+    report.checked_files = listed.len();
+    keep_files_with_findings(&findings, &listed, &mut report.files);
     report.findings = suppress(dedup(findings), &report.files);
     report.findings.sort_by(|a, b| {
         (&a.span.file, a.span.line, a.span.column, a.code).cmp(&(
@@ -212,7 +225,9 @@ fn lint_pam_conf(
     findings
 }
 
-fn collect_files(ctx: &ResolveContext, files: &mut BTreeMap<PathBuf, Arc<ParsedFile>>) {
+/// Every file in the context's pam.d directories: the files whose
+/// `# pamlint: allow` comments count and whose lines the renderers show.
+fn list_files(ctx: &ResolveContext, listed: &mut BTreeSet<PathBuf>) {
     for dir in &ctx.pam_dirs {
         let Ok(rd) = std::fs::read_dir(dir) else {
             continue;
@@ -220,8 +235,23 @@ fn collect_files(ctx: &ResolveContext, files: &mut BTreeMap<PathBuf, Arc<ParsedF
         for e in rd.filter_map(Result::ok) {
             let p = e.path();
             if p.is_file() {
-                files.insert(p.clone(), ctx.parsed(&p));
+                listed.insert(p);
             }
+        }
+    }
+}
+
+/// Parse (again) the listed files that findings point into; their parses were
+/// dropped after their service was linted, and only these are needed later.
+fn keep_files_with_findings(
+    findings: &[Finding],
+    listed: &BTreeSet<PathBuf>,
+    files: &mut BTreeMap<PathBuf, Arc<ParsedFile>>,
+) {
+    for f in findings {
+        let path: &Path = f.span.file.as_ref();
+        if listed.contains(path) && !files.contains_key(path) {
+            files.insert(path.to_path_buf(), Arc::new(parse_service_file(path)));
         }
     }
 }

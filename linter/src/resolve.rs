@@ -4,7 +4,7 @@
 //! empty, `include`/`substack`/`@include` expanded per type (at most 16 deep), and
 //! module paths looked up in the root's module directories.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -33,6 +33,9 @@ pub struct ResolveContext {
     /// Directories searched for relative module paths.
     pub module_dirs: Vec<PathBuf>,
     cache: Mutex<HashMap<PathBuf, Arc<ParsedFile>>>,
+    /// Files reached as include/substack/@include targets or as `other`: kept in
+    /// `cache` by `release`, since later services read them again.
+    shared: Mutex<HashSet<PathBuf>>,
     /// Lookups are memoised: every service includes the same common-* files and
     /// modules, and a stat per rule per service dominated the run time.
     module_cache: Mutex<HashMap<String, Option<PathBuf>>>,
@@ -69,6 +72,7 @@ impl ResolveContext {
             pam_conf: conf.is_file().then_some(conf),
             module_dirs: module_dirs(root),
             cache: Mutex::new(HashMap::new()),
+            shared: Mutex::new(HashSet::new()),
             module_cache: Mutex::new(HashMap::new()),
             config_cache: Mutex::new(HashMap::new()),
         }
@@ -158,6 +162,28 @@ impl ResolveContext {
         parsed
     }
 
+    /// Keep `path` parsed for the whole run (it is reached from other files).
+    fn share(&self, path: &Path) {
+        if let Ok(mut shared) = self.shared.lock() {
+            if !shared.contains(path) {
+                shared.insert(path.to_path_buf());
+            }
+        }
+    }
+
+    /// Drop the cached parse of `path` unless other files reach it: a service file
+    /// is needed only while its own service is linted, and keeping all of them
+    /// held most of the memory of a large tree.
+    pub fn release(&self, path: &Path) {
+        let shared = self.shared.lock().is_ok_and(|s| s.contains(path));
+        if shared {
+            return;
+        }
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.remove(path);
+        }
+    }
+
     /// Every service name found in the pam.d directories (vendor dirs included).
     pub fn service_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
@@ -233,7 +259,10 @@ pub fn resolve_service(ctx: &ResolveContext, service: &str) -> ResolvedService {
         }
         let items = other
             .as_ref()
-            .map(|f| r.expand_file(f, t, true, 0, &[], &mut vec![]))
+            .map(|f| {
+                ctx.share(f);
+                r.expand_file(f, t, true, 0, &[], &mut vec![])
+            })
             .unwrap_or_default();
         Stack {
             pam_type: t,
@@ -531,6 +560,7 @@ impl Resolver<'_> {
             ));
             return None;
         }
+        self.ctx.share(&path);
         Some(path)
     }
 

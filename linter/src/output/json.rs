@@ -48,7 +48,7 @@ pub fn render(report: &Report) -> String {
             })
             .collect(),
         summary: Summary {
-            files: report.files.len(),
+            files: report.file_count(),
             services: report.services,
             findings: report.findings.len(),
             errors: report.count(Severity::Error),
