@@ -12,8 +12,9 @@ use std::ffi::CString;
 use zeroize::Zeroizing;
 
 /// pam_set_data key of the failover memory; only this module stores under
-/// it, always a `ServerMemory`.
-const MEMORY_KEY: &str = "pam_ldap_shell.servers";
+/// it, always a `ServerMemory`. The version is part of the key so that two
+/// different releases stacked on one handle never read each other's layout.
+const MEMORY_KEY: &str = concat!("pam_ldap_shell.servers.", env!("CARGO_PKG_VERSION"));
 const PAM_AUTHTOK_ITEM: c_int = 6;
 const PAM_OLDAUTHTOK_ITEM: c_int = 7;
 
