@@ -57,6 +57,8 @@ impl Report {
 struct Target {
     ctx: ResolveContext,
     services: Vec<String>,
+    /// A directory given (every file in it counts as checked), not one file.
+    whole_dir: bool,
 }
 
 /// `--root`, `/` when not given.
@@ -100,7 +102,11 @@ fn targets(opts: &CheckOptions, io_errors: &mut Vec<String>) -> (Vec<Target>, Ve
         if p.is_dir() {
             let ctx = make_dir_ctx(&p);
             let services = ctx.service_names();
-            out.push(Target { ctx, services });
+            out.push(Target {
+                ctx,
+                services,
+                whole_dir: true,
+            });
         } else if p.is_file() {
             if p.file_name().is_some_and(|n| n == "pam.conf") {
                 confs.push(p);
@@ -120,7 +126,11 @@ fn targets(opts: &CheckOptions, io_errors: &mut Vec<String>) -> (Vec<Target>, Ve
             out.push(Target {
                 ctx,
                 services: vec![name],
+                whole_dir: false,
             });
+        } else if p.exists() {
+            // A device, FIFO or socket: reading it could block or never end.
+            io_errors.push(format!("{}: not a regular file or directory", p.display()));
         } else {
             io_errors.push(format!("{}: no such file or directory", p.display()));
         }
@@ -135,12 +145,17 @@ pub fn lint(opts: &CheckOptions) -> Report {
     let rules = registry();
     let mut findings = Vec::new();
     let mut listed = BTreeSet::new();
+    // What the summary counts: whole directories, or just the files named.
+    let mut checked = BTreeSet::new();
     for target in &targets {
         let env = LintEnv { ctx: &target.ctx };
         for name in &target.services {
             let Some(path) = target.ctx.find_config(name) else {
                 continue;
             };
+            if !target.whole_dir {
+                checked.insert(path.clone());
+            }
             let parsed = target.ctx.parsed(&path);
             findings.extend(parsed.findings.iter().cloned());
             for rule in &rules {
@@ -159,6 +174,9 @@ pub fn lint(opts: &CheckOptions) -> Report {
             target.ctx.release(&path);
         }
         list_files(&target.ctx, &mut listed);
+        if target.whole_dir {
+            list_files(&target.ctx, &mut checked);
+        }
     }
     let root_ctx = ResolveContext::for_root(&root_of(opts)).with_module_paths(&opts.module_paths);
     for conf in confs {
@@ -170,9 +188,10 @@ pub fn lint(opts: &CheckOptions) -> Report {
             &mut report.services,
         ));
         listed.insert(conf.clone());
+        checked.insert(conf.clone());
         report.files.insert(conf, parsed);
     }
-    report.checked_files = listed.len();
+    report.checked_files = checked.len();
     keep_files_with_findings(&findings, &listed, &mut report.files);
     report.findings = suppress(dedup(findings), &report.files);
     report.findings.sort_by(|a, b| {

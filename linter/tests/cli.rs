@@ -193,3 +193,33 @@ fn a_reader_that_goes_away_is_not_a_panic() {
     // The findings decide the exit code as usual (PL302 is a warning: 0).
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn a_fifo_is_refused_not_read() {
+    // Reading a FIFO with no writer would block forever.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo (Debian package coreutils)");
+    assert!(made.success());
+    let out = pamlint().arg("check").arg(&fifo).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file or directory"));
+}
+
+#[test]
+fn one_file_checked_counts_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a", "b", "c"] {
+        std::fs::write(dir.path().join(name), "auth required pam_permit.so\n").unwrap();
+    }
+    let out = pamlint()
+        .args(["--color", "never", "check"])
+        .arg(dir.path().join("a"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("pamlint: 1 files, 1 services"), "{text}");
+}
