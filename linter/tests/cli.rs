@@ -223,3 +223,25 @@ fn one_file_checked_counts_one_file() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("pamlint: 1 files, 1 services"), "{text}");
 }
+
+#[test]
+fn a_huge_file_is_an_error_not_a_memory_hog() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big");
+    let f = std::fs::File::create(&big).unwrap();
+    // Sparse: 17 MiB on paper, nothing on disk.
+    f.set_len(17 * 1024 * 1024).unwrap();
+    let out = pamlint()
+        .args(["--format", "json", "check"])
+        .arg(&big)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out.stdout);
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "PL000");
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("larger than 16 MiB"));
+}

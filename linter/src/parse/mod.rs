@@ -40,8 +40,29 @@ pub fn parse_pam_conf_file(path: &Path) -> ParsedFile {
     parse_file(path, Format::PamConf)
 }
 
+/// The most pamlint reads of one file. Real pam.d files are a few KiB; the cap
+/// keeps a stray huge or endless file (a log, something under /proc) from
+/// exhausting memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Read at most `MAX_FILE_BYTES`; more is an error naming the limit.
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB, which no pam.d file is; not read",
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
+
 fn parse_file(path: &Path, format: Format) -> ParsedFile {
-    match std::fs::read(path) {
+    match read_capped(path) {
         Ok(bytes) => parse_bytes(path, &bytes, format),
         Err(e) => {
             let mut parsed = parse_bytes(path, b"", format);
