@@ -66,10 +66,12 @@ fn shell_value(entry: &UserEntry) -> ShellValue {
 fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamResultCode {
     let attr = ctx.opts.shell_attr.clone();
     let dn = &entry.dn;
-    let nss = getpwnam(user);
+    // getpwnam only for a log line: an admitted login must not pay for NSS
+    // (module loading, an nslcd/sssd round trip on LDAP hosts).
     let shell = match shell_value(entry) {
         ShellValue::Set(s) => s,
         ShellValue::Many(n) => {
+            let nss = getpwnam(user);
             let line = format!(
                 "user \"{user}\" refused: attribute {attr} has {n} values in entry \"{dn}\"; {nss}; fix: keep exactly one {attr} value in that entry"
             );
@@ -80,7 +82,8 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
                 ShellValue::Empty => "is empty in",
                 _ => "is absent from",
             };
-            match missing_policy(ctx, user, &attr, state, dn, &nss.to_string()) {
+            let nss = getpwnam(user).to_string();
+            match missing_policy(ctx, user, &attr, state, dn, &nss) {
                 Missing::CheckInstead(s) => s,
                 Missing::Decided(code) => return code,
             }
@@ -119,6 +122,7 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
             format!("Login refused: your login shell {shell} cannot be run on this host. Please contact your administrator."),
         ),
     };
+    let nss = getpwnam(user);
     let line = format!(
         "user \"{user}\" refused: attribute {attr} of entry \"{dn}\" is \"{shell}\", {what}; {nss}; fix: {fix}"
     );
