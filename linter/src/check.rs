@@ -1,14 +1,19 @@
 //! `pamlint check`: parse every service file, resolve each service, run the rules,
 //! apply `# pamlint: allow(...)` and return the sorted findings.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod files;
+mod unique;
+
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::model::{Finding, ParsedFile, Severity};
 use crate::parse::{parse_pam_conf_file, parse_service_file};
-use crate::resolve::{dedup, resolve_service, ResolveContext};
+use crate::resolve::{resolve_service, NameList, ResolveContext};
 use crate::rules::{registry, LintEnv};
+use files::FileScope;
+use unique::UniqueFindings;
 
 /// What to lint.
 #[derive(Debug, Clone, Default)]
@@ -56,7 +61,7 @@ impl Report {
 /// One pam.d directory and the services in it to lint.
 struct Target {
     ctx: ResolveContext,
-    services: Vec<String>,
+    services: NameList,
     /// A directory given (every file in it counts as checked), not one file.
     whole_dir: bool,
 }
@@ -125,7 +130,7 @@ fn targets(opts: &CheckOptions, io_errors: &mut Vec<String>) -> (Vec<Target>, Ve
             let ctx = ResolveContext::for_dir(&dir, &root).with_module_paths(&opts.module_paths);
             out.push(Target {
                 ctx,
-                services: vec![name],
+                services: NameList::from_names([name]),
                 whole_dir: false,
             });
         } else if p.exists() {
@@ -143,18 +148,17 @@ pub fn lint(opts: &CheckOptions) -> Report {
     let mut report = Report::default();
     let (targets, confs) = targets(opts, &mut report.io_errors);
     let rules = registry();
-    let mut findings = Vec::new();
-    let mut listed = BTreeSet::new();
+    let mut findings = UniqueFindings::default();
     // What the summary counts: whole directories, or just the files named.
-    let mut checked = BTreeSet::new();
+    let mut scope = FileScope::default();
     for target in &targets {
         let env = LintEnv { ctx: &target.ctx };
-        for name in &target.services {
+        for name in target.services.iter() {
             let Some(path) = target.ctx.find_config(name) else {
                 continue;
             };
             if !target.whole_dir {
-                checked.insert(path.clone());
+                scope.check_file(path.clone());
             }
             let parsed = target.ctx.parsed(&path);
             findings.extend(parsed.findings.iter().cloned());
@@ -171,11 +175,11 @@ pub fn lint(opts: &CheckOptions) -> Report {
                 }
             }
             report.services += 1;
-            target.ctx.release(&path);
+            target.ctx.release_service(name, &path);
         }
-        list_files(&target.ctx, &mut listed);
+        scope.list(&target.ctx.pam_dirs);
         if target.whole_dir {
-            list_files(&target.ctx, &mut checked);
+            scope.check_dirs(&target.ctx.pam_dirs);
         }
     }
     let root_ctx = ResolveContext::for_root(&root_of(opts)).with_module_paths(&opts.module_paths);
@@ -187,13 +191,13 @@ pub fn lint(opts: &CheckOptions) -> Report {
             &rules,
             &mut report.services,
         ));
-        listed.insert(conf.clone());
-        checked.insert(conf.clone());
+        scope.check_file(conf.clone());
         report.files.insert(conf, parsed);
     }
-    report.checked_files = checked.len();
-    keep_files_with_findings(&findings, &listed, &mut report.files);
-    report.findings = suppress(dedup(findings), &report.files);
+    report.checked_files = scope.checked_count();
+    let findings = findings.into_vec();
+    keep_files_with_findings(&findings, &scope, &mut report.files);
+    report.findings = suppress(findings, &report.files);
     report.findings.sort_by(|a, b| {
         (&a.span.file, a.span.line, a.span.column, a.code).cmp(&(
             &b.span.file,
@@ -244,33 +248,23 @@ fn lint_pam_conf(
     findings
 }
 
-/// Every file in the context's pam.d directories: the files whose
-/// `# pamlint: allow` comments count and whose lines the renderers show.
-fn list_files(ctx: &ResolveContext, listed: &mut BTreeSet<PathBuf>) {
-    for dir in &ctx.pam_dirs {
-        let Ok(rd) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        for e in rd.filter_map(Result::ok) {
-            let p = e.path();
-            if p.is_file() {
-                listed.insert(p);
-            }
-        }
-    }
-}
-
 /// Parse (again) the listed files that findings point into; their parses were
 /// dropped after their service was linted, and only these are needed later.
 fn keep_files_with_findings(
     findings: &[Finding],
-    listed: &BTreeSet<PathBuf>,
+    scope: &FileScope,
     files: &mut BTreeMap<PathBuf, Arc<ParsedFile>>,
 ) {
+    let mut not_listed = HashSet::new();
     for f in findings {
         let path: &Path = f.span.file.as_ref();
-        if listed.contains(path) && !files.contains_key(path) {
+        if files.contains_key(path) || not_listed.contains(path) {
+            continue;
+        }
+        if scope.is_listed(path) {
             files.insert(path.to_path_buf(), Arc::new(parse_service_file(path)));
+        } else {
+            not_listed.insert(path);
         }
     }
 }

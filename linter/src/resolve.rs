@@ -15,6 +15,9 @@ use crate::model::{
 use crate::parse::{parse_pam_conf_file, parse_service_file};
 use crate::rules::finding;
 
+mod names;
+pub use names::{is_file_entry, NameList};
+
 /// `PAM_SUBSTACK_MAX_LEVEL`: libpam refuses includes nested this deep.
 pub const MAX_INCLUDE_LEVEL: usize = 16;
 
@@ -171,10 +174,11 @@ impl ResolveContext {
         }
     }
 
-    /// Drop the cached parse of `path` unless other files reach it: a service file
-    /// is needed only while its own service is linted, and keeping all of them
-    /// held most of the memory of a large tree.
-    pub fn release(&self, path: &Path) {
+    /// Forget service `name` (found at `path`) once it is linted, unless other
+    /// files reach it: its cached parse and its config lookups. A service file is
+    /// needed only while its own service is linted; keeping every parse held most
+    /// of the memory of a large tree, and a lookup per service grew with it too.
+    pub fn release_service(&self, name: &str, path: &Path) {
         let shared = self.shared.lock().is_ok_and(|s| s.contains(path));
         if shared {
             return;
@@ -182,22 +186,24 @@ impl ResolveContext {
         if let Ok(mut cache) = self.cache.lock() {
             cache.remove(path);
         }
+        if let Ok(mut lookups) = self.config_cache.lock() {
+            lookups.remove(name);
+            lookups.remove(pam_start_name(name).as_str());
+        }
     }
 
-    /// Every service name found in the pam.d directories (vendor dirs included).
-    pub fn service_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
+    /// Every service name found in the pam.d directories (vendor dirs included),
+    /// sorted.
+    pub fn service_names(&self) -> NameList {
+        let names = self
             .pam_dirs
             .iter()
             .filter_map(|d| std::fs::read_dir(d).ok())
             .flatten()
             .filter_map(Result::ok)
-            .filter(|e| e.path().is_file())
-            .filter_map(|e| e.file_name().to_str().map(str::to_string))
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+            .filter(is_file_entry)
+            .filter_map(|e| e.file_name().into_string().ok());
+        NameList::from_names(names)
     }
 }
 
@@ -227,14 +233,19 @@ fn module_dirs(root: &Path) -> Vec<PathBuf> {
     dirs
 }
 
-/// Resolve one service into its four effective stacks.
-pub fn resolve_service(ctx: &ResolveContext, service: &str) -> ResolvedService {
-    // pam_start lower-cases the service name and keeps only its last component.
-    let name = service
+/// The name libpam looks a service up by: pam_start lower-cases it and keeps only
+/// its last component.
+fn pam_start_name(service: &str) -> String {
+    service
         .rsplit('/')
         .next()
         .unwrap_or(service)
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Resolve one service into its four effective stacks.
+pub fn resolve_service(ctx: &ResolveContext, service: &str) -> ResolvedService {
+    let name = pam_start_name(service);
     if ctx.uses_pam_conf() {
         return resolve_from_pam_conf(ctx, &name);
     }
