@@ -3,8 +3,11 @@
 //! Each server of `uri` is tried in order: TCP connect with
 //! `connect_timeout` (done here with std so DNS and connect run on the
 //! calling thread), then the LDAP/TLS setup within the same limit; every
-//! operation has `timeout`. The ldap3 runtime lives inside `LdapConn` and is
-//! dropped with this struct, at the end of the hook call.
+//! operation has `timeout`. The ldap3 runtime lives inside `LdapConn` (a
+//! current-thread runtime: no thread runs between operations). At the end of
+//! a hook call the connection is either kept for the next hook call on the
+//! same PAM handle (`into_parts`, see `parked.rs`) or unbound and dropped
+//! with this struct.
 
 use crate::directory::{BindOutcome, ChangeOutcome, DirError, Directory, Lookup, UserEntry};
 use crate::escape::template_attr;
@@ -34,6 +37,21 @@ pub struct LdapDirectory<'a> {
     failures: Vec<String>,
     /// The servers given up so far (for the failover memory).
     failed: Vec<String>,
+    /// The connection was kept from an earlier hook call and has not
+    /// answered in this one yet: if it turns out closed, it is dropped
+    /// without blaming the server.
+    reused: bool,
+    /// The connection is (or may be) bound as an end user rather than as
+    /// the search identity (service account or anonymous).
+    user_bound: bool,
+    /// An operation failed after the server had answered: the connection
+    /// is not kept for a later hook call.
+    poisoned: bool,
+    /// What happened to a kept connection, for `debug` lines.
+    notes: Vec<String>,
+    /// A server whose kept connection timed out in this call: not
+    /// connected to again in this call.
+    timed_out: Option<String>,
 }
 
 impl<'a> LdapDirectory<'a> {
@@ -52,7 +70,47 @@ impl<'a> LdapDirectory<'a> {
             answered: false,
             failures: Vec::new(),
             failed: Vec::new(),
+            reused: false,
+            user_bound: false,
+            poisoned: false,
+            notes: Vec::new(),
+            timed_out: None,
         }
+    }
+
+    /// The servers this call tries, in order.
+    pub fn order(&self) -> &[String] {
+        &self.order
+    }
+
+    /// Uses `conn`, kept from an earlier hook call on this handle and
+    /// connected to `uri`, instead of connecting. `user_bound`: it was left
+    /// bound as an end user, so it is rebound to the search identity first.
+    pub fn adopt(&mut self, conn: LdapConn, uri: String, user_bound: bool) {
+        self.notes.push(format!(
+            "reusing the connection to {uri} kept from an earlier call in this PAM transaction"
+        ));
+        self.conn = Some(conn);
+        self.server = Some(uri);
+        self.reused = true;
+        self.user_bound = user_bound;
+    }
+
+    /// The live connection, its server and whether it is bound as an end
+    /// user, to keep for the next hook call; None when there is none or it
+    /// failed (then dropping this struct unbinds it as before).
+    pub fn into_parts(mut self) -> Option<(LdapConn, String, bool)> {
+        if self.poisoned || self.conn.is_none() {
+            return None;
+        }
+        let uri = self.server.take()?;
+        let conn = self.conn.take()?;
+        Some((conn, uri, self.user_bound))
+    }
+
+    /// What happened to a kept connection in this call (for `debug`).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The servers given up so far.
@@ -72,6 +130,9 @@ impl<'a> LdapDirectory<'a> {
 
     /// The open connection, making it (with failover and service bind) on first use.
     fn conn(&mut self) -> Result<&mut LdapConn, DirError> {
+        if self.reused && self.user_bound {
+            self.restore_search_identity();
+        }
         while self.conn.is_none() {
             let Some(uri) = self.order.get(self.next).cloned() else {
                 return Err(DirError::Unavailable(format!(
@@ -80,11 +141,16 @@ impl<'a> LdapDirectory<'a> {
                 )));
             };
             self.next += 1;
+            if self.timed_out.as_ref() == Some(&uri) {
+                continue;
+            }
             let attempt = connect_one(self.opts, &uri).map_err(DirError::Unavailable);
             match attempt.and_then(|mut c| service_bind(self.opts, &mut c).map(|()| c)) {
                 Ok(c) => {
                     self.conn = Some(c);
                     self.server = Some(uri);
+                    self.reused = false;
+                    self.user_bound = false;
                 }
                 Err(DirError::Unavailable(why)) => {
                     self.failures.push(format!("{uri}: {why}"));
@@ -96,6 +162,52 @@ impl<'a> LdapDirectory<'a> {
         self.conn
             .as_mut()
             .ok_or_else(|| DirError::Failed("no connection".into()))
+    }
+
+    /// A kept connection left bound as the end user: bind again as the
+    /// service account, or anonymously (one round trip, still cheaper than
+    /// a new connection). If that fails, the connection is dropped.
+    fn restore_search_identity(&mut self) {
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        match rebind(self.opts, conn) {
+            Ok(()) => self.user_bound = false,
+            Err(RebindError::Ldap(e)) => self.discard_reused(&e),
+            Err(RebindError::Refused(why)) => {
+                self.notes.push(format!(
+                    "the kept connection could not be rebound for searching ({why}): connecting again"
+                ));
+                self.drop_reused();
+            }
+        }
+    }
+
+    /// A kept connection failed before answering in this call. A server
+    /// that closed an idle connection (idletimeout, restart) is not at
+    /// fault: connect again, without a failover record. A timeout is the
+    /// server's: it is given up as in any failover.
+    fn discard_reused(&mut self, e: &LdapError) {
+        let uri = self.server.clone().unwrap_or_default();
+        if matches!(e, LdapError::Timeout { .. }) {
+            self.failures.push(format!("{uri}: {}", describe(e)));
+            self.failed.push(uri.clone());
+            self.timed_out = Some(uri);
+        } else {
+            self.notes.push(format!(
+                "the connection to {uri} kept from an earlier call is closed ({}): connecting again",
+                describe(e)
+            ));
+        }
+        self.drop_reused();
+    }
+
+    fn drop_reused(&mut self) {
+        // Dropping the connection drops its runtime and socket.
+        self.conn = None;
+        self.server = None;
+        self.reused = false;
+        self.user_bound = false;
     }
 
     /// Runs `op` on the connection. Until a server has answered once, a
@@ -111,8 +223,10 @@ impl<'a> LdapDirectory<'a> {
             match op(conn) {
                 Ok(v) => {
                     self.answered = true;
+                    self.reused = false;
                     return Ok(v);
                 }
+                Err(e) if self.reused => self.discard_reused(&e),
                 Err(e) if !self.answered => {
                     let server = self.server.take().unwrap_or_default();
                     self.failures.push(format!("{server}: {}", describe(&e)));
@@ -120,7 +234,10 @@ impl<'a> LdapDirectory<'a> {
                     // Dropping the connection drops its runtime and socket.
                     self.conn = None;
                 }
-                Err(e) => return Err(op_error(e)),
+                Err(e) => {
+                    self.poisoned = true;
+                    return Err(op_error(e));
+                }
             }
         }
     }
@@ -238,7 +355,11 @@ impl Directory for LdapDirectory<'_> {
     fn bind(&mut self, dn: &str, password: &str) -> Result<BindOutcome, DirError> {
         let timeout = self.opts.timeout;
         let result =
-            self.with_failover(|conn| conn.with_timeout(timeout).simple_bind(dn, password))?;
+            self.with_failover(|conn| conn.with_timeout(timeout).simple_bind(dn, password));
+        // Even a refused bind may leave the connection in another state:
+        // a later call rebinds before searching.
+        self.user_bound = true;
+        let result = result?;
         match result.rc {
             RC_SUCCESS => Ok(BindOutcome::Success),
             RC_INVALID_CREDENTIALS => Ok(BindOutcome::InvalidCredentials),
@@ -267,10 +388,11 @@ impl Directory for LdapDirectory<'_> {
             old_pass: Some(old),
             new_pass: Some(new),
         };
-        let result = conn
-            .with_timeout(timeout)
-            .extended(exop)
-            .map_err(op_error)?;
+        let result = conn.with_timeout(timeout).extended(exop);
+        let result = result.map_err(|e| {
+            self.poisoned = true;
+            op_error(e)
+        })?;
         Ok(match result.1.rc {
             RC_SUCCESS => ChangeOutcome::Changed,
             RC_INVALID_CREDENTIALS => ChangeOutcome::InvalidOld,
@@ -371,10 +493,40 @@ fn tcp_connect(url: &LdapUrl, opts: &Options) -> Result<TcpStream, String> {
     Err(last)
 }
 
-/// Binds as the service account (if configured) for the searches.
-fn service_bind(opts: &Options, conn: &mut LdapConn) -> Result<(), DirError> {
+/// Why a kept connection could not be rebound for searching.
+enum RebindError {
+    /// The connection failed (closed, timed out).
+    Ldap(LdapError),
+    /// The server or the configuration refused the bind.
+    Refused(String),
+}
+
+/// Binds a kept connection as the search identity: the service account, or
+/// anonymously (empty DN and password, RFC 4513 5.1.1) without one.
+fn rebind(opts: &Options, conn: &mut LdapConn) -> Result<(), RebindError> {
+    let creds = service_credentials(opts).map_err(|e| RebindError::Refused(e.to_string()))?;
+    let (dn, pw) = match &creds {
+        Some((dn, pw)) => (dn.as_str(), pw.as_str()),
+        None => ("", ""),
+    };
+    let result = conn
+        .with_timeout(opts.timeout)
+        .simple_bind(dn, pw)
+        .map_err(RebindError::Ldap)?;
+    if result.rc != RC_SUCCESS {
+        return Err(RebindError::Refused(format!(
+            "bind as \"{dn}\" refused with result code {}",
+            result.rc
+        )));
+    }
+    Ok(())
+}
+
+/// The service account's DN and password (first line of `bindpw_file`),
+/// when both are configured.
+fn service_credentials(opts: &Options) -> Result<Option<(String, Zeroizing<String>)>, DirError> {
     let (Some(dn), Some(file)) = (&opts.binddn, &opts.bindpw_file) else {
-        return Ok(());
+        return Ok(None);
     };
     let raw = Zeroizing::new(std::fs::read(file).map_err(|e| {
         DirError::Failed(format!("cannot read bindpw_file {}: {e}", file.display()))
@@ -382,16 +534,24 @@ fn service_bind(opts: &Options, conn: &mut LdapConn) -> Result<(), DirError> {
     let text = std::str::from_utf8(&raw)
         .map_err(|_| DirError::Failed(format!("bindpw_file {} is not UTF-8", file.display())))?;
     // The first line is the password (a trailing newline is not part of it).
-    let pw = text.lines().next().unwrap_or("");
+    let pw = Zeroizing::new(text.lines().next().unwrap_or("").to_string());
     if pw.is_empty() {
         return Err(DirError::Failed(format!(
             "bindpw_file {} is empty",
             file.display()
         )));
     }
+    Ok(Some((dn.clone(), pw)))
+}
+
+/// Binds as the service account (if configured) for the searches.
+fn service_bind(opts: &Options, conn: &mut LdapConn) -> Result<(), DirError> {
+    let Some((dn, pw)) = service_credentials(opts)? else {
+        return Ok(());
+    };
     let result = conn
         .with_timeout(opts.timeout)
-        .simple_bind(dn, pw)
+        .simple_bind(&dn, &pw)
         .map_err(op_error)?;
     if result.rc != RC_SUCCESS {
         return Err(DirError::Failed(format!(

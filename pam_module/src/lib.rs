@@ -15,6 +15,7 @@ pub mod ldap;
 pub mod ldap_url;
 pub mod options;
 pub mod pam_ops;
+pub mod parked;
 pub mod password;
 pub mod shells;
 pub mod sources;

@@ -2,6 +2,7 @@
 //! runs against it, so every decision is unit-tested with a test double.
 
 use crate::failover::ServerMemory;
+use crate::parked::ParkedConn;
 use pam::constants::PamResultCode;
 use zeroize::Zeroizing;
 
@@ -47,6 +48,12 @@ pub trait PamOps {
     fn server_memory(&self) -> Option<ServerMemory>;
     /// Stores it for the later hook calls on this handle (best effort).
     fn set_server_memory(&mut self, memory: ServerMemory);
+    /// Takes the LDAP connection an earlier hook call on this handle kept
+    /// (the handle holds none until it is parked again).
+    fn take_connection(&mut self) -> Option<ParkedConn>;
+    /// Keeps `conn` on the handle for the next hook call, closed at
+    /// pam_end; gives it back when it cannot be stored.
+    fn park_connection(&mut self, conn: ParkedConn) -> Result<(), ParkedConn>;
 }
 
 /// The longest text sent to syslog or the user: directory values can be

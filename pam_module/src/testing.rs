@@ -5,6 +5,7 @@ use crate::directory::{BindOutcome, ChangeOutcome, DirError, Directory, Lookup};
 use crate::failover::ServerMemory;
 use crate::options::{Options, Origin, Setting};
 use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
+use crate::parked::ParkedConn;
 use pam::constants::PamResultCode;
 use zeroize::Zeroizing;
 
@@ -24,6 +25,8 @@ pub struct FakePam {
     pub memory: Option<ServerMemory>,
     /// pam_set_data fails (the memory is never stored).
     pub memory_unavailable: bool,
+    /// The kept LDAP connection (unit tests have no server: always None).
+    pub parked: Option<ParkedConn>,
 }
 
 impl FakePam {
@@ -81,6 +84,13 @@ impl PamOps for FakePam {
         if !self.memory_unavailable {
             self.memory = Some(memory);
         }
+    }
+    fn take_connection(&mut self) -> Option<ParkedConn> {
+        self.parked.take()
+    }
+    fn park_connection(&mut self, conn: ParkedConn) -> Result<(), ParkedConn> {
+        self.parked = Some(conn);
+        Ok(())
     }
 }
 

@@ -1,6 +1,7 @@
 //! No thread may outlive a hook call: ldap3's sync connection runs a tokio
 //! runtime; it must be gone (with any blocking-pool thread) when the
-//! directory is dropped. One test in this binary, so no other test's
+//! directory is dropped, and a connection kept for the next hook call must
+//! not hold one. One test in this binary, so no other test's
 //! threads disturb the count of /proc/self/task.
 
 mod common;
@@ -65,6 +66,21 @@ fn no_thread_outlives_a_directory() {
         drop(dir);
     }
     assert_eq!(task_count(), before, "a thread outlived a TLS directory");
+    // A connection kept between hook calls (parked on the PAM handle) has
+    // no thread either: ldap3's runtime is current-thread and runs only
+    // inside an operation.
+    for o in [&opts, &ldaps, &starttls] {
+        let mut dir = LdapDirectory::new(o);
+        assert!(matches!(dir.lookup("alice"), Ok(Lookup::Found(_))));
+        let (conn, _uri, user_bound) = dir.into_parts().expect("a live connection to keep");
+        assert!(!user_bound);
+        assert_eq!(task_count(), before, "a kept connection has a thread");
+        let mut again = LdapDirectory::new(o);
+        again.adopt(conn, o.uris[0].clone(), true);
+        assert!(matches!(again.lookup("alice"), Ok(Lookup::Found(_))));
+        drop(again);
+        assert_eq!(task_count(), before, "a thread outlived a kept connection");
+    }
     // A failed connection leaves nothing behind either.
     let down = options(&["uri=ldap://127.0.0.1:1"]);
     let mut dir = LdapDirectory::new(&down);

@@ -3,6 +3,7 @@
 
 use crate::failover::ServerMemory;
 use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
+use crate::parked::ParkedConn;
 use libc::{c_char, c_int, c_void};
 use pam::constants::{PamResultCode, PAM_ERROR_MSG, PAM_PROMPT_ECHO_OFF, PAM_TEXT_INFO};
 use pam::conv::Conv;
@@ -146,5 +147,13 @@ impl PamOps for HandleOps<'_> {
         // pam-bindings registers a cleanup that drops the Box at pam_end (or
         // when replaced by the next set); a failure only loses the hint.
         let _ = self.pamh.set_data(MEMORY_KEY, Box::new(memory));
+    }
+
+    fn take_connection(&mut self) -> Option<ParkedConn> {
+        super::conn_slot::take(self.pamh)
+    }
+
+    fn park_connection(&mut self, conn: ParkedConn) -> Result<(), ParkedConn> {
+        super::conn_slot::park(self.pamh, conn)
     }
 }

@@ -89,6 +89,8 @@ fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
         silent: flags & PAM_SILENT != 0,
     };
     let mut dir = LdapDirectory::with_order(&opts, order);
+    // The connection an earlier hook call on this handle kept, if usable.
+    let foreign = crate::parked::resume(ctx.pam, &opts, &mut dir);
     let code = match phase {
         Phase::Auth => crate::auth::authenticate(&mut ctx, &mut dir),
         Phase::Account => crate::account::account(&mut ctx, &mut dir),
@@ -103,8 +105,14 @@ fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
             &format!("LDAP server skipped: {failure}"),
         );
     }
+    if opts.debug {
+        for note in dir.notes() {
+            ops.syslog(Priority::Debug, note);
+        }
+    }
     crate::failover::remember(ops, dir.answered_by(), dir.failed());
-    // Closes the connection and its runtime before returning to libpam.
-    drop(dir);
+    // Keeps the connection for the next hook call on this handle (closed
+    // at pam_end), or closes it now when it cannot be kept.
+    crate::parked::suspend(ops, &opts, dir, foreign);
     code
 }

@@ -1,0 +1,272 @@
+//! One LDAP connection per PAM transaction: auth, account and password are
+//! separate hook calls on one handle, and each used to connect, bind and
+//! unbind on its own (two TCP connects, two tokio runtimes and, with TLS,
+//! two handshakes per login). A hook now leaves its live connection on the
+//! handle (pam_set_data, see `ffi::conn_slot`) and the next hook takes it,
+//! when that is safe:
+//!
+//! - same process: a forked child never touches its parent's connection
+//!   (using it would interleave two processes on one socket; closing it
+//!   would unregister the socket from the epoll instance they share);
+//! - same connection-relevant options (`fingerprint`): another stack line
+//!   with other servers, TLS settings, service account or limits connects
+//!   by itself;
+//! - the connection's server is one this line would try.
+//!
+//! A connection left bound as the end user is rebound to the search
+//! identity before it is used again (`LdapDirectory::adopt`). The user's
+//! password is never kept. The connection is closed (unbind, then drop) at
+//! pam_end.
+
+use crate::ldap::LdapDirectory;
+use crate::options::Options;
+use crate::pam_ops::PamOps;
+use ldap3::LdapConn;
+use std::time::Duration;
+
+/// What is known about a kept connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParkedMeta {
+    /// The server it is connected to.
+    pub uri: String,
+    /// `fingerprint` of the options it was made with.
+    pub fingerprint: String,
+    /// The process that made it.
+    pub pid: u32,
+    /// Bound as an end user (or a bind was attempted): rebind before searching.
+    pub user_bound: bool,
+    /// The operation limit, for the unbind at pam_end.
+    pub timeout: Duration,
+}
+
+/// A connection kept between hook calls (`C` is a boxed `LdapConn`; tests use `()`).
+#[derive(Debug)]
+pub struct Parked<C> {
+    pub conn: C,
+    pub meta: ParkedMeta,
+}
+
+pub type ParkedConn = Parked<Box<LdapConn>>;
+
+/// What a hook call may do with the connection it found on the handle.
+#[derive(Debug)]
+pub enum Claim<C> {
+    /// Nothing kept.
+    Empty,
+    /// Usable by this call.
+    Reuse(Parked<C>),
+    /// Made by another stack line with other options: not ours to use or
+    /// close; put back untouched at the end of the call.
+    Foreign(Parked<C>),
+    /// Made by another process (we are a forked child): never used, never
+    /// closed, only forgotten.
+    Inherited(Parked<C>),
+}
+
+/// The options that decide how a connection is made and bound. Two stack
+/// lines share a connection only when these are equal.
+pub fn fingerprint(opts: &Options) -> String {
+    format!(
+        "uris={:?} starttls={} tls_cacert={:?} tls_reqcert={:?} connect_timeout={:?} timeout={:?} binddn={:?} bindpw_file={:?}",
+        opts.uris,
+        opts.starttls,
+        opts.tls_cacert,
+        opts.tls_reqcert,
+        opts.connect_timeout,
+        opts.timeout,
+        opts.binddn,
+        opts.bindpw_file,
+    )
+}
+
+/// Decides whether a call with options `fingerprint`, trying the servers in
+/// `order`, in process `pid`, may use `stored`.
+pub fn claim<C>(
+    stored: Option<Parked<C>>,
+    fingerprint: &str,
+    order: &[String],
+    pid: u32,
+) -> Claim<C> {
+    let Some(p) = stored else {
+        return Claim::Empty;
+    };
+    if p.meta.pid != pid {
+        Claim::Inherited(p)
+    } else if p.meta.fingerprint != fingerprint || !order.contains(&p.meta.uri) {
+        Claim::Foreign(p)
+    } else {
+        Claim::Reuse(p)
+    }
+}
+
+/// At the start of a hook call: hands a usable kept connection to `dir`.
+/// Returns a foreign one, to be put back by `suspend`.
+pub fn resume(pam: &mut dyn PamOps, opts: &Options, dir: &mut LdapDirectory) -> Option<ParkedConn> {
+    let stored = pam.take_connection();
+    match claim(stored, &fingerprint(opts), dir.order(), std::process::id()) {
+        Claim::Empty => None,
+        Claim::Reuse(p) => {
+            dir.adopt(*p.conn, p.meta.uri, p.meta.user_bound);
+            None
+        }
+        Claim::Foreign(p) => Some(p),
+        Claim::Inherited(p) => {
+            // Dropping it would run the parent's socket and epoll teardown here.
+            std::mem::forget(p);
+            None
+        }
+    }
+}
+
+/// At the end of a hook call: keeps `dir`'s connection on the handle for
+/// the next call (or puts `foreign` back and closes ours, as before).
+pub fn suspend(
+    pam: &mut dyn PamOps,
+    opts: &Options,
+    dir: LdapDirectory,
+    foreign: Option<ParkedConn>,
+) {
+    if let Some(f) = foreign {
+        if let Err(f) = pam.park_connection(f) {
+            close(f);
+        }
+        // Dropping the directory unbinds its own connection.
+        drop(dir);
+        return;
+    }
+    let Some((conn, uri, user_bound)) = dir.into_parts() else {
+        return;
+    };
+    let parked = Parked {
+        conn: Box::new(conn),
+        meta: ParkedMeta {
+            uri,
+            fingerprint: fingerprint(opts),
+            pid: std::process::id(),
+            user_bound,
+            timeout: opts.timeout,
+        },
+    };
+    if let Err(p) = pam.park_connection(parked) {
+        close(p);
+    }
+}
+
+/// Unbinds (best effort, within the operation limit) and drops: the
+/// runtime and the socket go with the connection.
+pub fn close(mut p: ParkedConn) {
+    let _ = p.conn.with_timeout(p.meta.timeout).unbind();
+}
+
+/// What pam_end does with the kept connection: close it, unless the call
+/// is silent (PAM_DATA_SILENT: a forked child ending its copy of the
+/// handle) or comes from another process than the one that made it; then
+/// it is forgotten, so the parent's session stays untouched.
+pub fn release(p: ParkedConn, silent: bool) {
+    if silent || p.meta.pid != std::process::id() {
+        std::mem::forget(p);
+    } else {
+        close(p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::options;
+
+    fn parked(opts: &Options, uri: &str, pid: u32) -> Option<Parked<()>> {
+        Some(Parked {
+            conn: (),
+            meta: ParkedMeta {
+                uri: uri.into(),
+                fingerprint: fingerprint(opts),
+                pid,
+                user_bound: true,
+                timeout: opts.timeout,
+            },
+        })
+    }
+
+    const SERVERS: &str = "uri=ldap://a,ldap://b";
+
+    #[test]
+    fn nothing_kept_means_a_fresh_connection() {
+        let opts = options(&[SERVERS]);
+        assert!(matches!(
+            claim::<()>(None, &fingerprint(&opts), &opts.uris, 7),
+            Claim::Empty
+        ));
+    }
+
+    #[test]
+    fn same_process_same_options_known_server_is_reused() {
+        let opts = options(&[SERVERS]);
+        let c = claim(
+            parked(&opts, "ldap://b", 7),
+            &fingerprint(&opts),
+            &opts.uris,
+            7,
+        );
+        let Claim::Reuse(p) = c else { panic!("{c:?}") };
+        assert_eq!(p.meta.uri, "ldap://b");
+        assert!(p.meta.user_bound);
+    }
+
+    #[test]
+    fn another_process_never_reuses_it() {
+        let opts = options(&[SERVERS]);
+        let c = claim(
+            parked(&opts, "ldap://a", 7),
+            &fingerprint(&opts),
+            &opts.uris,
+            8,
+        );
+        assert!(matches!(c, Claim::Inherited(_)), "{c:?}");
+    }
+
+    #[test]
+    fn a_server_this_line_would_not_try_is_foreign() {
+        let opts = options(&[SERVERS]);
+        let c = claim(
+            parked(&opts, "ldap://c", 7),
+            &fingerprint(&opts),
+            &opts.uris,
+            7,
+        );
+        assert!(matches!(c, Claim::Foreign(_)), "{c:?}");
+    }
+
+    #[test]
+    fn each_connection_relevant_option_changes_the_fingerprint() {
+        let service = ["binddn=cn=svc,dc=t", "bindpw_file=/etc/pw"];
+        let base = options(&[SERVERS, service[0], service[1]]);
+        for extra in [
+            "uri=ldap://a",
+            "starttls",
+            "tls_cacert=/etc/ssl/ca.pem",
+            "tls_reqcert=never",
+            "connect_timeout_ms=1234",
+            "timeout_ms=4321",
+            "binddn=cn=other,dc=t",
+            "bindpw_file=/etc/other",
+        ] {
+            let other = options(&[SERVERS, service[0], service[1], extra]);
+            assert_ne!(fingerprint(&base), fingerprint(&other), "{extra}");
+            let c = claim(
+                parked(&base, "ldap://a", 7),
+                &fingerprint(&other),
+                &other.uris,
+                7,
+            );
+            assert!(matches!(c, Claim::Foreign(_)), "{extra}: {c:?}");
+        }
+    }
+
+    #[test]
+    fn options_of_the_checks_alone_share_the_connection() {
+        let auth = options(&[SERVERS, "use_first_pass", "debug"]);
+        let account = options(&[SERVERS, "missing_shell=warn", "authz_filter=(x=y)"]);
+        assert_eq!(fingerprint(&auth), fingerprint(&account));
+    }
+}

@@ -1,0 +1,254 @@
+//! One LDAP connection per PAM transaction: auth and account on one handle
+//! share the connection the auth phase made (kept with pam_set_data), through
+//! the real libpam and a real slapd. A loopback relay in front of slapd
+//! (tests/support/ldap_proxy.rs) counts the connections and records the
+//! operations each carried.
+
+mod common;
+#[path = "support/ldap_proxy.rs"]
+mod ldap_proxy;
+#[path = "support/pam_session.rs"]
+mod pam_session;
+
+use common::*;
+use ldap_proxy::{Proxy, BIND, SEARCH, UNBIND};
+use pam_session::{Session, PAM_DATA_SILENT};
+use testkit::Slapd;
+
+/// A relay in front of the shared slapd.
+fn proxy() -> Proxy {
+    Proxy::start(uri().trim_start_matches("ldap://"))
+}
+
+fn proxy_to(slapd: &Slapd) -> Proxy {
+    Proxy::start(slapd.uri().trim_start_matches("ldap://"))
+}
+
+/// A pam.d directory whose service `test` runs the module for auth and
+/// account with `module_args` (and the tests' /etc/shells).
+fn confdir(module_args: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let m = module_path().display().to_string();
+    let shells = dir.path().join("shells");
+    std::fs::write(&shells, SHELLS).unwrap();
+    let a = format!("{module_args} shells={}", shells.display());
+    std::fs::write(
+        dir.path().join("test"),
+        format!("auth required {m} {a}\naccount required {m} {a}\n"),
+    )
+    .unwrap();
+    dir
+}
+
+fn proxied_args(p: &Proxy, extra: &str) -> String {
+    format!("uri={} base={BASE} {extra}", p.uri())
+}
+
+#[test]
+fn a_login_in_process_makes_one_connection() {
+    let p = proxy();
+    let dir = confdir(&proxied_args(&p, ""));
+    let mut s = Session::start(dir.path(), "test", "alice", PASSWORD);
+    assert_eq!(s.authenticate(), "PAM_SUCCESS");
+    assert_eq!(p.connections(), 1);
+    assert!(
+        !p.log()[0].client_closed,
+        "closed after auth: {:?}",
+        p.log()
+    );
+    assert_eq!(s.acct_mgmt(), "PAM_SUCCESS");
+    assert_eq!(s.end(0), 0);
+    assert!(p.wait_client_closed(0), "{:?}", p.log());
+    let log = p.log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    // auth: search, bind as alice; account: anonymous rebind, search; pam_end: unbind.
+    assert_eq!(log[0].ops, [SEARCH, BIND, BIND, SEARCH, UNBIND], "{log:?}");
+}
+
+#[test]
+fn pamtester_login_makes_one_connection_and_refusals_are_unchanged() {
+    let p = proxy();
+    let a = proxied_args(&p, "");
+    let login = |user: &str| {
+        sandbox(&a).pamtester(
+            "test",
+            user,
+            &["authenticate", "acct_mgmt"],
+            &format!("{PASSWORD}\n"),
+        )
+    };
+    let run = login("alice");
+    assert_result(&run, "PAM_SUCCESS");
+    assert_eq!(p.connections(), 1, "{:?}", p.log());
+    let run = login("carol");
+    assert_result(&run, "PAM_PERM_DENIED");
+    assert_logged(&run, &["user \"carol\" refused", "/bin/dash", "not listed"]);
+    assert_eq!(p.connections(), 2, "{:?}", p.log());
+    assert_eq!(p.log()[1].ops, [SEARCH, BIND, BIND, SEARCH, UNBIND]);
+    // A wrong password: the account phase is not reached, one connection still.
+    let run = sandbox(&a).pamtester("test", "alice", &["authenticate", "acct_mgmt"], "wrong\n");
+    assert_result(&run, "PAM_AUTH_ERR");
+    assert_eq!(p.connections(), 3, "{:?}", p.log());
+}
+
+/// A slapd where users cannot read their own loginShell (anyone else can):
+/// an account search made while still bound as the user would find no
+/// shell and refuse.
+fn slapd_hiding_own_shell() -> Slapd {
+    Slapd::start_with_config(
+        "",
+        "access to attrs=loginShell by self none by * read\naccess to * by * read",
+    )
+}
+
+#[test]
+fn account_searches_as_the_search_identity_after_auth_bound_as_the_user() {
+    let slapd = slapd_hiding_own_shell();
+    // Control: bound as alice, her own loginShell is invisible.
+    {
+        use pam_ldap_shell::directory::{Directory, Lookup};
+        let opts = options_for(&format!("uri={} base={BASE}", slapd.uri()));
+        let mut d = pam_ldap_shell::ldap::LdapDirectory::new(&opts);
+        let Ok(Lookup::Found(e)) = d.lookup("alice") else {
+            panic!("alice not found")
+        };
+        assert_eq!(e.shell_values, ["/bin/bash"]);
+        d.bind(&e.dn, PASSWORD).expect("bind");
+        let Ok(Lookup::Found(e)) = d.lookup("alice") else {
+            panic!("alice not found")
+        };
+        assert!(e.shell_values.is_empty(), "the ACL does not hide it");
+    }
+    let p = proxy_to(&slapd);
+    let run = sandbox(&proxied_args(&p, "")).pamtester(
+        "test",
+        "alice",
+        &["authenticate", "acct_mgmt"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_result(&run, "PAM_SUCCESS");
+    let log = p.log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].ops, [SEARCH, BIND, BIND, SEARCH, UNBIND], "{log:?}");
+}
+
+#[test]
+fn with_a_service_account_the_rebind_is_the_service_bind() {
+    let p = proxy();
+    let sb = sandbox("");
+    let pwfile = sb.write("bindpw", "Service-Secret-7\n");
+    let a = proxied_args(
+        &p,
+        &format!(
+            "binddn=cn=svc,ou=services,{BASE} bindpw_file={}",
+            pwfile.display()
+        ),
+    );
+    // hank is visible to the service account only.
+    let run = sandbox(&a).pamtester(
+        "test",
+        "hank",
+        &["authenticate", "acct_mgmt"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_result(&run, "PAM_SUCCESS");
+    let log = p.log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    // service bind, search, bind as hank; service bind, search; unbind.
+    assert_eq!(
+        log[0].ops,
+        [BIND, SEARCH, BIND, BIND, SEARCH, UNBIND],
+        "{log:?}"
+    );
+}
+
+#[test]
+fn a_kept_connection_closed_by_the_server_is_replaced_silently() {
+    let p = proxy();
+    p.close_after_first_bind();
+    let run = sandbox(&proxied_args(&p, "debug")).pamtester(
+        "test",
+        "alice",
+        &["authenticate", "acct_mgmt"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_result(&run, "PAM_SUCCESS");
+    assert_eq!(p.connections(), 2, "{:?}", p.log());
+    assert_logged(
+        &run,
+        &["kept from an earlier call is closed", "connecting again"],
+    );
+    for line in module_lines(&run) {
+        assert!(!line.contains("failed earlier"), "{line}");
+        assert!(!line.contains("skipped"), "{line}");
+    }
+}
+
+#[test]
+fn a_server_restart_between_auth_and_account_in_process() {
+    let p = proxy();
+    let dir = confdir(&proxied_args(&p, ""));
+    let mut s = Session::start(dir.path(), "test", "alice", PASSWORD);
+    assert_eq!(s.authenticate(), "PAM_SUCCESS");
+    p.close_all();
+    assert_eq!(s.acct_mgmt(), "PAM_SUCCESS");
+    assert_eq!(p.connections(), 2, "{:?}", p.log());
+    assert_eq!(s.end(0), 0);
+    assert!(p.wait_client_closed(1), "{:?}", p.log());
+    assert_eq!(p.log()[1].ops, [SEARCH, UNBIND]);
+}
+
+#[test]
+fn pam_end_after_auth_alone_closes_the_connection() {
+    let p = proxy();
+    let dir = confdir(&proxied_args(&p, ""));
+    let mut s = Session::start(dir.path(), "test", "alice", PASSWORD);
+    assert_eq!(s.authenticate(), "PAM_SUCCESS");
+    assert!(!p.log()[0].client_closed);
+    assert_eq!(s.end(0), 0);
+    assert!(p.wait_client_closed(0), "{:?}", p.log());
+    // The client sent an unbind and closed its socket at pam_end.
+    assert_eq!(p.log()[0].ops, [SEARCH, BIND, UNBIND]);
+}
+
+#[test]
+fn a_forked_child_ending_the_handle_leaves_the_parents_connection_alone() {
+    let p = proxy();
+    let dir = confdir(&proxied_args(&p, ""));
+    let mut s = Session::start(dir.path(), "test", "alice", PASSWORD);
+    assert_eq!(s.authenticate(), "PAM_SUCCESS");
+    // As sshd's or login's child does after fork: PAM_DATA_SILENT; and a
+    // careless child without it (the module sees another pid).
+    for status in [PAM_DATA_SILENT, 0] {
+        // SAFETY: the child only calls pam_end and _exit (end_in_child).
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork failed");
+        if pid == 0 {
+            s.end_in_child(status);
+        }
+        let mut wstatus = 0;
+        // SAFETY: waiting for the child forked above.
+        let waited = unsafe { libc::waitpid(pid, &mut wstatus, 0) };
+        assert_eq!(waited, pid);
+        assert!(
+            libc::WIFEXITED(wstatus) && libc::WEXITSTATUS(wstatus) == 0,
+            "child pam_end failed: {wstatus}"
+        );
+        assert_eq!(p.log()[0].ops, [SEARCH, BIND], "{:?}", p.log());
+        assert!(!p.log()[0].client_closed, "{:?}", p.log());
+    }
+    assert_eq!(s.acct_mgmt(), "PAM_SUCCESS");
+    assert_eq!(p.connections(), 1, "{:?}", p.log());
+    assert_eq!(s.end(0), 0);
+    assert!(p.wait_client_closed(0), "{:?}", p.log());
+    assert_eq!(p.log()[0].ops, [SEARCH, BIND, BIND, SEARCH, UNBIND]);
+}
+
+fn options_for(args: &str) -> pam_ldap_shell::options::Options {
+    use pam_ldap_shell::options::{Options, Origin, Setting};
+    let settings: Vec<Setting> = args
+        .split_whitespace()
+        .map(|a| Setting::parse(a, Origin::Arguments))
+        .collect();
+    Options::from_settings(&settings).expect("options")
+}

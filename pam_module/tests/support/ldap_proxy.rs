@@ -1,0 +1,233 @@
+//! A loopback TCP relay in front of slapd that counts connections and
+//! records, per connection, the LDAP operations the client sent (the
+//! protocolOp tag of each LDAPMessage: 0x60 bind, 0x63 search, 0x42
+//! unbind...) and whether the client closed it. It can also close a
+//! connection as a server would (idletimeout, restart).
+//!
+//! LDAP messages are BER: SEQUENCE (0x30), a definite length, the
+//! messageID INTEGER, then the protocolOp whose tag names the operation.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const BIND: u8 = 0x60;
+pub const UNBIND: u8 = 0x42;
+pub const SEARCH: u8 = 0x63;
+const BIND_RESPONSE: u8 = 0x61;
+
+#[derive(Default, Debug, Clone)]
+pub struct ConnLog {
+    /// protocolOp tags of the client's requests, in order.
+    pub ops: Vec<u8>,
+    /// The client closed its side (EOF read from the client).
+    pub client_closed: bool,
+}
+
+#[derive(Default)]
+struct State {
+    conns: Vec<ConnLog>,
+    /// Both sockets of every open connection, to close them on request.
+    sockets: Vec<(TcpStream, TcpStream)>,
+    /// Close the first connection right after relaying its first bind response.
+    close_after_first_bind: bool,
+}
+
+pub struct Proxy {
+    port: u16,
+    state: Arc<Mutex<State>>,
+}
+
+impl Proxy {
+    /// Relays 127.0.0.1:<new port> to `upstream` (host:port).
+    pub fn start(upstream: &str) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let port = listener.local_addr().expect("proxy addr").port();
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = state.clone();
+        let upstream = upstream.to_string();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(&upstream) else {
+                    continue;
+                };
+                relay(client, server, &shared);
+            }
+        });
+        Proxy { port, state }
+    }
+
+    /// `ldap://127.0.0.1:PORT` of the relay.
+    pub fn uri(&self) -> String {
+        format!("ldap://127.0.0.1:{}", self.port)
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.state.lock().unwrap().conns.len()
+    }
+
+    pub fn log(&self) -> Vec<ConnLog> {
+        self.state.lock().unwrap().conns.clone()
+    }
+
+    /// The first connection is closed by the "server" right after its
+    /// first bind response (what an idletimeout or a restart does to a
+    /// connection kept between auth and account).
+    pub fn close_after_first_bind(&self) {
+        self.state.lock().unwrap().close_after_first_bind = true;
+    }
+
+    /// Closes every open connection now, as a restarting server would.
+    pub fn close_all(&self) {
+        for (c, s) in self.state.lock().unwrap().sockets.drain(..) {
+            let _ = c.shutdown(Shutdown::Both);
+            let _ = s.shutdown(Shutdown::Both);
+        }
+    }
+
+    /// Waits (up to 10 s: this waits for an event, it measures nothing)
+    /// until connection `i` is closed by the client; returns whether it was.
+    pub fn wait_client_closed(&self, i: usize) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if self.log().get(i).is_some_and(|c| c.client_closed) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+}
+
+fn relay(client: TcpStream, server: TcpStream, state: &Arc<Mutex<State>>) {
+    let index = {
+        let mut st = state.lock().unwrap();
+        st.conns.push(ConnLog::default());
+        if let (Ok(c), Ok(s)) = (client.try_clone(), server.try_clone()) {
+            st.sockets.push((c, s));
+        }
+        st.conns.len() - 1
+    };
+    let (Ok(c_read), Ok(s_write), Ok(s_read), Ok(c_write)) = (
+        client.try_clone(),
+        server.try_clone(),
+        server.try_clone(),
+        client.try_clone(),
+    ) else {
+        return;
+    };
+    let up = state.clone();
+    std::thread::spawn(move || pump(c_read, s_write, |msg| record_request(&up, index, msg)));
+    let down = state.clone();
+    std::thread::spawn(move || {
+        let mut closed = false;
+        pump(s_read, c_write, |msg| {
+            if !closed && index == 0 && msg.and_then(op_tag) == Some(BIND_RESPONSE) {
+                let st = down.lock().unwrap();
+                if st.close_after_first_bind {
+                    closed = true;
+                    return Action::CloseAfter;
+                }
+            }
+            Action::Relay
+        });
+    });
+    let _ = (client, server);
+}
+
+enum Action {
+    Relay,
+    /// Relay this message, then close both sides.
+    CloseAfter,
+}
+
+fn record_request(state: &Arc<Mutex<State>>, index: usize, msg: Option<&[u8]>) -> Action {
+    let mut st = state.lock().unwrap();
+    match msg {
+        Some(m) => {
+            if let Some(tag) = op_tag(m) {
+                st.conns[index].ops.push(tag);
+            }
+        }
+        None => st.conns[index].client_closed = true,
+    }
+    Action::Relay
+}
+
+/// Copies whole LDAP messages from `from` to `to`, calling `seen` with each
+/// (and with None at EOF, for the client side's record).
+fn pump(mut from: TcpStream, mut to: TcpStream, mut seen: impl FnMut(Option<&[u8]>) -> Action) {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut chunk = [0u8; 16384];
+    loop {
+        let n = match from.read(&mut chunk) {
+            Ok(0) | Err(_) => {
+                seen(None);
+                let _ = to.shutdown(Shutdown::Write);
+                return;
+            }
+            Ok(n) => n,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        while let Some(len) = message_len(&buf) {
+            let msg: Vec<u8> = buf.drain(..len).collect();
+            let action = seen(Some(&msg));
+            if to.write_all(&msg).is_err() {
+                return;
+            }
+            if let Action::CloseAfter = action {
+                let _ = to.shutdown(Shutdown::Both);
+                let _ = from.shutdown(Shutdown::Both);
+                return;
+            }
+        }
+        // Not LDAP (e.g. a TLS handshake): relay the bytes as they are.
+        if !buf.is_empty() && buf[0] != 0x30 {
+            if to.write_all(&buf).is_err() {
+                return;
+            }
+            buf.clear();
+        }
+    }
+}
+
+/// The length of the complete BER element at the start of `buf`, if there is one.
+fn message_len(buf: &[u8]) -> Option<usize> {
+    if buf.len() < 2 || buf[0] != 0x30 {
+        return None;
+    }
+    let (header, len) = ber_length(&buf[1..])?;
+    let total = 1 + header + len;
+    (buf.len() >= total).then_some(total)
+}
+
+/// (bytes of the length field, the length) of a BER definite length.
+fn ber_length(b: &[u8]) -> Option<(usize, usize)> {
+    let first = *b.first()?;
+    if first < 0x80 {
+        return Some((1, first as usize));
+    }
+    let n = (first & 0x7f) as usize;
+    if n == 0 || n > 4 || b.len() < 1 + n {
+        return None;
+    }
+    let len = b[1..=n]
+        .iter()
+        .fold(0usize, |acc, x| (acc << 8) | *x as usize);
+    Some((1 + n, len))
+}
+
+/// The protocolOp tag of a complete LDAPMessage.
+fn op_tag(msg: &[u8]) -> Option<u8> {
+    let (h, _) = ber_length(msg.get(1..)?)?;
+    let id_at = 1 + h;
+    if *msg.get(id_at)? != 0x02 {
+        return None;
+    }
+    let (ih, ilen) = ber_length(msg.get(id_at + 1..)?)?;
+    msg.get(id_at + 1 + ih + ilen).copied()
+}
