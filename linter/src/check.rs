@@ -161,21 +161,16 @@ pub fn lint(opts: &CheckOptions) -> Report {
                 scope.check_file(path.clone());
             }
             let parsed = target.ctx.parsed(&path);
-            findings.extend(parsed.findings.iter().cloned());
-            for rule in &rules {
-                if let Some(check) = rule.file_check {
-                    findings.extend(check(&parsed, &env));
-                }
-            }
-            let service = resolve_service(&target.ctx, name);
-            findings.extend(service.findings.iter().cloned());
-            for rule in &rules {
-                if let Some(check) = rule.service_check {
-                    findings.extend(check(&service, &env));
-                }
-            }
+            let found = lint_service(&parsed, name, &rules, &env);
+            // The renderers need the lines of a file with findings: keep its parse
+            // rather than reading and parsing it again at the end.
+            let keep = found.iter().any(|f| *f.span.file == *path);
+            findings.extend(found);
             report.services += 1;
             target.ctx.release_service(name, &path);
+            if keep {
+                report.files.entry(path).or_insert(parsed);
+            }
         }
         scope.list(&target.ctx.pam_dirs);
         if target.whole_dir {
@@ -196,7 +191,8 @@ pub fn lint(opts: &CheckOptions) -> Report {
     }
     report.checked_files = scope.checked_count();
     let findings = findings.into_vec();
-    keep_files_with_findings(&findings, &scope, &mut report.files);
+    let contexts: Vec<&ResolveContext> = targets.iter().map(|t| &t.ctx).collect();
+    keep_files_with_findings(&findings, &scope, &contexts, &mut report.files);
     report.findings = suppress(findings, &report.files);
     report.findings.sort_by(|a, b| {
         (&a.span.file, a.span.line, a.span.column, a.code).cmp(&(
@@ -207,6 +203,30 @@ pub fn lint(opts: &CheckOptions) -> Report {
         ))
     });
     report
+}
+
+/// The findings of one service: its file's syntax and file rules, then the rules
+/// over its resolved stacks.
+fn lint_service(
+    parsed: &ParsedFile,
+    name: &str,
+    rules: &[crate::rules::Rule],
+    env: &LintEnv,
+) -> Vec<Finding> {
+    let mut found = parsed.findings.clone();
+    for rule in rules {
+        if let Some(check) = rule.file_check {
+            found.extend(check(parsed, env));
+        }
+    }
+    let service = resolve_service(env.ctx, name);
+    found.extend(service.findings.iter().cloned());
+    for rule in rules {
+        if let Some(check) = rule.service_check {
+            found.extend(check(&service, env));
+        }
+    }
+    found
 }
 
 /// pam.conf: syntax, file rules, PL407, and, when libpam really reads it (no pam.d
@@ -248,11 +268,12 @@ fn lint_pam_conf(
     findings
 }
 
-/// Parse (again) the listed files that findings point into; their parses were
-/// dropped after their service was linted, and only these are needed later.
+/// The parses of the listed files that findings point into and that are not kept
+/// yet (e.g. an included file): from a context's cache, else parsed again.
 fn keep_files_with_findings(
     findings: &[Finding],
     scope: &FileScope,
+    contexts: &[&ResolveContext],
     files: &mut BTreeMap<PathBuf, Arc<ParsedFile>>,
 ) {
     let mut not_listed = HashSet::new();
@@ -262,7 +283,9 @@ fn keep_files_with_findings(
             continue;
         }
         if scope.is_listed(path) {
-            files.insert(path.to_path_buf(), Arc::new(parse_service_file(path)));
+            let parsed = contexts.iter().find_map(|c| c.cached(path));
+            let parsed = parsed.unwrap_or_else(|| Arc::new(parse_service_file(path)));
+            files.insert(path.to_path_buf(), parsed);
         } else {
             not_listed.insert(path);
         }

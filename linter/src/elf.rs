@@ -1,7 +1,10 @@
 //! Which `pam_sm_*` hooks a module implements: read from the module file's
 //! exported symbols (ELF), with a built-in table for when the file is absent.
 
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use object::{Object, ObjectSymbol};
 
@@ -12,7 +15,7 @@ use crate::model::PamType;
 /// None when unknown (no file and not a well-known module). libpam runs a missing
 /// hook as PAM_MODULE_UNKNOWN.
 pub fn implements_type(rule: &crate::model::ResolvedRule) -> Option<bool> {
-    if let Some(hooks) = rule.module_file.as_deref().and_then(cached_hooks) {
+    if let Some(hooks) = rule.module_file.as_deref().and_then(shared_hooks) {
         return Some(serves(&hooks, rule.pam_type));
     }
     let name = rule.module_name()?;
@@ -21,16 +24,25 @@ pub fn implements_type(rule: &crate::model::ResolvedRule) -> Option<bool> {
 
 /// `exported_hooks`, memoised per path for the whole run.
 pub fn cached_hooks(path: &Path) -> Option<Vec<String>> {
-    use std::collections::HashMap;
-    use std::path::PathBuf;
-    use std::sync::Mutex;
-    static CACHE: Mutex<Option<HashMap<PathBuf, Option<Vec<String>>>>> = Mutex::new(None);
+    shared_hooks(path).map(|h| h.to_vec())
+}
+
+/// Hooks by module path, keyed by the path's bytes: hashing a `Path` walks its
+/// components.
+type HookCache = HashMap<OsString, Option<Arc<[String]>>>;
+
+/// `exported_hooks`, memoised per path for the whole run, shared rather than
+/// copied: PL106 asks for every rule of every service.
+fn shared_hooks(path: &Path) -> Option<Arc<[String]>> {
+    static CACHE: Mutex<Option<HookCache>> = Mutex::new(None);
     let mut guard = CACHE.lock().ok()?;
-    guard
-        .get_or_insert_with(HashMap::new)
-        .entry(path.to_path_buf())
-        .or_insert_with(|| exported_hooks(path))
-        .clone()
+    let cache = guard.get_or_insert_with(HashMap::new);
+    if let Some(hit) = cache.get(path.as_os_str()) {
+        return hit.clone();
+    }
+    let hooks: Option<Arc<[String]>> = exported_hooks(path).map(Arc::from);
+    cache.insert(path.as_os_str().to_owned(), hooks.clone());
+    hooks
 }
 
 /// The hooks exported by a module file, or None if it cannot be read as an object.

@@ -5,6 +5,7 @@
 //! module paths looked up in the root's module directories.
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -35,10 +36,13 @@ pub struct ResolveContext {
     pub pam_conf: Option<PathBuf>,
     /// Directories searched for relative module paths.
     pub module_dirs: Vec<PathBuf>,
-    cache: Mutex<HashMap<PathBuf, Arc<ParsedFile>>>,
+    /// Parses by path. Keyed by the path's bytes: hashing a `Path` walks its
+    /// components and was a tenth of a small run; a path spelled two ways is at
+    /// worst parsed twice.
+    cache: Mutex<HashMap<OsString, Arc<ParsedFile>>>,
     /// Files reached as include/substack/@include targets or as `other`: kept in
     /// `cache` by `release`, since later services read them again.
-    shared: Mutex<HashSet<PathBuf>>,
+    shared: Mutex<HashSet<OsString>>,
     /// Lookups are memoised: every service includes the same common-* files and
     /// modules, and a stat per rule per service dominated the run time.
     module_cache: Mutex<HashMap<String, Option<PathBuf>>>,
@@ -154,22 +158,27 @@ impl ResolveContext {
     /// Parse a file once; later calls share the result.
     pub fn parsed(&self, path: &Path) -> Arc<ParsedFile> {
         if let Ok(cache) = self.cache.lock() {
-            if let Some(p) = cache.get(path) {
+            if let Some(p) = cache.get(path.as_os_str()) {
                 return p.clone();
             }
         }
         let parsed = Arc::new(parse_service_file(path));
         if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(path.to_path_buf(), parsed.clone());
+            cache.insert(path.as_os_str().to_owned(), parsed.clone());
         }
         parsed
+    }
+
+    /// The parse of `path` if it is cached.
+    pub fn cached(&self, path: &Path) -> Option<Arc<ParsedFile>> {
+        self.cache.lock().ok()?.get(path.as_os_str()).cloned()
     }
 
     /// Keep `path` parsed for the whole run (it is reached from other files).
     fn share(&self, path: &Path) {
         if let Ok(mut shared) = self.shared.lock() {
-            if !shared.contains(path) {
-                shared.insert(path.to_path_buf());
+            if !shared.contains(path.as_os_str()) {
+                shared.insert(path.as_os_str().to_owned());
             }
         }
     }
@@ -179,12 +188,15 @@ impl ResolveContext {
     /// needed only while its own service is linted; keeping every parse held most
     /// of the memory of a large tree, and a lookup per service grew with it too.
     pub fn release_service(&self, name: &str, path: &Path) {
-        let shared = self.shared.lock().is_ok_and(|s| s.contains(path));
+        let shared = self
+            .shared
+            .lock()
+            .is_ok_and(|s| s.contains(path.as_os_str()));
         if shared {
             return;
         }
         if let Ok(mut cache) = self.cache.lock() {
-            cache.remove(path);
+            cache.remove(path.as_os_str());
         }
         if let Ok(mut lookups) = self.config_cache.lock() {
             lookups.remove(name);
