@@ -14,8 +14,9 @@ LDAPS=ldaps://127.0.0.1:636
 TIMEOUT=2   # seconds: every peer's connect and operation limit in the failover runs
 results=$WORK/results.jsonl
 
-record() { # BENCH PEER JSON
-  jq -c --arg b "$1" --arg p "$2" '{bench: $b, peer: $p} + .' <<<"$3" | tee -a "$results"
+record() { # BENCH PEER JSON [COMMAND]: the command goes into the report's tables
+  jq -c --arg b "$1" --arg p "$2" --arg c "${4:-}" \
+    '{bench: $b, peer: $p} + . + (if $c == "" then {} else {cmd: $c} end)' <<<"$3" | tee -a "$results"
 }
 
 # --- slapd: plain and LDAPS on loopback -----------------------------------
@@ -117,12 +118,12 @@ seq_login() { # BENCH PEER SERVICE DAEMON_PIDS
 }
 loop_login() { # BENCH PEER SERVICE
   "$WORK/pamloop" /etc/pam.d "$3" alice "$PW" "$NLOOP" >"$WORK/loop.txt" || true
-  record "$1" "$2" "$("${measure[@]}" lines "$WORK/loop.txt")"
+  record "$1" "$2" "$("${measure[@]}" lines "$WORK/loop.txt")" "pamloop /etc/pam.d $3 alice PASSWORD $NLOOP"
 }
 cold_login() { # PEER SERVICE: the first login of fresh processes (dlopen in pam_start + first call)
   : >"$WORK/cold.txt"
   for _ in $(seq "$COLD"); do "$WORK/pamloop" /etc/pam.d "$2" alice "$PW" 1 >>"$WORK/cold.txt" || true; done
-  record cold "$1" "$("${measure[@]}" lines "$WORK/cold.txt")"
+  record cold "$1" "$("${measure[@]}" lines "$WORK/cold.txt")" "$COLD x pamloop /etc/pam.d $2 alice PASSWORD 1"
 }
 par_login() { # C PEER SERVICE DAEMON_PIDS: PAR_REPS rounds of C logins started at once
   local j w=() f=0
@@ -171,7 +172,7 @@ fi
 # stripped module sizes
 for so in "$MODULE" /usr/lib/x86_64-linux-gnu/security/pam_ldap.so /usr/lib/x86_64-linux-gnu/security/pam_sss.so; do
   strip -o "$WORK/stripped.so" "$so"
-  record size "$(basename "$so")" "{\"bytes\": $(stat -c %s "$WORK/stripped.so"), \"unstripped\": $(stat -c %s "$so")}"
+  record size "$(basename "$so")" "{\"bytes\": $(stat -c %s "$WORK/stripped.so"), \"unstripped\": $(stat -c %s "$so")}" "strip -o stripped.so $so"
 done
 
 # --- 2. failover: first URI refused / hung / dropping, second URI good --------
@@ -207,9 +208,9 @@ for how in refused hung dropping; do
     sssd_start 1 "${dead[$how]}" "$PLAIN"
     fo_once fo-sss "$(sssd_pids)" sss
   done
-  record "failover-$how" ours "$("${measure[@]}" lines fo-ours)"
-  record "failover-$how" nss-pam-ldapd "$("${measure[@]}" lines fo-ldapd)"
-  record "failover-$how" sssd-nocache "$("${measure[@]}" lines fo-sss)"
+  record "failover-$how" ours "$("${measure[@]}" lines fo-ours)" "pamtester ours-fo alice authenticate acct_mgmt"
+  record "failover-$how" nss-pam-ldapd "$("${measure[@]}" lines fo-ldapd)" "nslcd restarted; pamtester ldapd alice authenticate acct_mgmt"
+  record "failover-$how" sssd-nocache "$("${measure[@]}" lines fo-sss)" "sssd restarted; pamtester sss alice authenticate acct_mgmt"
 done
 if [ "$QUICK" != yes ]; then
   # a hung first server with every peer at its defaults (one try each)
@@ -223,9 +224,9 @@ if [ "$QUICK" != yes ]; then
   sssd_start 1 "${dead[hung]}" "$PLAIN"
   fo_once fo-sss "$(sssd_pids)" sss
   unset DEFAULTS
-  record "failover-hung-defaults" ours "$("${measure[@]}" lines fo-ours)"
-  record "failover-hung-defaults" nss-pam-ldapd "$("${measure[@]}" lines fo-ldapd)"
-  record "failover-hung-defaults" sssd-nocache "$("${measure[@]}" lines fo-sss)"
+  record "failover-hung-defaults" ours "$("${measure[@]}" lines fo-ours)" "pamtester ours-fo alice authenticate acct_mgmt"
+  record "failover-hung-defaults" nss-pam-ldapd "$("${measure[@]}" lines fo-ldapd)" "nslcd restarted; pamtester ldapd alice authenticate acct_mgmt"
+  record "failover-hung-defaults" sssd-nocache "$("${measure[@]}" lines fo-sss)" "sssd restarted; pamtester sss alice authenticate acct_mgmt"
 fi
 nslcd_stop; sssd_stop
 kill "$hung_pid" 2>/dev/null || true
@@ -241,7 +242,7 @@ for svc in ours ours-ldaps ldapd; do
       "$WORK/pamloop" /etc/pam.d "$svc" alice "$PW" "$n" >/dev/null 2>"$WORK/callgrind/$svc-$n.log" || true
     callgrind_annotate --inclusive=yes "$WORK/callgrind/$svc-$n.out" 2>/dev/null | head -80 >"$WORK/callgrind/$svc-$n.txt" || true
     total=$(grep -m1 -oE '^[0-9,]+ .*PROGRAM TOTALS' "$WORK/callgrind/$svc-$n.txt" | cut -d' ' -f1 | tr -d ,)
-    record "callgrind-$n" "$svc" "{\"instructions\": ${total:-0}}"
+    record "callgrind-$n" "$svc" "{\"instructions\": ${total:-0}}" "valgrind --tool=callgrind pamloop /etc/pam.d $svc alice PASSWORD $n"
   done
 done
 nslcd_stop

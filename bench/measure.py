@@ -105,9 +105,10 @@ def round_robin(n, text, specs):
             st["fail"] += rc != 0
             st["client"] += child_cpu() - c0
             st["daemon"] += daemon_cpu(pids) - d0
-    for peer, _, _ in peers:
+    for peer, cmd, _ in peers:
         st = stats[peer]
-        summary(st["ms"], st["fail"], st["client"], st["daemon"], n, {"peer": peer})
+        summary(st["ms"], st["fail"], st["client"], st["daemon"], n,
+                {"peer": peer, "cmd": " ".join(cmd)})
 
 
 def main():
@@ -137,7 +138,7 @@ def main():
             t, rc = run_one(cmd, text)
             ms.append(t)
             fail += rc != 0
-        summary(ms, fail, child_cpu() - c0, daemon_cpu(pids) - d0, n)
+        summary(ms, fail, child_cpu() - c0, daemon_cpu(pids) - d0, n, {"cmd": " ".join(cmd)})
     elif mode == "par":
         t = time.perf_counter()
         procs = [subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n)]
@@ -148,7 +149,7 @@ def main():
             fail += p.wait() != 0
         wall = time.perf_counter() - t
         summary([wall * 1000], fail, child_cpu() - c0, daemon_cpu(pids) - d0, n,
-                {"wall_s": wall, "logins_per_s": n / wall})
+                {"wall_s": wall, "logins_per_s": n / wall, "cmd": f"{n} x " + " ".join(cmd)})
 
 
 if __name__ == "__main__":
