@@ -81,6 +81,22 @@ impl Proxy {
         self.state.lock().unwrap().close_after_first_bind = true;
     }
 
+    /// Client sockets of this host connected to the relay and still open
+    /// (ESTABLISHED in /proc/net/tcp): the module's side, seen by the
+    /// kernel, so a socket closed before a call returns is never counted.
+    pub fn client_sockets_open(&self) -> usize {
+        let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp");
+        let remote = format!(":{:04X}", self.port);
+        table
+            .lines()
+            .skip(1)
+            .filter(|l| {
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                cols.len() > 3 && cols[2].ends_with(&remote) && cols[3] == "01"
+            })
+            .count()
+    }
+
     /// Closes every open connection now, as a restarting server would.
     pub fn close_all(&self) {
         for (c, s) in self.state.lock().unwrap().sockets.drain(..) {
