@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: pamlint check vs Augeas's Pam lens (augtool, Debian package
-# augeas-tools) on this host's /etc/pam.d and on a generated tree of 10,000 services.
+# augeas-tools) on this host's /etc/pam.d and on a generated tree of 10,000 services:
+# wall time, peak RSS and working memory (peak RSS over an empty pam.d's, massif's
+# heap peak, both against the input size); then, for reference, Lynis's PAM checks
+# (bench/lynis.sh, Debian package lynis) on the host, a broken stack and the big tree.
 # Usage: bench/pamlint_vs_augtool.sh [SERVICES]   (not part of the test suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,22 +64,44 @@ peak_kib() {
   /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1 || true
   tail -1 "$work/rss"
 }
+# heap peak (KiB, useful + allocator overhead) of one run, from valgrind massif
+heap_kib() {
+  command -v valgrind >/dev/null || { echo -; return; }
+  valgrind --tool=massif --massif-out-file="$work/massif" "$@" >/dev/null 2>&1 || true
+  awk -F= '/^mem_heap_B=/{b=$2} /^mem_heap_extra_B=/{if (b+$2 > m) m = b+$2} END{printf "%d", m/1024}' "$work/massif"
+}
+# Peak RSS against the input size, two ways: the whole process (which includes
+# ~3.5 MB of binary pages, libc and malloc's own that any run has), and the
+# working memory: peak RSS minus that of the same command on an empty pam.d,
+# and massif's heap peak.
 memory() {
-  local label=$1 root=$2 with_aug=$3 input aug=- pl
+  local label=$1 root=$2 with_aug=$3 input aug=- pl base heap
   input=$(du -sk --apparent-size "$root/etc/pam.d" | cut -f1)
   # augtool needs ~a minute on the big tree: its memory only on the small one
   [ "$with_aug" = yes ] && aug=$(peak_kib augtool --noautoload -r "$root" -t "Pam.lns incl /etc/pam.d/*" match "/files/etc/pam.d/*/*/module")
   pl=$(peak_kib "$pamlint" --root "$root" "${modargs[@]}" --format json check)
-  printf '%s, peak RSS: input %s KiB  augtool %s KiB  pamlint %s KiB  pamlint/input %.1fx\n' \
+  base=$(peak_kib "$pamlint" --root "$work/empty" "${modargs[@]}" --format json check)
+  heap=$(heap_kib "$pamlint" --root "$root" "${modargs[@]}" --format json check)
+  printf '%s, peak RSS: input %s KiB  augtool %s KiB  pamlint %s KiB  pamlint/input %.2fx\n' \
     "$label" "$input" "$aug" "$pl" "$(echo "$pl / $input" | bc -l)"
+  printf '  working memory: pamlint %s KiB - %s KiB on an empty pam.d = %s KiB = %.2fx input; heap peak (massif) %s KiB\n' \
+    "$pl" "$base" "$((pl - base))" "$(echo "($pl - $base) / $input" | bc -l)" "$heap"
 }
 
 [ -x /usr/bin/time ] || { echo "/usr/bin/time missing: apt-get install time" >&2; exit 2; }
 mkdir -p "$work/host/etc"
 cp -r /etc/pam.d "$work/host/etc/pam.d"
 gen_tree "$work/big" "$n"
+mkdir -p "$work/empty/etc/pam.d"
 echo "$("$pamlint" --version), $(augtool --version 2>&1 | head -1), $(nproc) CPUs"
 bench "host /etc/pam.d ($(ls /etc/pam.d | wc -l) files)" "$work/host" 20
 bench "generated tree ($n services)" "$work/big" 1
 memory "host /etc/pam.d" "$work/host" yes
 memory "generated tree ($n services)" "$work/big" no
+
+# For reference, Lynis's PAM checks on the same trees (bench/lynis.sh).
+if command -v lynis >/dev/null; then
+  bench/lynis.sh "$pamlint" "$work/big"
+else
+  echo "Lynis reference skipped: lynis missing (apt-get install lynis)"
+fi
