@@ -47,8 +47,15 @@ fn shared_hooks(path: &Path) -> Option<Arc<[String]>> {
 
 /// The hooks exported by a module file, or None if it cannot be read as an object.
 pub fn exported_hooks(path: &Path) -> Option<Vec<String>> {
-    let data = std::fs::read(path).ok()?;
-    let file = object::File::parse(&*data).ok()?;
+    // Read only the headers, symbol tables and the names of defined globals, not
+    // the whole file: pam_systemd.so alone is ~0.5 MB.
+    let data = object::ReadCache::new(std::fs::File::open(path).ok()?);
+    let file = object::File::parse(&data).ok()?;
+    Some(hooks_in(&file))
+}
+
+/// The `pam_sm_*` symbols an object defines and exports, sorted.
+fn hooks_in<'d, R: object::ReadRef<'d>>(file: &object::File<'d, R>) -> Vec<String> {
     let mut hooks: Vec<String> = file
         .dynamic_symbols()
         .chain(file.symbols())
@@ -58,7 +65,7 @@ pub fn exported_hooks(path: &Path) -> Option<Vec<String>> {
         .collect();
     hooks.sort();
     hooks.dedup();
-    Some(hooks)
+    hooks
 }
 
 /// Whether a set of hooks serves a type (auth needs pam_sm_authenticate; libpam
@@ -121,6 +128,49 @@ mod tests {
         assert!(serves(&hooks, PamType::Auth));
         assert!(serves(&hooks, PamType::Account));
         assert!(!serves(&hooks, PamType::Session));
+    }
+
+    /// What reading the whole file into memory finds (the earlier way).
+    fn whole_file_hooks(path: &Path) -> Option<Vec<String>> {
+        let data = std::fs::read(path).unwrap();
+        object::File::parse(&*data).ok().map(|f| hooks_in(&f))
+    }
+
+    fn host_module_dir() -> &'static Path {
+        [
+            "/usr/lib/x86_64-linux-gnu/security",
+            "/lib/x86_64-linux-gnu/security",
+            "/usr/lib64/security",
+            "/lib/security",
+        ]
+        .iter()
+        .map(Path::new)
+        .find(|d| d.join("pam_unix.so").is_file())
+        .expect("no PAM module directory: install the Debian package libpam-modules")
+    }
+
+    #[test]
+    fn partial_reads_find_what_a_whole_file_read_finds() {
+        let mut seen = 0;
+        for e in std::fs::read_dir(host_module_dir()).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "so") && p.is_file() {
+                assert_eq!(exported_hooks(&p), whole_file_hooks(&p), "{}", p.display());
+                seen += 1;
+            }
+        }
+        assert!(seen > 10, "only {seen} modules");
+    }
+
+    #[test]
+    fn truncated_module_reads_the_same_both_ways() {
+        let data = std::fs::read(host_module_dir().join("pam_unix.so")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        for len in [0, 16, 64, 1000, data.len() / 2, data.len() - 1] {
+            let p = dir.path().join(format!("cut{len}.so"));
+            std::fs::write(&p, &data[..len]).unwrap();
+            assert_eq!(exported_hooks(&p), whole_file_hooks(&p), "cut at {len}");
+        }
     }
 
     #[test]
