@@ -15,8 +15,13 @@
 //!
 //! A connection left bound as the end user is rebound to the search
 //! identity before it is used again (`LdapDirectory::adopt`). The user's
-//! password is never kept. The connection is closed (unbind, then drop) at
-//! pam_end.
+//! password is never kept.
+//!
+//! Only the calls that another of ours follows at once keep it (`keep_after`):
+//! auth (account comes next) and the first pass of a password change. The
+//! account phase and the update pass close it (unbind, then drop), as does
+//! pam_end for a login that stops after auth: sshd keeps the PAM handle for
+//! the whole session, which must not hold an idle LDAP connection.
 
 use crate::ldap::LdapDirectory;
 use crate::options::Options;
@@ -61,6 +66,25 @@ pub enum Claim<C> {
     /// Made by another process (we are a forked child): never used, never
     /// closed, only forgotten.
     Inherited(Parked<C>),
+}
+
+/// Which hook call is ending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Auth,
+    Account,
+    /// chauthtok with PAM_PRELIM_CHECK (the update pass follows).
+    PasswordCheck,
+    /// chauthtok with PAM_UPDATE_AUTHTOK.
+    PasswordUpdate,
+}
+
+/// Whether the connection is worth keeping after `step`: only when another
+/// call of ours normally follows within the same login or password change.
+/// After account (sshd then opens the session, which may last hours) or a
+/// completed password change, it is closed at once.
+pub fn keep_after(step: Step) -> bool {
+    matches!(step, Step::Auth | Step::PasswordCheck)
 }
 
 /// The options that decide how a connection is made and bound. Two stack
@@ -119,18 +143,23 @@ pub fn resume(pam: &mut dyn PamOps, opts: &Options, dir: &mut LdapDirectory) -> 
 }
 
 /// At the end of a hook call: keeps `dir`'s connection on the handle for
-/// the next call (or puts `foreign` back and closes ours, as before).
+/// the next call when `keep_after(step)` (else, or when a `foreign` one
+/// holds the place, dropping the directory unbinds and closes it).
 pub fn suspend(
     pam: &mut dyn PamOps,
     opts: &Options,
     dir: LdapDirectory,
     foreign: Option<ParkedConn>,
+    step: Step,
 ) {
     if let Some(f) = foreign {
         if let Err(f) = pam.park_connection(f) {
             close(f);
         }
-        // Dropping the directory unbinds its own connection.
+        drop(dir);
+        return;
+    }
+    if !keep_after(step) {
         drop(dir);
         return;
     }
@@ -261,6 +290,14 @@ mod tests {
             );
             assert!(matches!(c, Claim::Foreign(_)), "{extra}: {c:?}");
         }
+    }
+
+    #[test]
+    fn kept_only_where_another_call_follows_at_once() {
+        assert!(keep_after(Step::Auth));
+        assert!(keep_after(Step::PasswordCheck));
+        assert!(!keep_after(Step::Account));
+        assert!(!keep_after(Step::PasswordUpdate));
     }
 
     #[test]

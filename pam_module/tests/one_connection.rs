@@ -53,9 +53,9 @@ fn a_login_in_process_makes_one_connection() {
     assert_eq!(p.connections(), 1);
     assert_eq!(p.client_sockets_open(), 1, "closed after auth");
     assert_eq!(s.acct_mgmt(), "PAM_SUCCESS");
-    assert_eq!(p.client_sockets_open(), 1, "closed after account");
+    // Not kept after account: sshd keeps the handle for the whole session.
+    assert_eq!(p.client_sockets_open(), 0, "still open after account");
     assert_eq!(s.end(0), 0);
-    assert_eq!(p.client_sockets_open(), 0, "still open after pam_end");
     assert!(p.wait_client_closed(0), "{:?}", p.log());
     let log = p.log();
     assert_eq!(log.len(), 1, "{log:?}");
@@ -82,6 +82,7 @@ fn pamtester_login_makes_one_connection_and_refusals_are_unchanged() {
     assert_result(&run, "PAM_PERM_DENIED");
     assert_logged(&run, &["user \"carol\" refused", "/bin/dash", "not listed"]);
     assert_eq!(p.connections(), 2, "{:?}", p.log());
+    assert!(p.wait_client_closed(1), "{:?}", p.log());
     assert_eq!(p.log()[1].ops, [SEARCH, BIND, BIND, SEARCH, UNBIND]);
     // A wrong password: the account phase is not reached, one connection still.
     let run = sandbox(&a).pamtester("test", "alice", &["authenticate", "acct_mgmt"], "wrong\n");
@@ -125,6 +126,8 @@ fn account_searches_as_the_search_identity_after_auth_bound_as_the_user() {
         &format!("{PASSWORD}\n"),
     );
     assert_result(&run, "PAM_SUCCESS");
+    // The unbind has no answer: wait until the relay has seen all.
+    assert!(p.wait_client_closed(0), "{:?}", p.log());
     let log = p.log();
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0].ops, [SEARCH, BIND, BIND, SEARCH, UNBIND], "{log:?}");
@@ -150,6 +153,8 @@ fn with_a_service_account_the_rebind_is_the_service_bind() {
         &format!("{PASSWORD}\n"),
     );
     assert_result(&run, "PAM_SUCCESS");
+    // The unbind has no answer: wait until the relay has seen all.
+    assert!(p.wait_client_closed(0), "{:?}", p.log());
     let log = p.log();
     assert_eq!(log.len(), 1, "{log:?}");
     // service bind, search, bind as hank; service bind, search; unbind.
@@ -234,10 +239,16 @@ fn a_forked_child_ending_the_handle_leaves_the_parents_connection_alone() {
             libc::WIFEXITED(wstatus) && libc::WEXITSTATUS(wstatus) == 0,
             "child pam_end failed: {wstatus}"
         );
-        assert_eq!(p.client_sockets_open(), 1, "closed by the child");
+        assert_eq!(
+            p.client_sockets_open(),
+            1,
+            "closed by the child (status {status}): {:?}",
+            p.log()
+        );
     }
     assert_eq!(s.acct_mgmt(), "PAM_SUCCESS");
     assert_eq!(p.connections(), 1, "{:?}", p.log());
+    assert_eq!(p.client_sockets_open(), 0, "still open after account");
     assert_eq!(s.end(0), 0);
     assert!(p.wait_client_closed(0), "{:?}", p.log());
     assert_eq!(p.log()[0].ops, [SEARCH, BIND, BIND, SEARCH, UNBIND]);
@@ -250,4 +261,32 @@ fn options_for(args: &str) -> pam_ldap_shell::options::Options {
         .map(|a| Setting::parse(a, Origin::Arguments))
         .collect();
     Options::from_settings(&settings).expect("options")
+}
+
+#[test]
+fn a_password_change_makes_one_connection_for_both_passes() {
+    // A private server: this test changes alice's password.
+    let slapd = Slapd::start();
+    let p = proxy_to(&slapd);
+    let new = "Brand-New-Pass-8";
+    let sb = sandbox(&proxied_args(&p, ""));
+    let run = sb.pamtester(
+        "test",
+        "alice",
+        &["chauthtok"],
+        &format!("{PASSWORD}\n{new}\n{new}\n"),
+    );
+    assert_result(&run, "PAM_SUCCESS");
+    assert!(p.wait_client_closed(0), "{:?}", p.log());
+    let log = p.log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    // Check pass: search, bind with the current password. Update pass:
+    // rebind, search, bind, Password Modify (0x77 extended request); unbind.
+    assert_eq!(
+        log[0].ops,
+        [SEARCH, BIND, BIND, SEARCH, BIND, 0x77, UNBIND],
+        "{log:?}"
+    );
+    let login = sb.pamtester("test", "alice", &["authenticate"], &format!("{new}\n"));
+    assert_result(&login, "PAM_SUCCESS");
 }

@@ -7,6 +7,8 @@ use crate::guard::guard_panics;
 use crate::ldap::LdapDirectory;
 use crate::options::Options;
 use crate::pam_ops::{PamOps, Priority};
+use crate::parked::Step;
+use crate::password::PAM_PRELIM_CHECK;
 use crate::sources::{load, Paths};
 use pam::constants::{PamFlag, PamResultCode, PAM_SILENT};
 use pam::module::{PamHandle, PamHooks};
@@ -46,6 +48,16 @@ impl PamHooks for Module {
 
     fn sm_close_session(_: &mut PamHandle, _: Vec<&CStr>, _: PamFlag) -> PamResultCode {
         PamResultCode::PAM_IGNORE
+    }
+}
+
+/// Which call is ending, for `parked::keep_after`.
+fn step(phase: Phase, flags: PamFlag) -> Step {
+    match phase {
+        Phase::Auth => Step::Auth,
+        Phase::Account => Step::Account,
+        Phase::Password if flags & PAM_PRELIM_CHECK != 0 => Step::PasswordCheck,
+        Phase::Password => Step::PasswordUpdate,
     }
 }
 
@@ -112,7 +124,7 @@ fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
     }
     crate::failover::remember(ops, dir.answered_by(), dir.failed());
     // Keeps the connection for the next hook call on this handle (closed
-    // at pam_end), or closes it now when it cannot be kept.
-    crate::parked::suspend(ops, &opts, dir, foreign);
+    // at pam_end at the latest), or closes it now.
+    crate::parked::suspend(ops, &opts, dir, foreign, step(phase, flags));
     code
 }

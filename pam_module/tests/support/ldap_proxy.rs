@@ -86,13 +86,15 @@ impl Proxy {
     /// kernel, so a socket closed before a call returns is never counted.
     pub fn client_sockets_open(&self) -> usize {
         let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp");
-        let remote = format!(":{:04X}", self.port);
+        let remote = format!("0100007F:{:04X}", self.port);
+        // Exactly 127.0.0.1:PORT: other loopback addresses (127.0.0.2...) may
+        // use the same port number for other tests' servers.
         table
             .lines()
             .skip(1)
             .filter(|l| {
                 let cols: Vec<&str> = l.split_whitespace().collect();
-                cols.len() > 3 && cols[2].ends_with(&remote) && cols[3] == "01"
+                cols.len() > 3 && cols[2] == remote && cols[3] == "01"
             })
             .count()
     }
