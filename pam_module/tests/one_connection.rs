@@ -7,12 +7,10 @@
 mod common;
 #[path = "support/ldap_proxy.rs"]
 mod ldap_proxy;
-#[path = "support/pam_session.rs"]
-mod pam_session;
 
 use common::*;
 use ldap_proxy::{Proxy, BIND, SEARCH, UNBIND};
-use pam_session::{Session, PAM_DATA_SILENT};
+use testkit::libpam::{Session, PAM_DATA_SILENT};
 use testkit::Slapd;
 
 /// A relay in front of the shared slapd.

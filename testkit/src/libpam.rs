@@ -41,10 +41,12 @@ struct PamHandle {
     _private: [u8; 0],
 }
 
-const PAM_SUCCESS: c_int = 0;
+pub const PAM_SUCCESS: c_int = 0;
 const PAM_BUF_ERR: c_int = 5;
 const PAM_CONV_ERR: c_int = 19;
 const PAM_PROMPT_ECHO_OFF: c_int = 1;
+/// security/_pam_types.h: pam_end from a forked child.
+pub const PAM_DATA_SILENT: c_int = 0x4000_0000;
 
 #[link(name = "pam")]
 extern "C" {
@@ -185,6 +187,94 @@ fn run_with(confdir: &Path, service: &str, user: &str, password: Option<&CStr>, 
     // SAFETY: as above; the handle is not used after this.
     unsafe { pam_end(pamh, result) };
     result
+}
+
+/// A live PAM handle for tests that act between application calls (close
+/// the server's side, fork...); ended (pam_end with the last result) on drop
+/// unless `end` was called.
+pub struct Session {
+    pamh: *mut PamHandle,
+    // Both must outlive the handle: libpam keeps pointers to them.
+    _conv: Box<PamConv>,
+    _password: CString,
+    last: c_int,
+}
+
+impl Session {
+    /// pam_start_confdir for `service` in `confdir` as `user`; password
+    /// prompts are answered with `password`.
+    pub fn start(confdir: &Path, service: &str, user: &str, password: &str) -> Session {
+        let (Ok(svc), Ok(usr), Ok(dir), Ok(password)) = (
+            CString::new(service),
+            CString::new(user),
+            CString::new(confdir.as_os_str().as_encoded_bytes()),
+            CString::new(password),
+        ) else {
+            panic!("NUL byte in service, user, confdir or password");
+        };
+        let conv = Box::new(PamConv {
+            conv: conversation,
+            appdata_ptr: password.as_ptr() as *mut c_void,
+        });
+        let mut pamh: *mut PamHandle = ptr::null_mut();
+        // SAFETY: valid NUL-terminated strings (copied by libpam) and a conv
+        // struct that the Session keeps alive until pam_end.
+        let rc = unsafe {
+            pam_start_confdir(svc.as_ptr(), usr.as_ptr(), &*conv, dir.as_ptr(), &mut pamh)
+        };
+        assert!(
+            rc == PAM_SUCCESS && !pamh.is_null(),
+            "pam_start_confdir: {rc}"
+        );
+        Session {
+            pamh,
+            _conv: conv,
+            _password: password,
+            last: PAM_SUCCESS,
+        }
+    }
+
+    /// pam_authenticate; Linux-PAM's name of the result.
+    pub fn authenticate(&mut self) -> &'static str {
+        // SAFETY: the live handle, used from one thread at a time.
+        self.last = unsafe { pam_authenticate(self.pamh, 0) };
+        name(self.last)
+    }
+
+    /// pam_acct_mgmt; Linux-PAM's name of the result.
+    pub fn acct_mgmt(&mut self) -> &'static str {
+        // SAFETY: as above.
+        self.last = unsafe { pam_acct_mgmt(self.pamh, 0) };
+        name(self.last)
+    }
+
+    /// pam_end with `status`; the handle is not used again.
+    pub fn end(mut self, status: c_int) -> c_int {
+        let pamh = std::mem::replace(&mut self.pamh, ptr::null_mut());
+        // SAFETY: the live handle, ended exactly once (Drop sees null).
+        unsafe { pam_end(pamh, status) }
+    }
+
+    /// In a forked child: pam_end(`status`) on this process's copy of the
+    /// handle, then _exit with pam_end's result (no Rust or libc exit
+    /// handlers run in the child).
+    pub fn end_in_child(&self, status: c_int) -> ! {
+        // SAFETY: the child's copy of the live handle, ended once; _exit
+        // never returns and runs no atexit handler of the parent's state.
+        unsafe {
+            let rc = pam_end(self.pamh, status);
+            libc::_exit(rc)
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if !self.pamh.is_null() {
+            // SAFETY: the live handle, ended exactly once.
+            unsafe { pam_end(self.pamh, self.last) };
+        }
+    }
 }
 
 /// Linux-PAM's name for a result code, for messages ("other" if unknown).
