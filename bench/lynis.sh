@@ -23,10 +23,7 @@ big=${2:-}
 command -v lynis >/dev/null || { echo "lynis missing: apt-get install lynis" >&2; exit 2; }
 command -v bwrap >/dev/null || { echo "bwrap missing: apt-get install bubblewrap" >&2; exit 2; }
 tests="AUTH-9262 AUTH-9264 AUTH-9266 AUTH-9268 AUTH-9278 AUTH-9408"
-modargs=()
-for d in /lib/*-linux-*/security /usr/lib/*-linux-*/security /lib64/security /usr/lib64/security; do
-  [ -d "$d" ] && modargs+=(--module-path "$d")
-done
+. bench/host-modules.sh
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -12,11 +12,7 @@ n=${1:-10000}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
 cargo build -q --release -p pamlint
 pamlint="$CARGO_TARGET_DIR/release/pamlint"
-# the host's module directories, so the copied trees resolve their modules
-modargs=()
-for d in /lib/*-linux-*/security /usr/lib/*-linux-*/security /lib64/security /usr/lib64/security; do
-  [ -d "$d" ] && modargs+=(--module-path "$d")
-done
+. bench/host-modules.sh
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
