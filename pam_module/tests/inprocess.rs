@@ -27,25 +27,10 @@ fn snapshot() -> (usize, usize, usize) {
     (count("/proc/self/task"), count("/proc/self/fd"), children())
 }
 
-pub fn confdir(module_args: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let m = common::module_path().display().to_string();
-    // The test's own list of shells: carol's /bin/dash is not in it.
-    let shells = dir.path().join("shells");
-    std::fs::write(&shells, common::SHELLS).unwrap();
-    let a = format!("{module_args} shells={}", shells.display());
-    std::fs::write(
-        dir.path().join("test"),
-        format!("auth required {m} {a}\naccount required {m} {a}\n"),
-    )
-    .unwrap();
-    dir
-}
-
 #[test]
 fn a_call_leaves_no_thread_fd_or_child_behind() {
-    let good = confdir(&common::args(""));
-    let down = confdir(&format!("uri=ldap://127.0.0.1:1 base={}", common::BASE));
+    let good = common::confdir(&common::args(""));
+    let down = common::confdir(&format!("uri=ldap://127.0.0.1:1 base={}", common::BASE));
     let dir = good.path();
     // Warm-up: starts slapd (a child of this process, counted from now on)
     // and lets glibc open its syslog socket, which it keeps by design.

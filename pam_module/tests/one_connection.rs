@@ -22,22 +22,6 @@ fn proxy_to(slapd: &Slapd) -> Proxy {
     Proxy::start(slapd.uri().trim_start_matches("ldap://"))
 }
 
-/// A pam.d directory whose service `test` runs the module for auth and
-/// account with `module_args` (and the tests' /etc/shells).
-fn confdir(module_args: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let m = module_path().display().to_string();
-    let shells = dir.path().join("shells");
-    std::fs::write(&shells, SHELLS).unwrap();
-    let a = format!("{module_args} shells={}", shells.display());
-    std::fs::write(
-        dir.path().join("test"),
-        format!("auth required {m} {a}\naccount required {m} {a}\n"),
-    )
-    .unwrap();
-    dir
-}
-
 fn proxied_args(p: &Proxy, extra: &str) -> String {
     format!("uri={} base={BASE} {extra}", p.uri())
 }

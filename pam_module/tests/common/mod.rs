@@ -64,6 +64,23 @@ pub fn stack(module_args: &str) -> String {
 /// dave's /opt/missing/zsh is listed but does not exist.
 pub const SHELLS: &str = "# test shells\n/bin/sh\n/bin/bash\n/usr/bin/bash\n/opt/missing/zsh\n";
 
+/// A pam.d directory (for pam_start_confdir in this process) whose service
+/// `test` runs the module for auth and account with `module_args` and the
+/// tests' list of shells (`SHELLS`).
+pub fn confdir(module_args: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let m = module_path().display().to_string();
+    let shells = dir.path().join("shells");
+    std::fs::write(&shells, SHELLS).unwrap();
+    let a = format!("{module_args} shells={}", shells.display());
+    std::fs::write(
+        dir.path().join("test"),
+        format!("auth required {m} {a}\naccount required {m} {a}\n"),
+    )
+    .unwrap();
+    dir
+}
+
 pub fn sandbox(module_args: &str) -> Sandbox {
     let mut sb = Sandbox::new();
     sb.service("test", &stack(module_args)).shells(SHELLS);
