@@ -17,26 +17,15 @@ pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
         Ok(_) => return PamResultCode::PAM_USER_UNKNOWN,
         Err(code) => return code,
     };
-    let entry = match dir.lookup(&user) {
-        Ok(Lookup::Found(e)) => e,
-        Ok(Lookup::NotFound) => return unknown_user(ctx, dir, &user),
-        Ok(Lookup::Ambiguous(dns)) => {
-            let search = dir.describe_search(&user);
-            ctx.log(Priority::Err, &ambiguous_line(&user, &search, &dns));
-            ctx.tell(
-                MessageKind::Error,
-                "Login refused: your account is defined more than once in the directory. Please contact your administrator.",
-            );
-            return PamResultCode::PAM_PERM_DENIED;
-        }
-        Err(e) => return directory_error(ctx, &user, &e),
+    let (entry, source) = match user_entry(ctx, dir, &user) {
+        Ok(found) => found,
+        Err(code) => return code,
     };
     if below_minimum_uid(ctx, &user, entry.uid_number) {
         return PamResultCode::PAM_IGNORE;
     }
-    let server = dir.server().unwrap_or_default();
     ctx.debug(&format!(
-        "user \"{user}\": entry \"{}\" from {server}, {} = {:?}",
+        "user \"{user}\": entry \"{}\" from {source}, {} = {:?}",
         entry.dn, ctx.opts.shell_attr, entry.shell_values
     ));
     let shell_result = check_login_shell(ctx, &user, &entry);
@@ -44,6 +33,34 @@ pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
         return shell_result;
     }
     check_authz(ctx, dir, &user, &entry)
+}
+
+/// The user's entry and where it came from: the one the auth phase of this
+/// PAM transaction read (`recent.rs`), else a search.
+fn user_entry(
+    ctx: &mut Context,
+    dir: &mut dyn Directory,
+    user: &str,
+) -> Result<(UserEntry, String), PamResultCode> {
+    if let Some(recent) = crate::recent::recall(ctx.pam, ctx.opts, user) {
+        let age = recent.read_at.elapsed().as_millis();
+        let source = format!("{} (read by the auth phase {age} ms ago)", recent.server);
+        return Ok((recent.entry, source));
+    }
+    match dir.lookup(user) {
+        Ok(Lookup::Found(e)) => Ok((e, dir.server().unwrap_or_default())),
+        Ok(Lookup::NotFound) => Err(unknown_user(ctx, dir, user)),
+        Ok(Lookup::Ambiguous(dns)) => {
+            let search = dir.describe_search(user);
+            ctx.log(Priority::Err, &ambiguous_line(user, &search, &dns));
+            ctx.tell(
+                MessageKind::Error,
+                "Login refused: your account is defined more than once in the directory. Please contact your administrator.",
+            );
+            Err(PamResultCode::PAM_PERM_DENIED)
+        }
+        Err(e) => Err(directory_error(ctx, user, &e)),
+    }
 }
 
 /// What the entry says about the shell.
@@ -244,6 +261,31 @@ mod tests {
             silent,
         };
         account(&mut ctx, dir)
+    }
+
+    #[test]
+    fn the_entry_auth_read_is_used_once_instead_of_a_search() {
+        let mut pam = FakePam::new("u", &[]);
+        let read_by_auth = UserEntry {
+            dn: "uid=u,ou=people,dc=t".into(),
+            shell_values: vec!["/bin/zsh-gone".into()],
+            uid_number: Some(2000),
+        };
+        crate::recent::remember(&mut pam, &options(&[]), "u", "ldap://a", read_by_auth);
+        // The directory now says /bin/sh; this account phase goes by auth's read.
+        let mut dir = with_shell(&["/bin/sh"]);
+        assert_eq!(
+            run(&[], false, &mut pam, &mut dir),
+            PamResultCode::PAM_PERM_DENIED
+        );
+        assert_eq!(dir.lookups, 0);
+        assert!(pam.logged("\"/bin/zsh-gone\""), "{:?}", pam.logs);
+        // Used once: the next account phase on this handle searches.
+        assert_eq!(
+            run(&[], false, &mut pam, &mut dir),
+            PamResultCode::PAM_SUCCESS
+        );
+        assert_eq!(dir.lookups, 1);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The auth phase: find the user's entry, bind as it with the password.
 
 use crate::context::Context;
-use crate::directory::{BindOutcome, DirError, Directory, Lookup};
+use crate::directory::{BindOutcome, DirError, Directory, Lookup, UserEntry};
 use crate::ffi::nss::{getpwnam, NssView};
 use crate::options::PassMode;
 use crate::pam_ops::{Priority, Secret};
@@ -88,8 +88,8 @@ fn try_password(
         );
         return PamResultCode::PAM_AUTH_ERR;
     };
-    let dn = match find_dn(ctx, dir, user) {
-        Ok(dn) => dn,
+    let (dn, entry) = match find_user(ctx, dir, user) {
+        Ok(found) => found,
         Err(code) => return code,
     };
     match dir.bind(&dn, password) {
@@ -101,6 +101,9 @@ fn try_password(
             ctx.debug(&format!(
                 "user \"{user}\" authenticated as \"{dn}\" on {server}"
             ));
+            if let Some(entry) = entry {
+                crate::recent::remember(ctx.pam, ctx.opts, user, &server, entry);
+            }
             PamResultCode::PAM_SUCCESS
         }
         Ok(BindOutcome::InvalidCredentials) => {
@@ -146,18 +149,28 @@ pub fn find_dn(
     dir: &mut dyn Directory,
     user: &str,
 ) -> Result<String, PamResultCode> {
+    find_user(ctx, dir, user).map(|(dn, _)| dn)
+}
+
+/// The DN to bind as and, when it was searched for, the entry itself (read
+/// as the search identity, so the account phase may use it: `recent.rs`).
+fn find_user(
+    ctx: &mut Context,
+    dir: &mut dyn Directory,
+    user: &str,
+) -> Result<(String, Option<UserEntry>), PamResultCode> {
     if let Some(t) = &ctx.opts.dn_template {
         if below_minimum_uid(ctx, user, None) {
             return Err(PamResultCode::PAM_IGNORE);
         }
-        return Ok(crate::escape::fill_template(t, user));
+        return Ok((crate::escape::fill_template(t, user), None));
     }
     match dir.lookup(user) {
         Ok(Lookup::Found(e)) => {
             if below_minimum_uid(ctx, user, e.uid_number) {
                 return Err(PamResultCode::PAM_IGNORE);
             }
-            Ok(e.dn)
+            Ok((e.dn.clone(), Some(e)))
         }
         Ok(Lookup::NotFound) => Err(unknown_user(ctx, dir, user)),
         Ok(Lookup::Ambiguous(dns)) => {
@@ -247,6 +260,25 @@ mod tests {
         let (mut pam, mut dir) = (FakePam::new("u", &["right"]), FakeDir::with(entry(None)));
         assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_SUCCESS);
         assert_eq!(pam.authtok_set.as_deref(), Some(&b"right"[..]));
+    }
+
+    #[test]
+    fn a_successful_search_and_bind_leaves_the_entry_for_account() {
+        let (mut pam, mut dir) = (FakePam::new("u", &["right"]), FakeDir::with(entry(None)));
+        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_SUCCESS);
+        let recent = pam.recent.expect("entry kept for account");
+        assert_eq!(
+            (recent.user.as_str(), recent.entry.dn.as_str()),
+            ("u", "uid=u,dc=t")
+        );
+        for (args, answer) in [
+            (&[][..], "wrong"),
+            (&["dn_template=uid=%u,dc=t"][..], "right"),
+        ] {
+            let (mut pam, mut dir) = (FakePam::new("u", &[answer]), FakeDir::with(entry(None)));
+            run(args, &mut pam, &mut dir);
+            assert!(pam.recent.is_none(), "{args:?} {answer}");
+        }
     }
 
     #[test]

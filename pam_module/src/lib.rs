@@ -17,6 +17,7 @@ pub mod options;
 pub mod pam_ops;
 pub mod parked;
 pub mod password;
+pub mod recent;
 pub mod shells;
 pub mod sources;
 pub mod tls;

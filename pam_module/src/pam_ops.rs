@@ -3,6 +3,7 @@
 
 use crate::failover::ServerMemory;
 use crate::parked::ParkedConn;
+use crate::recent::RecentEntry;
 use pam::constants::PamResultCode;
 use zeroize::Zeroizing;
 
@@ -54,6 +55,10 @@ pub trait PamOps {
     /// Keeps `conn` on the handle for the next hook call, closed at
     /// pam_end; gives it back when it cannot be stored.
     fn park_connection(&mut self, conn: ParkedConn) -> Result<(), ParkedConn>;
+    /// The entry an earlier hook call on this handle read (`recent.rs`).
+    fn recent_entry(&self) -> Option<RecentEntry>;
+    /// Stores it for the next hook call on this handle, or clears it (best effort).
+    fn set_recent_entry(&mut self, entry: Option<RecentEntry>);
 }
 
 /// The longest text sent to syslog or the user: directory values can be

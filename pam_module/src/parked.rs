@@ -18,7 +18,9 @@
 //! password is never kept.
 //!
 //! Only the calls that another of ours follows at once keep it (`keep_after`):
-//! auth (account comes next) and the first pass of a password change. The
+//! auth, when the account phase will need the directory (`authz_filter`, or
+//! no entry left for it by `recent.rs`), and the first pass of a password
+//! change. The
 //! account phase and the update pass close it (unbind, then drop), as does
 //! pam_end for a login that stops after auth: sshd keeps the PAM handle for
 //! the whole session, which must not hold an idle LDAP connection.
@@ -83,8 +85,14 @@ pub enum Step {
 /// call of ours normally follows within the same login or password change.
 /// After account (sshd then opens the session, which may last hours) or a
 /// completed password change, it is closed at once.
-pub fn keep_after(step: Step) -> bool {
-    matches!(step, Step::Auth | Step::PasswordCheck)
+/// `account_needs_directory`: after auth, whether the account phase will
+/// send anything (without, it uses the entry auth read: `recent.rs`).
+pub fn keep_after(step: Step, account_needs_directory: bool) -> bool {
+    match step {
+        Step::Auth => account_needs_directory,
+        Step::PasswordCheck => true,
+        Step::Account | Step::PasswordUpdate => false,
+    }
 }
 
 /// The options that decide how a connection is made and bound. Two stack
@@ -143,7 +151,7 @@ pub fn resume(pam: &mut dyn PamOps, opts: &Options, dir: &mut LdapDirectory) -> 
 }
 
 /// At the end of a hook call: keeps `dir`'s connection on the handle for
-/// the next call when `keep_after(step)` (else, or when a `foreign` one
+/// the next call when `keep_after` says so (else, or when a `foreign` one
 /// holds the place, dropping the directory unbinds and closes it).
 pub fn suspend(
     pam: &mut dyn PamOps,
@@ -159,7 +167,8 @@ pub fn suspend(
         drop(dir);
         return;
     }
-    if !keep_after(step) {
+    let account_needs_directory = opts.authz_filter.is_some() || pam.recent_entry().is_none();
+    if !keep_after(step, account_needs_directory) {
         drop(dir);
         return;
     }
@@ -294,10 +303,13 @@ mod tests {
 
     #[test]
     fn kept_only_where_another_call_follows_at_once() {
-        assert!(keep_after(Step::Auth));
-        assert!(keep_after(Step::PasswordCheck));
-        assert!(!keep_after(Step::Account));
-        assert!(!keep_after(Step::PasswordUpdate));
+        assert!(keep_after(Step::Auth, true));
+        assert!(!keep_after(Step::Auth, false), "account has its entry");
+        for needs in [true, false] {
+            assert!(keep_after(Step::PasswordCheck, needs));
+            assert!(!keep_after(Step::Account, needs));
+            assert!(!keep_after(Step::PasswordUpdate, needs));
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::failover::ServerMemory;
 use crate::options::{Options, Origin, Setting};
 use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
 use crate::parked::ParkedConn;
+use crate::recent::RecentEntry;
 use pam::constants::PamResultCode;
 use zeroize::Zeroizing;
 
@@ -27,6 +28,8 @@ pub struct FakePam {
     pub memory_unavailable: bool,
     /// The kept LDAP connection (unit tests have no server: always None).
     pub parked: Option<ParkedConn>,
+    /// What pam_set_data would hold for the entry the auth phase read.
+    pub recent: Option<RecentEntry>,
 }
 
 impl FakePam {
@@ -84,6 +87,12 @@ impl PamOps for FakePam {
         if !self.memory_unavailable {
             self.memory = Some(memory);
         }
+    }
+    fn recent_entry(&self) -> Option<RecentEntry> {
+        self.recent.clone()
+    }
+    fn set_recent_entry(&mut self, entry: Option<RecentEntry>) {
+        self.recent = entry;
     }
     fn take_connection(&mut self) -> Option<ParkedConn> {
         self.parked.take()

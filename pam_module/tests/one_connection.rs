@@ -1,8 +1,9 @@
-//! One LDAP connection per PAM transaction: auth and account on one handle
-//! share the connection the auth phase made (kept with pam_set_data), through
-//! the real libpam and a real slapd. A loopback relay in front of slapd
-//! (tests/support/ldap_proxy.rs) counts the connections and records the
-//! operations each carried.
+//! One LDAP connection and one search per login, through the real libpam and
+//! a real slapd: the account phase uses the entry the auth phase read, and
+//! when it must still ask the directory (`authz_filter`) it uses the
+//! connection the auth phase kept with pam_set_data. A loopback relay in
+//! front of slapd (tests/support/ldap_proxy.rs) counts the connections and
+//! records the operations each carried.
 
 mod common;
 #[path = "support/ldap_proxy.rs"]
@@ -26,10 +27,30 @@ fn proxied_args(p: &Proxy, extra: &str) -> String {
     format!("uri={} base={BASE} {extra}", p.uri())
 }
 
+/// An authz_filter every test user matches: the account phase then has a
+/// search of its own to make, on the connection auth kept.
+const AUTHZ: &str = "authz_filter=(objectClass=posixAccount)";
+
 #[test]
-fn a_login_in_process_makes_one_connection() {
+fn a_login_in_process_makes_one_connection_and_one_search() {
     let p = proxy();
     let dir = confdir(&proxied_args(&p, ""));
+    let mut s = Session::start(dir.path(), "test", "alice", PASSWORD);
+    assert_eq!(s.authenticate(), "PAM_SUCCESS");
+    // Account needs nothing more from the directory: closed at once.
+    assert_eq!(p.client_sockets_open(), 0, "kept after auth");
+    assert_eq!(s.acct_mgmt(), "PAM_SUCCESS");
+    assert_eq!(p.connections(), 1);
+    assert_eq!(s.end(0), 0);
+    assert!(p.wait_client_closed(0), "{:?}", p.log());
+    // auth: search, bind as alice, unbind; account: the entry auth read.
+    assert_eq!(p.log()[0].ops, [SEARCH, BIND, UNBIND], "{:?}", p.log());
+}
+
+#[test]
+fn with_authz_filter_account_uses_the_connection_auth_kept() {
+    let p = proxy();
+    let dir = confdir(&proxied_args(&p, AUTHZ));
     let mut s = Session::start(dir.path(), "test", "alice", PASSWORD);
     assert_eq!(s.authenticate(), "PAM_SUCCESS");
     assert_eq!(p.connections(), 1);
@@ -41,7 +62,8 @@ fn a_login_in_process_makes_one_connection() {
     assert!(p.wait_client_closed(0), "{:?}", p.log());
     let log = p.log();
     assert_eq!(log.len(), 1, "{log:?}");
-    // auth: search, bind as alice; account: anonymous rebind, search; pam_end: unbind.
+    // auth: search, bind as alice; account: anonymous rebind, the
+    // authz_filter search; then unbind.
     assert_eq!(log[0].ops, [SEARCH, BIND, BIND, SEARCH, UNBIND], "{log:?}");
 }
 
@@ -65,7 +87,7 @@ fn pamtester_login_makes_one_connection_and_refusals_are_unchanged() {
     assert_logged(&run, &["user \"carol\" refused", "/bin/dash", "not listed"]);
     assert_eq!(p.connections(), 2, "{:?}", p.log());
     assert!(p.wait_client_closed(1), "{:?}", p.log());
-    assert_eq!(p.log()[1].ops, [SEARCH, BIND, BIND, SEARCH, UNBIND]);
+    assert_eq!(p.log()[1].ops, [SEARCH, BIND, UNBIND]);
     // A wrong password: the account phase is not reached, one connection still.
     let run = sandbox(&a).pamtester("test", "alice", &["authenticate", "acct_mgmt"], "wrong\n");
     assert_result(&run, "PAM_AUTH_ERR");
@@ -73,8 +95,8 @@ fn pamtester_login_makes_one_connection_and_refusals_are_unchanged() {
 }
 
 /// A slapd where users cannot read their own loginShell (anyone else can):
-/// an account search made while still bound as the user would find no
-/// shell and refuse.
+/// a search made while still bound as the user would find no shell, and an
+/// authz_filter on loginShell would not match.
 fn slapd_hiding_own_shell() -> Slapd {
     Slapd::start_with_config(
         "",
@@ -101,7 +123,8 @@ fn account_searches_as_the_search_identity_after_auth_bound_as_the_user() {
         assert!(e.shell_values.is_empty(), "the ACL does not hide it");
     }
     let p = proxy_to(&slapd);
-    let run = sandbox(&proxied_args(&p, "")).pamtester(
+    let a = proxied_args(&p, "authz_filter=(loginShell=/bin/bash)");
+    let run = sandbox(&a).pamtester(
         "test",
         "alice",
         &["authenticate", "acct_mgmt"],
@@ -123,7 +146,7 @@ fn with_a_service_account_the_rebind_is_the_service_bind() {
     let a = proxied_args(
         &p,
         &format!(
-            "binddn=cn=svc,ou=services,{BASE} bindpw_file={}",
+            "binddn=cn=svc,ou=services,{BASE} bindpw_file={} {AUTHZ}",
             pwfile.display()
         ),
     );
@@ -139,7 +162,7 @@ fn with_a_service_account_the_rebind_is_the_service_bind() {
     assert!(p.wait_client_closed(0), "{:?}", p.log());
     let log = p.log();
     assert_eq!(log.len(), 1, "{log:?}");
-    // service bind, search, bind as hank; service bind, search; unbind.
+    // service bind, search, bind as hank; service bind, authz search; unbind.
     assert_eq!(
         log[0].ops,
         [BIND, SEARCH, BIND, BIND, SEARCH, UNBIND],
@@ -151,7 +174,7 @@ fn with_a_service_account_the_rebind_is_the_service_bind() {
 fn a_kept_connection_closed_by_the_server_is_replaced_silently() {
     let p = proxy();
     p.close_after_first_bind();
-    let run = sandbox(&proxied_args(&p, "debug")).pamtester(
+    let run = sandbox(&proxied_args(&p, &format!("debug {AUTHZ}"))).pamtester(
         "test",
         "alice",
         &["authenticate", "acct_mgmt"],
@@ -172,7 +195,7 @@ fn a_kept_connection_closed_by_the_server_is_replaced_silently() {
 #[test]
 fn a_server_restart_between_auth_and_account_in_process() {
     let p = proxy();
-    let dir = confdir(&proxied_args(&p, ""));
+    let dir = confdir(&proxied_args(&p, AUTHZ));
     let mut s = Session::start(dir.path(), "test", "alice", PASSWORD);
     assert_eq!(s.authenticate(), "PAM_SUCCESS");
     assert_eq!(p.client_sockets_open(), 1, "closed after auth");
@@ -187,7 +210,7 @@ fn a_server_restart_between_auth_and_account_in_process() {
 #[test]
 fn pam_end_after_auth_alone_closes_the_connection() {
     let p = proxy();
-    let dir = confdir(&proxied_args(&p, ""));
+    let dir = confdir(&proxied_args(&p, AUTHZ));
     let mut s = Session::start(dir.path(), "test", "alice", PASSWORD);
     assert_eq!(s.authenticate(), "PAM_SUCCESS");
     assert_eq!(p.client_sockets_open(), 1, "closed after auth");
@@ -201,7 +224,7 @@ fn pam_end_after_auth_alone_closes_the_connection() {
 #[test]
 fn a_forked_child_ending_the_handle_leaves_the_parents_connection_alone() {
     let p = proxy();
-    let dir = confdir(&proxied_args(&p, ""));
+    let dir = confdir(&proxied_args(&p, AUTHZ));
     let mut s = Session::start(dir.path(), "test", "alice", PASSWORD);
     assert_eq!(s.authenticate(), "PAM_SUCCESS");
     // As sshd's or login's child does after fork: PAM_DATA_SILENT; and a

@@ -4,6 +4,7 @@
 use crate::failover::ServerMemory;
 use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
 use crate::parked::ParkedConn;
+use crate::recent::RecentEntry;
 use libc::{c_char, c_int, c_void};
 use pam::constants::{PamResultCode, PAM_ERROR_MSG, PAM_PROMPT_ECHO_OFF, PAM_TEXT_INFO};
 use pam::conv::Conv;
@@ -16,6 +17,9 @@ use zeroize::Zeroizing;
 /// it, always a `ServerMemory`. The version is part of the key so that two
 /// different releases stacked on one handle never read each other's layout.
 const MEMORY_KEY: &str = concat!("pam_ldap_shell.servers.", env!("CARGO_PKG_VERSION"));
+/// pam_set_data key of the entry the auth phase read (`recent.rs`); only
+/// this module stores under it, always an `Option<RecentEntry>`.
+const ENTRY_KEY: &str = concat!("pam_ldap_shell.entry.", env!("CARGO_PKG_VERSION"));
 const PAM_AUTHTOK_ITEM: c_int = 6;
 const PAM_OLDAUTHTOK_ITEM: c_int = 7;
 
@@ -147,6 +151,19 @@ impl PamOps for HandleOps<'_> {
         // pam-bindings registers a cleanup that drops the Box at pam_end (or
         // when replaced by the next set); a failure only loses the hint.
         let _ = self.pamh.set_data(MEMORY_KEY, Box::new(memory));
+    }
+
+    fn recent_entry(&self) -> Option<RecentEntry> {
+        // SAFETY: ENTRY_KEY is only ever set by set_recent_entry below, with a
+        // Box<Option<RecentEntry>>; the value is cloned before the handle is used again.
+        let stored = unsafe { self.pamh.get_data::<Option<RecentEntry>>(ENTRY_KEY) };
+        stored.ok().and_then(Option::clone)
+    }
+
+    fn set_recent_entry(&mut self, entry: Option<RecentEntry>) {
+        // As for the failover memory: dropped at pam_end or by the next set;
+        // a failure only costs the account phase a search.
+        let _ = self.pamh.set_data(ENTRY_KEY, Box::new(entry));
     }
 
     fn take_connection(&mut self) -> Option<ParkedConn> {

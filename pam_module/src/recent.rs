@@ -1,0 +1,131 @@
+//! One search per login: the auth phase has just read the user's entry (as
+//! the search identity, before binding as the user) and the account phase of
+//! the same PAM transaction, milliseconds later, needs the same entry. The
+//! auth phase leaves it on the handle (pam_set_data) and the account phase
+//! uses it once instead of searching again, as SSSD's account phase uses its
+//! cache. Account still searches when it runs alone (ssh keys, su from
+//! root), when the entry is older than `MAX_AGE`, or when the options that
+//! decide the search differ (another stack line).
+
+use crate::directory::UserEntry;
+use crate::options::Options;
+use crate::pam_ops::PamOps;
+use std::time::{Duration, Instant};
+
+/// An entry older than this is read again: between auth and account of one
+/// login there are milliseconds; an application that waits longer gets a
+/// fresh read.
+pub const MAX_AGE: Duration = Duration::from_secs(30);
+
+/// The entry the auth phase read, for the account phase of this transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentEntry {
+    /// PAM_USER it was read for.
+    pub user: String,
+    /// `search_key` of the options it was read with.
+    pub key: String,
+    /// The server that returned it (for the debug line).
+    pub server: String,
+    pub entry: UserEntry,
+    pub read_at: Instant,
+}
+
+/// The options that decide which entry a search returns and what it holds.
+pub fn search_key(opts: &Options) -> String {
+    format!(
+        "uris={:?} base={:?} filter={:?} user_attr={:?} dn_template={:?} shell_attr={:?} binddn={:?} bindpw_file={:?}",
+        opts.uris,
+        opts.base,
+        opts.filter,
+        opts.user_attr,
+        opts.dn_template,
+        opts.shell_attr,
+        opts.binddn,
+        opts.bindpw_file,
+    )
+}
+
+/// The auth phase read `entry` for `user` from `server` and authenticated
+/// the user: keep it for the account phase (best effort).
+pub fn remember(pam: &mut dyn PamOps, opts: &Options, user: &str, server: &str, entry: UserEntry) {
+    pam.set_recent_entry(Some(RecentEntry {
+        user: user.to_string(),
+        key: search_key(opts),
+        server: server.to_string(),
+        entry,
+        read_at: Instant::now(),
+    }));
+}
+
+/// The entry the auth phase left for `user` with these options, if it is
+/// fresh enough; used once (the handle no longer holds it afterwards).
+pub fn recall(pam: &mut dyn PamOps, opts: &Options, user: &str) -> Option<RecentEntry> {
+    let stored = pam.recent_entry()?;
+    pam.set_recent_entry(None);
+    usable(&stored, opts, user, Instant::now()).then_some(stored)
+}
+
+/// Whether `stored` answers a lookup of `user` with `opts` at `now`.
+pub fn usable(stored: &RecentEntry, opts: &Options, user: &str, now: Instant) -> bool {
+    stored.user == user
+        && stored.key == search_key(opts)
+        && now.saturating_duration_since(stored.read_at) <= MAX_AGE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{options, FakePam};
+
+    fn entry() -> UserEntry {
+        UserEntry {
+            dn: "uid=alice,dc=t".into(),
+            shell_values: vec!["/bin/bash".into()],
+            uid_number: Some(1000),
+        }
+    }
+
+    #[test]
+    fn the_account_phase_gets_the_entry_once() {
+        let opts = options(&[]);
+        let mut pam = FakePam::new("alice", &[]);
+        remember(&mut pam, &opts, "alice", "ldap://a", entry());
+        let got = recall(&mut pam, &opts, "alice").expect("remembered");
+        assert_eq!(got.entry, entry());
+        assert_eq!(got.server, "ldap://a");
+        assert!(recall(&mut pam, &opts, "alice").is_none(), "used twice");
+    }
+
+    #[test]
+    fn another_user_other_search_options_or_an_old_entry_are_read_again() {
+        let opts = options(&[]);
+        let mut pam = FakePam::new("alice", &[]);
+        remember(&mut pam, &opts, "alice", "ldap://a", entry());
+        let stored = pam.recent.clone().expect("stored");
+        let now = stored.read_at;
+        assert!(usable(&stored, &opts, "alice", now));
+        assert!(!usable(&stored, &opts, "bob", now));
+        for other in [
+            "base=dc=other",
+            "filter=(objectClass=posixAccount)",
+            "user_attr=cn",
+            "shell_attr=gecos",
+            "uri=ldap://b",
+        ] {
+            assert!(
+                !usable(&stored, &options(&[other]), "alice", now),
+                "{other}"
+            );
+        }
+        assert!(usable(&stored, &options(&["debug"]), "alice", now));
+        assert!(!usable(
+            &stored,
+            &opts,
+            "alice",
+            now + MAX_AGE + Duration::from_secs(1)
+        ));
+        // A mismatch is not kept for later either.
+        assert!(recall(&mut pam, &options(&["base=dc=other"]), "alice").is_none());
+        assert!(pam.recent.is_none());
+    }
+}
