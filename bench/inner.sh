@@ -36,6 +36,11 @@ ours_stack() { # URI [extra options]
 }
 ours_stack "$PLAIN" >pam.d/ours
 ours_stack "$LDAPS" "tls_cacert=$CA" >pam.d/ours-ldaps
+# With an authz_filter the account phase has a search of its own to make, on
+# the connection the auth phase kept (rebound first): the module's other path.
+AUTHZ='authz_filter=(objectClass=posixAccount)'
+ours_stack "$PLAIN" "$AUTHZ" >pam.d/ours-authz
+ours_stack "$LDAPS" "tls_cacert=$CA" "$AUTHZ" >pam.d/ours-ldaps-authz
 printf 'auth required pam_ldap.so\naccount required pam_ldap.so\n' >pam.d/ldapd
 printf 'auth required pam_sss.so\naccount required pam_sss.so\n' >pam.d/sss
 
@@ -139,9 +144,11 @@ par_login() { # C PEER SERVICE DAEMON_PIDS: PAR_REPS rounds of C logins started 
 # --- 1. login cost, 3. cold start, 4. concurrency -------------------------------
 nslcd_start "$PLAIN"
 sssd_start 1 "$PLAIN"
-rr_login pamtester-plain ours=ours=- nss-pam-ldapd=ldapd="$nslcd_pid" sssd-nocache=sss="$(sssd_pids)" \
+rr_login pamtester-plain ours=ours=- ours-authz_filter=ours-authz=- \
+  nss-pam-ldapd=ldapd="$nslcd_pid" sssd-nocache=sss="$(sssd_pids)" \
   ${CANDIDATE:+ours-candidate=cand=-}
 loop_login inprocess-plain ours ours
+loop_login inprocess-plain ours-authz_filter ours-authz
 loop_login inprocess-plain nss-pam-ldapd ldapd
 loop_login inprocess-plain sssd-nocache sss
 cold_login ours ours
@@ -160,9 +167,11 @@ seq_login pamtester-plain sssd-cache sss "$(sssd_pids)"
 
 nslcd_start "$LDAPS"
 sssd_start 1 "$LDAPS"
-rr_login pamtester-ldaps ours=ours-ldaps=- nss-pam-ldapd=ldapd="$nslcd_pid" sssd-nocache=sss="$(sssd_pids)" \
+rr_login pamtester-ldaps ours=ours-ldaps=- ours-authz_filter=ours-ldaps-authz=- \
+  nss-pam-ldapd=ldapd="$nslcd_pid" sssd-nocache=sss="$(sssd_pids)" \
   ${CANDIDATE:+ours-candidate=cand-ldaps=-}
 loop_login inprocess-ldaps ours ours-ldaps
+loop_login inprocess-ldaps ours-authz_filter ours-ldaps-authz
 loop_login inprocess-ldaps nss-pam-ldapd ldapd
 loop_login inprocess-ldaps sssd-nocache sss
 if [ -n "${CANDIDATE:-}" ]; then
