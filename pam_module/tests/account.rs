@@ -155,19 +155,9 @@ fn duplicates_and_unknown_users() {
 
 #[test]
 fn auth_then_account_in_one_session() {
-    let run = sandbox(&args("")).pamtester(
-        "test",
-        "carol",
-        &["authenticate", "acct_mgmt"],
-        &format!("{PASSWORD}\n"),
-    );
+    let run = login(&args(""), "carol");
     assert_result(&run, "PAM_PERM_DENIED");
-    let run = sandbox(&args("")).pamtester(
-        "test",
-        "alice",
-        &["authenticate", "acct_mgmt"],
-        &format!("{PASSWORD}\n"),
-    );
+    let run = login(&args(""), "alice");
     assert_result(&run, "PAM_SUCCESS");
 }
 
@@ -181,19 +171,9 @@ fn passwords_never_reach_the_log_even_with_debug() {
         pwfile.display()
     ));
     let runs = [
-        sandbox(&a).pamtester(
-            "test",
-            "alice",
-            &["authenticate", "acct_mgmt"],
-            &format!("{PASSWORD}\n"),
-        ),
+        login(&a, "alice"),
         sandbox(&a).pamtester("test", "alice", &["authenticate"], "Wrong-Secret-55\n"),
-        sandbox(&a).pamtester(
-            "test",
-            "carol",
-            &["authenticate", "acct_mgmt"],
-            &format!("{PASSWORD}\n"),
-        ),
+        login(&a, "carol"),
         sandbox(&a).pamtester("test", "ghost", &["authenticate"], &format!("{PASSWORD}\n")),
     ];
     assert_result(&runs[0], "PAM_SUCCESS");

@@ -71,18 +71,10 @@ fn with_authz_filter_account_uses_the_connection_auth_kept() {
 fn pamtester_login_makes_one_connection_and_refusals_are_unchanged() {
     let p = proxy();
     let a = proxied_args(&p, "");
-    let login = |user: &str| {
-        sandbox(&a).pamtester(
-            "test",
-            user,
-            &["authenticate", "acct_mgmt"],
-            &format!("{PASSWORD}\n"),
-        )
-    };
-    let run = login("alice");
+    let run = login(&a, "alice");
     assert_result(&run, "PAM_SUCCESS");
     assert_eq!(p.connections(), 1, "{:?}", p.log());
-    let run = login("carol");
+    let run = login(&a, "carol");
     assert_result(&run, "PAM_PERM_DENIED");
     assert_logged(&run, &["user \"carol\" refused", "/bin/dash", "not listed"]);
     assert_eq!(p.connections(), 2, "{:?}", p.log());
@@ -124,12 +116,7 @@ fn account_searches_as_the_search_identity_after_auth_bound_as_the_user() {
     }
     let p = proxy_to(&slapd);
     let a = proxied_args(&p, "authz_filter=(loginShell=/bin/bash)");
-    let run = sandbox(&a).pamtester(
-        "test",
-        "alice",
-        &["authenticate", "acct_mgmt"],
-        &format!("{PASSWORD}\n"),
-    );
+    let run = login(&a, "alice");
     assert_result(&run, "PAM_SUCCESS");
     // The unbind has no answer: wait until the relay has seen all.
     assert!(p.wait_client_closed(0), "{:?}", p.log());
@@ -151,12 +138,7 @@ fn with_a_service_account_the_rebind_is_the_service_bind() {
         ),
     );
     // hank is visible to the service account only.
-    let run = sandbox(&a).pamtester(
-        "test",
-        "hank",
-        &["authenticate", "acct_mgmt"],
-        &format!("{PASSWORD}\n"),
-    );
+    let run = login(&a, "hank");
     assert_result(&run, "PAM_SUCCESS");
     // The unbind has no answer: wait until the relay has seen all.
     assert!(p.wait_client_closed(0), "{:?}", p.log());

@@ -151,12 +151,7 @@ fn in_one_transaction_the_account_phase_goes_straight_to_the_server_that_answere
     let good = Slapd::shared().uri().to_string();
     let a = format!("{} debug", failover_args(&first));
     // One pamtester run = one PAM handle: auth then account, as sshd does.
-    let run = sandbox(&a).pamtester(
-        "test",
-        "alice",
-        &["authenticate", "acct_mgmt"],
-        &format!("{PASSWORD}\n"),
-    );
+    let run = login(&a, "alice");
     assert_result(&run, "PAM_SUCCESS");
     assert_no_password_in(&run, &[PASSWORD]);
     let lines = module_lines(&run);

@@ -127,6 +127,17 @@ pub fn auth(module_args: &str, user: &str, password: &str) -> PamRun {
     checked(run, password)
 }
 
+/// A login as sshd makes it: auth then account on one PAM handle, with
+/// the test password.
+pub fn login(module_args: &str, user: &str) -> PamRun {
+    sandbox(module_args).pamtester(
+        "test",
+        user,
+        &["authenticate", "acct_mgmt"],
+        &format!("{PASSWORD}\n"),
+    )
+}
+
 pub fn account(module_args: &str, user: &str) -> PamRun {
     checked(
         sandbox(module_args).pamtester("test", user, &["acct_mgmt"], ""),
