@@ -119,6 +119,18 @@ impl Proxy {
         }
         false
     }
+
+    /// The operations client connection `i` carried, once the client has
+    /// closed it (an unbind has no answer: only the close says the relay
+    /// has seen everything).
+    pub fn closed_ops(&self, i: usize) -> Vec<u8> {
+        assert!(
+            self.wait_client_closed(i),
+            "connection {i} not closed: {:?}",
+            self.log()
+        );
+        self.log()[i].ops.clone()
+    }
 }
 
 fn relay(client: TcpStream, server: TcpStream, state: &Arc<Mutex<State>>) {
