@@ -185,6 +185,12 @@ pub mod testutil {
         codes_lines(&parse_service_bytes(Path::new("t"), src).findings, code)
     }
 
+    /// Lines of the `code` findings when a pam.d holding only service `svc`
+    /// with `content` is linted.
+    pub fn service_lines(code: &str, content: &str) -> Vec<usize> {
+        codes_lines(&lint_files(&[("svc", content)]), code)
+    }
+
     pub fn codes_lines(findings: &[Finding], code: &str) -> Vec<usize> {
         findings
             .iter()

@@ -56,23 +56,25 @@ fn check(service: &ResolvedService, env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_a_missing_module() {
-        let f = lint_files(&[(
-            "svc",
-            "auth required pam_permit.so\nauth required pam_nonexistent_xyz.so\n",
-        )]);
-        assert_eq!(codes_lines(&f, "PL101"), vec![2]);
+        assert_eq!(
+            service_lines(
+                "PL101",
+                "auth required pam_permit.so\nauth required pam_nonexistent_xyz.so\n"
+            ),
+            vec![2]
+        );
     }
 
     #[test]
     fn quiet_on_present_or_dashed_modules() {
-        let f = lint_files(&[(
-            "svc",
-            "auth required pam_permit.so\n-auth optional pam_nonexistent_xyz.so\n",
-        )]);
-        assert!(codes_lines(&f, "PL101").is_empty());
+        assert!(service_lines(
+            "PL101",
+            "auth required pam_permit.so\n-auth optional pam_nonexistent_xyz.so\n"
+        )
+        .is_empty());
     }
 }

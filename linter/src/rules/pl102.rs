@@ -56,23 +56,25 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_dash_required_missing() {
-        let f = lint_files(&[(
-            "svc",
-            "auth required pam_permit.so\n-auth required pam_nonexistent_xyz.so\n",
-        )]);
-        assert_eq!(codes_lines(&f, "PL102"), vec![2]);
+        assert_eq!(
+            service_lines(
+                "PL102",
+                "auth required pam_permit.so\n-auth required pam_nonexistent_xyz.so\n"
+            ),
+            vec![2]
+        );
     }
 
     #[test]
     fn quiet_on_dash_optional() {
-        let f = lint_files(&[(
-            "svc",
-            "auth required pam_permit.so\n-auth optional pam_nonexistent_xyz.so\n",
-        )]);
-        assert!(codes_lines(&f, "PL102").is_empty());
+        assert!(service_lines(
+            "PL102",
+            "auth required pam_permit.so\n-auth optional pam_nonexistent_xyz.so\n"
+        )
+        .is_empty());
     }
 }

@@ -22,17 +22,18 @@ pub fn rule() -> Rule {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_the_bad_example() {
-        let f = lint_files(&[("svc", "auth include svc\n")]);
-        assert_eq!(codes_lines(&f, super::INFO.code), vec![1]);
+        assert_eq!(
+            service_lines(super::INFO.code, "auth include svc\n"),
+            vec![1]
+        );
     }
 
     #[test]
     fn quiet_on_the_good_example() {
-        let f = lint_files(&[("svc", "auth required pam_permit.so\n")]);
-        assert!(codes_lines(&f, super::INFO.code).is_empty());
+        assert!(service_lines(super::INFO.code, "auth required pam_permit.so\n").is_empty());
     }
 }

@@ -53,20 +53,21 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_pam_shells_under_session() {
-        let f = lint_files(&[(
-            "svc",
-            "auth required pam_permit.so\nsession required pam_shells.so\n",
-        )]);
-        assert_eq!(codes_lines(&f, "PL106"), vec![2]);
+        assert_eq!(
+            service_lines(
+                "PL106",
+                "auth required pam_permit.so\nsession required pam_shells.so\n"
+            ),
+            vec![2]
+        );
     }
 
     #[test]
     fn quiet_on_pam_shells_under_auth() {
-        let f = lint_files(&[("svc", "auth required pam_shells.so\n")]);
-        assert!(codes_lines(&f, "PL106").is_empty());
+        assert!(service_lines("PL106", "auth required pam_shells.so\n").is_empty());
     }
 }

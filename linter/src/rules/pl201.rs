@@ -67,20 +67,21 @@ fn check_items(items: &[StackItem], out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_a_long_jump() {
-        let f = lint_files(&[(
-            "svc",
-            "auth [success=2 default=ignore] pam_permit.so\nauth requisite pam_deny.so\n",
-        )]);
-        assert_eq!(codes_lines(&f, "PL201"), vec![1]);
+        assert_eq!(
+            service_lines(
+                "PL201",
+                "auth [success=2 default=ignore] pam_permit.so\nauth requisite pam_deny.so\n"
+            ),
+            vec![1]
+        );
     }
 
     #[test]
     fn quiet_on_a_jump_in_range() {
-        let f = lint_files(&[("svc", "auth [success=1 default=ignore] pam_permit.so\nauth requisite pam_deny.so\nauth required pam_permit.so\n")]);
-        assert!(codes_lines(&f, "PL201").is_empty());
+        assert!(service_lines("PL201", "auth [success=1 default=ignore] pam_permit.so\nauth requisite pam_deny.so\nauth required pam_permit.so\n").is_empty());
     }
 }

@@ -94,23 +94,21 @@ fn check_items(items: &[StackItem], out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_after_requisite_deny() {
-        let f = lint_files(&[(
-            "svc",
-            "auth requisite pam_deny.so\nauth required pam_unix.so\n",
-        )]);
-        assert_eq!(codes_lines(&f, "PL202"), vec![2]);
+        assert_eq!(
+            service_lines(
+                "PL202",
+                "auth requisite pam_deny.so\nauth required pam_unix.so\n"
+            ),
+            vec![2]
+        );
     }
 
     #[test]
     fn quiet_when_a_jump_skips_the_deny() {
-        let f = lint_files(&[(
-            "svc",
-            "auth [success=1 default=ignore] pam_unix.so\nauth requisite pam_deny.so\nauth required pam_permit.so\n",
-        )]);
-        assert!(codes_lines(&f, "PL202").is_empty());
+        assert!(service_lines("PL202", "auth [success=1 default=ignore] pam_unix.so\nauth requisite pam_deny.so\nauth required pam_permit.so\n").is_empty());
     }
 }

@@ -51,23 +51,25 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_optional_only() {
-        let f = lint_files(&[(
-            "svc",
-            "auth sufficient pam_unix.so\nauth optional pam_permit.so\n",
-        )]);
-        assert_eq!(codes_lines(&f, "PL203"), vec![1]);
+        assert_eq!(
+            service_lines(
+                "PL203",
+                "auth sufficient pam_unix.so\nauth optional pam_permit.so\n"
+            ),
+            vec![1]
+        );
     }
 
     #[test]
     fn quiet_with_a_required_rule() {
-        let f = lint_files(&[(
-            "svc",
-            "auth sufficient pam_unix.so\nauth required pam_deny.so\n",
-        )]);
-        assert!(codes_lines(&f, "PL203").is_empty());
+        assert!(service_lines(
+            "PL203",
+            "auth sufficient pam_unix.so\nauth required pam_deny.so\n"
+        )
+        .is_empty());
     }
 }

@@ -69,7 +69,7 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::{codes_lines, lint_files, service_lines};
 
     #[test]
     fn fires_on_a_repeat_through_include() {
@@ -82,10 +82,10 @@ mod tests {
 
     #[test]
     fn quiet_with_different_arguments() {
-        let f = lint_files(&[(
-            "svc",
-            "auth required pam_unix.so\nauth required pam_unix.so nullok\n",
-        )]);
-        assert!(codes_lines(&f, "PL204").is_empty());
+        assert!(service_lines(
+            "PL204",
+            "auth required pam_unix.so\nauth required pam_unix.so nullok\n"
+        )
+        .is_empty());
     }
 }

@@ -44,23 +44,25 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_sufficient_permit() {
-        let f = lint_files(&[(
-            "svc",
-            "auth sufficient pam_permit.so\nauth required pam_deny.so\n",
-        )]);
-        assert_eq!(codes_lines(&f, "PL301"), vec![1]);
+        assert_eq!(
+            service_lines(
+                "PL301",
+                "auth sufficient pam_permit.so\nauth required pam_deny.so\n"
+            ),
+            vec![1]
+        );
     }
 
     #[test]
     fn quiet_on_required_permit() {
-        let f = lint_files(&[(
-            "svc",
-            "auth required pam_unix.so\nauth required pam_permit.so\n",
-        )]);
-        assert!(codes_lines(&f, "PL301").is_empty());
+        assert!(service_lines(
+            "PL301",
+            "auth required pam_unix.so\nauth required pam_permit.so\n"
+        )
+        .is_empty());
     }
 }

@@ -50,20 +50,22 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_nullok() {
-        let f = lint_files(&[("svc", "auth required pam_unix.so nullok\n")]);
-        assert_eq!(codes_lines(&f, "PL302"), vec![1]);
+        assert_eq!(
+            service_lines("PL302", "auth required pam_unix.so nullok\n"),
+            vec![1]
+        );
     }
 
     #[test]
     fn quiet_without_it_or_when_allowed() {
-        let f = lint_files(&[(
-            "svc",
-            "auth required pam_unix.so\nauth required pam_unix.so nullok # pamlint: allow(PL302)\n",
-        )]);
-        assert!(codes_lines(&f, "PL302").is_empty());
+        assert!(service_lines(
+            "PL302",
+            "auth required pam_unix.so\nauth required pam_unix.so nullok # pamlint: allow(PL302)\n"
+        )
+        .is_empty());
     }
 }

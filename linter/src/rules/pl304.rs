@@ -64,7 +64,7 @@ fn check(file: &ParsedFile, env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::{codes_lines, service_lines};
     use std::os::unix::fs::PermissionsExt;
 
     #[test]
@@ -84,7 +84,6 @@ mod tests {
 
     #[test]
     fn quiet_on_0644() {
-        let f = lint_files(&[("svc", "auth required pam_unix.so\n")]);
-        assert!(codes_lines(&f, "PL304").is_empty());
+        assert!(service_lines("PL304", "auth required pam_unix.so\n").is_empty());
     }
 }

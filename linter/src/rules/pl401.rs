@@ -61,17 +61,18 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_pam_tally2() {
-        let f = lint_files(&[("svc", "auth required pam_tally2.so deny=5\n")]);
-        assert_eq!(codes_lines(&f, "PL401"), vec![1]);
+        assert_eq!(
+            service_lines("PL401", "auth required pam_tally2.so deny=5\n"),
+            vec![1]
+        );
     }
 
     #[test]
     fn quiet_on_faillock() {
-        let f = lint_files(&[("svc", "auth required pam_faillock.so preauth\n")]);
-        assert!(codes_lines(&f, "PL401").is_empty());
+        assert!(service_lines("PL401", "auth required pam_faillock.so preauth\n").is_empty());
     }
 }

@@ -43,17 +43,18 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_isa() {
-        let f = lint_files(&[("svc", "auth required /lib/security/$ISA/pam_unix.so\n")]);
-        assert_eq!(codes_lines(&f, "PL404"), vec![1]);
+        assert_eq!(
+            service_lines("PL404", "auth required /lib/security/$ISA/pam_unix.so\n"),
+            vec![1]
+        );
     }
 
     #[test]
     fn quiet_on_plain_names() {
-        let f = lint_files(&[("svc", "auth required pam_unix.so\n")]);
-        assert!(codes_lines(&f, "PL404").is_empty());
+        assert!(service_lines("PL404", "auth required pam_unix.so\n").is_empty());
     }
 }

@@ -54,20 +54,15 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testutil::{codes_lines, lint_files};
+    use crate::rules::testutil::service_lines;
 
     #[test]
     fn fires_on_typo_and_bad_value() {
-        let f = lint_files(&[(
-            "svc",
-            "auth required pam_unix.so nulok\nauth required pam_faillock.so preauth deny=five\n",
-        )]);
-        assert_eq!(codes_lines(&f, "PL501"), vec![1, 2]);
+        assert_eq!(service_lines("PL501", "auth required pam_unix.so nulok\nauth required pam_faillock.so preauth deny=five\n"), vec![1, 2]);
     }
 
     #[test]
     fn quiet_on_good_arguments() {
-        let f = lint_files(&[("svc", "auth required pam_faillock.so preauth deny=5 unlock_time=never\naccount required pam_ldap_shell.so missing_shell=default:/bin/sh\n")]);
-        assert!(codes_lines(&f, "PL501").is_empty());
+        assert!(service_lines("PL501", "auth required pam_faillock.so preauth deny=5 unlock_time=never\naccount required pam_ldap_shell.so missing_shell=default:/bin/sh\n").is_empty());
     }
 }
