@@ -28,9 +28,16 @@ pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
         "user \"{user}\": entry \"{}\" from {source}, {} = {:?}",
         entry.dn, ctx.opts.shell_attr, entry.shell_values
     ));
-    let shell_result = check_login_shell(ctx, &user, &entry);
-    if shell_result != PamResultCode::PAM_SUCCESS {
-        return shell_result;
+    let service = ctx.pam.service();
+    if ctx.opts.skip_shell_services.contains(&service) {
+        ctx.debug(&format!(
+            "user \"{user}\": shell not checked for service \"{service}\" (skip_shell_services)"
+        ));
+    } else {
+        let shell_result = check_login_shell(ctx, &user, &entry);
+        if shell_result != PamResultCode::PAM_SUCCESS {
+            return shell_result;
+        }
     }
     check_authz(ctx, dir, &user, &entry)
 }
@@ -261,6 +268,35 @@ mod tests {
             silent,
         };
         account(&mut ctx, dir)
+    }
+
+    #[test]
+    fn sudo_and_cron_do_not_check_the_shell_unless_told_to() {
+        for service in ["sudo", "cron"] {
+            let mut pam = FakePam::new("u", &[]);
+            pam.service = service.into();
+            let code = run(&["debug"], false, &mut pam, &mut with_shell(&[]));
+            assert_eq!(code, PamResultCode::PAM_SUCCESS, "{service}");
+            assert!(
+                pam.logged("shell not checked for service"),
+                "{:?}",
+                pam.logs
+            );
+            assert!(pam.logs.iter().all(|(p, _)| *p == Priority::Debug));
+            let mut pam = FakePam::new("u", &[]);
+            pam.service = service.into();
+            let code = run(
+                &["skip_shell_services="],
+                false,
+                &mut pam,
+                &mut with_shell(&[]),
+            );
+            assert_eq!(code, PamResultCode::PAM_PERM_DENIED, "{service}");
+        }
+        let mut pam = FakePam::new("u", &[]);
+        pam.service = "sshd".into();
+        let code = run(&[], false, &mut pam, &mut with_shell(&[]));
+        assert_eq!(code, PamResultCode::PAM_PERM_DENIED);
     }
 
     #[test]

@@ -15,12 +15,25 @@ pub fn authenticate(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode
         Ok(_) => return PamResultCode::PAM_USER_UNKNOWN,
         Err(code) => return code,
     };
+    // The user first, the password second: a user this module ignores
+    // (below minimum_uid, or unknown with ignore_unknown_user) is never
+    // asked for a password the next module would ask for again.
+    let target = match find_user(ctx, dir, &user) {
+        Ok(found) => found,
+        Err(PamResultCode::PAM_USER_UNKNOWN) => {
+            // Asked anyway, as pam_unix does: whether a password prompt
+            // follows must not tell who exists in the directory.
+            let _ = first_password(ctx, ctx.pam.stored_authtok());
+            return PamResultCode::PAM_USER_UNKNOWN;
+        }
+        Err(code) => return code,
+    };
     let stored = ctx.pam.stored_authtok();
     let first = match first_password(ctx, stored.clone()) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let result = try_password(ctx, dir, &user, &first);
+    let result = try_password(ctx, dir, &user, &target, &first);
     let retry = ctx.opts.pass_mode == PassMode::TryFirst
         && stored.is_some()
         && result == PamResultCode::PAM_AUTH_ERR;
@@ -30,7 +43,7 @@ pub fn authenticate(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode
     ctx.debug("stored PAM_AUTHTOK refused (try_first_pass): asking for the password");
     match ctx.pam.prompt_password(PROMPT) {
         Ok(p) => {
-            let r = try_password(ctx, dir, &user, &p);
+            let r = try_password(ctx, dir, &user, &target, &p);
             finish(ctx, r, &p, false)
         }
         Err(code) => code,
@@ -67,10 +80,12 @@ fn finish(
     result
 }
 
+/// Binds as the user's entry (`target`: its DN and, when searched for, the entry).
 fn try_password(
     ctx: &mut Context,
     dir: &mut dyn Directory,
     user: &str,
+    target: &(String, Option<UserEntry>),
     pw: &Secret,
 ) -> PamResultCode {
     // An empty password would make an unauthenticated bind, which some servers accept.
@@ -88,13 +103,10 @@ fn try_password(
         );
         return PamResultCode::PAM_AUTH_ERR;
     };
-    let (dn, entry) = match find_user(ctx, dir, user) {
-        Ok(found) => found,
-        Err(code) => return code,
-    };
-    match dir.bind(&dn, password) {
+    let (dn, entry) = target;
+    match dir.bind(dn, password) {
         Ok(BindOutcome::Success) if ctx.opts.dn_template.is_some() => {
-            confirm_template_entry(ctx, dir, user, &dn)
+            confirm_template_entry(ctx, dir, user, dn)
         }
         Ok(BindOutcome::Success) => {
             let server = dir.server().unwrap_or_default();
@@ -102,7 +114,7 @@ fn try_password(
                 "user \"{user}\" authenticated as \"{dn}\" on {server}"
             ));
             if let Some(entry) = entry {
-                crate::recent::remember(ctx.pam, ctx.opts, user, &server, entry);
+                crate::recent::remember(ctx.pam, ctx.opts, user, &server, entry.clone());
             }
             PamResultCode::PAM_SUCCESS
         }
@@ -294,10 +306,31 @@ mod tests {
     }
 
     #[test]
-    fn empty_password_touches_no_directory() {
+    fn empty_password_is_never_sent() {
         let (mut pam, mut dir) = (FakePam::new("u", &[""]), FakeDir::with(entry(None)));
         assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_AUTH_ERR);
-        assert_eq!((dir.lookups, dir.binds), (0, 0));
+        assert_eq!(dir.binds, 0);
+    }
+
+    #[test]
+    fn users_this_module_ignores_are_never_prompted() {
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = FakeDir::with(Lookup::NotFound);
+        let code = run(&["ignore_unknown_user"], &mut pam, &mut dir);
+        assert_eq!((code, pam.prompts), (PamResultCode::PAM_IGNORE, 0));
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = FakeDir::with(entry(Some(500)));
+        let code = run(&["minimum_uid=1000"], &mut pam, &mut dir);
+        assert_eq!((code, pam.prompts), (PamResultCode::PAM_IGNORE, 0));
+        // Unknown without ignore_unknown_user: prompted all the same, so the
+        // prompt does not reveal who exists; nothing is bound.
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = FakeDir::with(Lookup::NotFound);
+        let code = run(&[], &mut pam, &mut dir);
+        assert_eq!(
+            (code, pam.prompts, dir.binds),
+            (PamResultCode::PAM_USER_UNKNOWN, 1, 0)
+        );
     }
 
     #[test]

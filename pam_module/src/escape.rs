@@ -1,5 +1,39 @@
-//! Escaping user names: RFC 4515 inside search filters, RFC 4514 inside DNs
-//! (ldap3's implementations; these wrappers pin the behaviour with tests).
+//! Escaping: user names per RFC 4515 inside search filters and RFC 4514
+//! inside DNs (ldap3's implementations; these wrappers pin the behaviour
+//! with tests), and any text on its way to syslog or the user's terminal
+//! (`terminal_safe`).
+
+use std::borrow::Cow;
+
+/// `text` with every character that could forge a log line or drive a
+/// terminal written out: C0 controls and DEL as `\n`, `\r`, `\t`, `\xHH`,
+/// C1 controls, line/paragraph separators and bidirectional overrides as
+/// `\u{HHHH}`. A user name "ghost\nsshd[1]: Accepted password for root"
+/// stays one line. Backslashes are left alone so DNs read as they are written.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
 
 /// A user name as an assertion value in a filter: `*`, `(`, `)`, `\` and NUL
 /// become `\2a`, `\28`, `\29`, `\5c`, `\00`, so a name can never widen the match.
@@ -32,6 +66,34 @@ pub fn fill_template(template: &str, user: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_for_logs_and_terminals_cannot_forge_lines_or_drive_the_terminal() {
+        assert!(matches!(
+            terminal_safe("alice /bin/bash é"),
+            Cow::Borrowed(_)
+        ));
+        let forged = "ghost\nDec  2 10:00:00 host sshd[999]: Accepted password for root";
+        let safe = terminal_safe(forged);
+        assert!(
+            !safe.contains('\n') && safe.starts_with("ghost\\nDec"),
+            "{safe}"
+        );
+        assert_eq!(
+            terminal_safe("a\rb\tc\x1b[2Jd\x7f\0"),
+            "a\\rb\\tc\\x1b[2Jd\\x7f\\x00"
+        );
+        assert_eq!(
+            terminal_safe("x\u{85}y\u{202e}z\u{2028}"),
+            "x\\u{0085}y\\u{202e}z\\u{2028}"
+        );
+        // DNs keep their own escapes readable.
+        assert_eq!(terminal_safe("uid=bo\\2cb,dc=t"), "uid=bo\\2cb,dc=t");
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            let s = terminal_safe(&c.to_string()).into_owned();
+            assert!(!s.chars().any(needs_escape), "{c:?} -> {s:?}");
+        }
+    }
 
     #[test]
     fn filter_values_per_rfc4515() {

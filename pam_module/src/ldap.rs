@@ -1,8 +1,8 @@
 //! The Directory trait over ldap3's sync API.
 //!
-//! Each server of `uri` is tried in order: TCP connect with
-//! `connect_timeout` (done here with std so DNS and connect run on the
-//! calling thread), then the LDAP/TLS setup within the same limit; every
+//! Each server of `uri` is tried in order: name resolution within
+//! `connect_timeout` (`resolve.rs`), TCP connect with `connect_timeout`
+//! (done here with std), then the LDAP/TLS setup within the same limit; every
 //! operation has `timeout`. The ldap3 runtime lives inside `LdapConn` (a
 //! current-thread runtime: no thread runs between operations). At the end of
 //! a hook call the connection is either kept for the next hook call on the
@@ -15,7 +15,7 @@ use crate::ldap_url::LdapUrl;
 use crate::options::Options;
 use ldap3::exop::PasswordModify;
 use ldap3::{LdapConn, LdapConnSettings, LdapError, Scope, SearchEntry, SearchOptions, StdStream};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::TcpStream;
 use zeroize::Zeroizing;
 
 const RC_SUCCESS: u32 = 0;
@@ -130,9 +130,6 @@ impl<'a> LdapDirectory<'a> {
 
     /// The open connection, making it (with failover and service bind) on first use.
     fn conn(&mut self) -> Result<&mut LdapConn, DirError> {
-        if self.reused && self.user_bound {
-            self.restore_search_identity();
-        }
         while self.conn.is_none() {
             let Some(uri) = self.order.get(self.next).cloned() else {
                 return Err(DirError::Unavailable(format!(
@@ -164,23 +161,51 @@ impl<'a> LdapDirectory<'a> {
             .ok_or_else(|| DirError::Failed("no connection".into()))
     }
 
-    /// A kept connection left bound as the end user: bind again as the
-    /// service account, or anonymously (one round trip, still cheaper than
-    /// a new connection). If that fails, the connection is dropped.
+    /// A connection bound as an end user, or left anonymous by a refused
+    /// bind (a `try_first_pass` retry searches after one): bind again as
+    /// the service account, or anonymously without one, before searching,
+    /// so the search sees what the search identity sees (one round trip,
+    /// still cheaper than a new connection). If that fails, the connection
+    /// is dropped and made again.
     fn restore_search_identity(&mut self) {
         let Some(conn) = self.conn.as_mut() else {
             return;
         };
-        match rebind(self.opts, conn) {
+        let result = rebind(self.opts, conn);
+        match result {
             Ok(()) => self.user_bound = false,
-            Err(RebindError::Ldap(e)) => self.discard_reused(&e),
-            Err(RebindError::Refused(why)) => {
+            Err(RebindError::Ldap(e)) if self.reused => self.discard_reused(&e),
+            Err(RebindError::Refused(why)) if self.reused => {
                 self.notes.push(format!(
                     "the kept connection could not be rebound for searching ({why}): connecting again"
                 ));
                 self.drop_reused();
             }
+            Err(e) => {
+                let why = match e {
+                    RebindError::Ldap(e) => describe(&e),
+                    RebindError::Refused(why) => why,
+                };
+                self.notes.push(format!(
+                    "the connection could not be rebound for searching ({why}): connecting again"
+                ));
+                self.reconnect_same_server();
+            }
         }
+    }
+
+    /// Drops the connection made in this call; the next operation connects
+    /// to the same server again (a fresh connection binds as the search
+    /// identity by itself).
+    fn reconnect_same_server(&mut self) {
+        if let Some(i) = self
+            .server
+            .as_ref()
+            .and_then(|s| self.order.iter().position(|u| u == s))
+        {
+            self.next = i;
+        }
+        self.drop_reused();
     }
 
     /// A kept connection failed before answering in this call. A server
@@ -268,6 +293,9 @@ impl<'a> LdapDirectory<'a> {
         ];
         if let Some(a) = self.opts.dn_template.as_deref().and_then(template_attr) {
             attrs.push(a.to_string());
+        }
+        if self.user_bound {
+            self.restore_search_identity();
         }
         let result = self.with_failover(|conn| {
             conn.with_timeout(timeout)
@@ -474,9 +502,7 @@ fn connect_one(opts: &Options, uri: &str) -> Result<LdapConn, String> {
 }
 
 fn tcp_connect(url: &LdapUrl, opts: &Options) -> Result<TcpStream, String> {
-    let addrs = (url.host.as_str(), url.port)
-        .to_socket_addrs()
-        .map_err(|e| format!("cannot resolve {}: {e}", url.host))?;
+    let addrs = crate::resolve::resolve(&url.host, url.port, opts.connect_timeout)?;
     let mut last = format!("{} resolves to no address", url.host);
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, opts.connect_timeout) {

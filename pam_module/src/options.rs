@@ -80,6 +80,8 @@ pub struct Options {
     pub shells: PathBuf,
     pub check_shells: bool,
     pub authz_filter: Option<String>,
+    /// PAM services whose account phase does not check the shell.
+    pub skip_shell_services: Vec<String>,
     pub minimum_uid: Option<u32>,
     pub pass_mode: PassMode,
     pub ignore_unknown_user: bool,
@@ -109,6 +111,10 @@ impl Default for Options {
             shells: PathBuf::from("/etc/shells"),
             check_shells: true,
             authz_filter: None,
+            skip_shell_services: DEFAULT_SKIP_SHELL_SERVICES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             minimum_uid: None,
             pass_mode: PassMode::Prompt,
             ignore_unknown_user: false,
@@ -118,6 +124,23 @@ impl Default for Options {
         }
     }
 }
+
+/// Services that run commands as a user without a login: the account
+/// phase of sudo, cron, at, runuser, systemd's user manager and polkit must
+/// not fail because the user could not log in with a shell (a refused
+/// `sudo -l` or a cron job that silently never runs is the failure this
+/// module exists to end). `skip_shell_services=` (empty) checks everywhere.
+pub const DEFAULT_SKIP_SHELL_SERVICES: &[&str] = &[
+    "sudo",
+    "sudo-i",
+    "cron",
+    "crond",
+    "atd",
+    "runuser",
+    "runuser-l",
+    "systemd-user",
+    "polkit-1",
+];
 
 /// Every option name the module knows (`config` is only valid as an argument).
 pub const OPTION_NAMES: &[&str] = &[
@@ -138,6 +161,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "shells",
     "check_shells",
     "authz_filter",
+    "skip_shell_services",
     "minimum_uid",
     "use_first_pass",
     "try_first_pass",
@@ -244,6 +268,7 @@ impl Options {
             "shells" => self.shells = absolute_path(s)?,
             "check_shells" => self.check_shells = yes_no(s)?,
             "authz_filter" => self.authz_filter = Some(ldap_filter(s)?),
+            "skip_shell_services" => self.skip_shell_services = service_list(s)?,
             "minimum_uid" => {
                 let v = s.value()?;
                 self.minimum_uid = Some(
@@ -307,6 +332,23 @@ impl Options {
         }
         Ok(())
     }
+}
+
+/// A comma-separated list of PAM service names; `key=` (empty) is the empty list.
+fn service_list(s: &Setting) -> Result<Vec<String>, ConfigError> {
+    let Some(v) = s.value.as_deref() else {
+        return Err(s.error("needs a value: a comma-separated list of services, or empty"));
+    };
+    let names: Vec<String> = v
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
+    if let Some(bad) = names.iter().find(|n| n.contains(['/', ' ', '\t'])) {
+        return Err(s.error(format!("{bad:?} is not a PAM service name")));
+    }
+    Ok(names)
 }
 
 fn parse_uris(s: &Setting) -> Result<Vec<String>, ConfigError> {
@@ -423,6 +465,20 @@ mod tests {
         assert!(o.check_shells);
         assert_eq!(o.pass_mode, PassMode::Prompt);
         assert!(!o.no_warn && !o.debug && !o.ignore_unknown_user && !o.starttls);
+        assert!(o.skip_shell_services.iter().any(|s| s == "sudo"));
+        assert!(o.skip_shell_services.iter().any(|s| s == "cron"));
+    }
+
+    #[test]
+    fn skip_shell_services_is_a_list_and_may_be_empty() {
+        let o = with(&["skip_shell_services=sudo, cron,,atd"]).unwrap();
+        assert_eq!(o.skip_shell_services, vec!["sudo", "cron", "atd"]);
+        assert!(with(&["skip_shell_services="])
+            .unwrap()
+            .skip_shell_services
+            .is_empty());
+        assert!(with(&["skip_shell_services"]).is_err());
+        assert!(with(&["skip_shell_services=a/b"]).is_err());
     }
 
     #[test]

@@ -61,6 +61,12 @@ pub trait PamOps {
     fn set_recent_entry(&mut self, entry: Option<RecentEntry>);
 }
 
+/// What reaches syslog or the user: control characters escaped
+/// (`escape::terminal_safe`), then clipped. The one gate for both sinks.
+pub fn printable(text: &str) -> String {
+    clip(&crate::escape::terminal_safe(text)).into_owned()
+}
+
 /// The longest text sent to syslog or the user: directory values can be
 /// megabytes, and syslog drops a datagram that large without a trace.
 pub const MAX_TEXT: usize = 2048;

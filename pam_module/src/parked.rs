@@ -17,13 +17,17 @@
 //! identity before it is used again (`LdapDirectory::adopt`). The user's
 //! password is never kept.
 //!
-//! Only the calls that another of ours follows at once keep it (`keep_after`):
-//! auth, when the account phase will need the directory (`authz_filter`, or
-//! no entry left for it by `recent.rs`), and the first pass of a password
-//! change. The
-//! account phase and the update pass close it (unbind, then drop), as does
-//! pam_end for a login that stops after auth: sshd keeps the PAM handle for
-//! the whole session, which must not hold an idle LDAP connection.
+//! Only a successful call that another of ours follows at once keeps it
+//! (`keep_after`): auth, when the account phase will need the directory
+//! (`authz_filter`, or no entry left for it by `recent.rs`), and the first
+//! pass of a password change. A refused password or an unknown user ends
+//! the login (or the application asks again on a new handle), so nothing
+//! would reuse the connection. The account phase and the update pass close
+//! it (unbind, then drop), as does pam_end for a login that stops after
+//! auth: sshd keeps the PAM handle for the whole session, which must not
+//! hold an idle LDAP connection. pam_end closes it even with
+//! PAM_DATA_SILENT when the process that made it ends the handle (sudo
+//! ends every failed authentication that way); only a forked child forgets it.
 
 use crate::ldap::LdapDirectory;
 use crate::options::Options;
@@ -81,13 +85,16 @@ pub enum Step {
     PasswordUpdate,
 }
 
-/// Whether the connection is worth keeping after `step`: only when another
-/// call of ours normally follows within the same login or password change.
-/// After account (sshd then opens the session, which may last hours) or a
-/// completed password change, it is closed at once.
+/// Whether the connection is worth keeping after `step`: only when it
+/// `succeeded` and another call of ours normally follows within the same
+/// login or password change. After account (sshd then opens the session,
+/// which may last hours) or a completed password change, it is closed at once.
 /// `account_needs_directory`: after auth, whether the account phase will
 /// send anything (without, it uses the entry auth read: `recent.rs`).
-pub fn keep_after(step: Step, account_needs_directory: bool) -> bool {
+pub fn keep_after(step: Step, succeeded: bool, account_needs_directory: bool) -> bool {
+    if !succeeded {
+        return false;
+    }
     match step {
         Step::Auth => account_needs_directory,
         Step::PasswordCheck => true,
@@ -159,6 +166,7 @@ pub fn suspend(
     dir: LdapDirectory,
     foreign: Option<ParkedConn>,
     step: Step,
+    succeeded: bool,
 ) {
     if let Some(f) = foreign {
         if let Err(f) = pam.park_connection(f) {
@@ -168,7 +176,7 @@ pub fn suspend(
         return;
     }
     let account_needs_directory = opts.authz_filter.is_some() || pam.recent_entry().is_none();
-    if !keep_after(step, account_needs_directory) {
+    if !keep_after(step, succeeded, account_needs_directory) {
         drop(dir);
         return;
     }
@@ -196,15 +204,38 @@ pub fn close(mut p: ParkedConn) {
     let _ = p.conn.with_timeout(p.meta.timeout).unbind();
 }
 
-/// What pam_end does with the kept connection: close it, unless the call
-/// is silent (PAM_DATA_SILENT: a forked child ending its copy of the
-/// handle) or comes from another process than the one that made it; then
-/// it is forgotten, so the parent's session stays untouched.
-pub fn release(p: ParkedConn, silent: bool) {
-    if silent || p.meta.pid != std::process::id() {
-        std::mem::forget(p);
+/// What pam_end does with the kept connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// Unbind within the operation limit, then close.
+    Close,
+    /// Close the socket without a word to the server: a silent pam_end
+    /// (PAM_DATA_SILENT) in the process that made it must not wait on the
+    /// network, and must not leak it either.
+    CloseQuietly,
+    /// A forked child ending its copy of the handle: the socket and the
+    /// runtime are the parent's; forget them, touch nothing.
+    Forget,
+}
+
+/// Decides `Release` for a connection made by `owner`, ended by `pid`.
+pub fn release_kind(owner: u32, pid: u32, silent: bool) -> Release {
+    if owner != pid {
+        Release::Forget
+    } else if silent {
+        Release::CloseQuietly
     } else {
-        close(p);
+        Release::Close
+    }
+}
+
+/// pam_end's cleanup of the kept connection (see `release_kind`).
+pub fn release(p: ParkedConn, silent: bool) {
+    match release_kind(p.meta.pid, std::process::id(), silent) {
+        Release::Forget => std::mem::forget(p),
+        // Dropping the connection drops its runtime and closes the socket.
+        Release::CloseQuietly => drop(p),
+        Release::Close => close(p),
     }
 }
 
@@ -303,13 +334,38 @@ mod tests {
 
     #[test]
     fn kept_only_where_another_call_follows_at_once() {
-        assert!(keep_after(Step::Auth, true));
-        assert!(!keep_after(Step::Auth, false), "account has its entry");
+        assert!(keep_after(Step::Auth, true, true));
+        assert!(
+            !keep_after(Step::Auth, true, false),
+            "account has its entry"
+        );
         for needs in [true, false] {
-            assert!(keep_after(Step::PasswordCheck, needs));
-            assert!(!keep_after(Step::Account, needs));
-            assert!(!keep_after(Step::PasswordUpdate, needs));
+            assert!(keep_after(Step::PasswordCheck, true, needs));
+            assert!(!keep_after(Step::Account, true, needs));
+            assert!(!keep_after(Step::PasswordUpdate, true, needs));
         }
+    }
+
+    #[test]
+    fn nothing_is_kept_after_a_refusal() {
+        for step in [
+            Step::Auth,
+            Step::PasswordCheck,
+            Step::Account,
+            Step::PasswordUpdate,
+        ] {
+            for needs in [true, false] {
+                assert!(!keep_after(step, false, needs), "{step:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_silent_end_closes_in_the_owner_and_forgets_in_a_child() {
+        assert_eq!(release_kind(7, 7, false), Release::Close);
+        assert_eq!(release_kind(7, 7, true), Release::CloseQuietly);
+        assert_eq!(release_kind(7, 8, true), Release::Forget);
+        assert_eq!(release_kind(7, 8, false), Release::Forget);
     }
 
     #[test]

@@ -36,17 +36,20 @@ pub fn chauthtok(ctx: &mut Context, dir: &mut dyn Directory, flags: PamFlag) -> 
 }
 
 /// First pass: only verifies the current password (a bind as the user).
+/// The user is looked up before any prompt: a local user (unknown here,
+/// with ignore_unknown_user) or one below minimum_uid is left to the other
+/// modules without being asked twice.
 fn prelim(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCode {
+    let dn = match find_dn(ctx, dir, user) {
+        Ok(dn) => dn,
+        Err(code) => return code,
+    };
     let old = match current_password(ctx) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let Some(old_text) = usable(ctx, user, &old, "current password") else {
         return PamResultCode::PAM_AUTH_ERR;
-    };
-    let dn = match find_dn(ctx, dir, user) {
-        Ok(dn) => dn,
-        Err(code) => return code,
     };
     match dir.bind(&dn, old_text) {
         Ok(BindOutcome::Success) => match ctx.pam.set_oldauthtok(&old) {
@@ -60,6 +63,10 @@ fn prelim(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCo
 
 /// Second pass: asks for the new password (twice) and changes it.
 fn update(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCode {
+    let dn = match find_dn(ctx, dir, user) {
+        Ok(dn) => dn,
+        Err(code) => return code,
+    };
     let old = match current_password(ctx) {
         Ok(p) => p,
         Err(code) => return code,
@@ -73,10 +80,6 @@ fn update(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCo
         usable(ctx, user, &new, "new password"),
     ) else {
         return PamResultCode::PAM_AUTHTOK_ERR;
-    };
-    let dn = match find_dn(ctx, dir, user) {
-        Ok(dn) => dn,
-        Err(code) => return code,
     };
     match dir.change_password(&dn, old_text, new_text) {
         Ok(ChangeOutcome::Changed) => {

@@ -1,26 +1,35 @@
 //! Where settings come from, lowest precedence first:
-//! /etc/ldap/ldap.conf (URI, BASE, TLS_CACERT), then the module's config
-//! file (/etc/pam_ldap_shell.conf or `config=PATH`), then the module arguments.
+//! OpenLDAP's ldap.conf (URI, BASE, TLS_CACERT; /etc/ldap on Debian,
+//! /etc/openldap on RHEL and SUSE), then the module's config file
+//! (/etc/pam_ldap_shell.conf or `config=PATH`), then the module arguments.
+//! Never the environment: in setuid hosts it belongs to the invoking user.
+//! The config file and `bindpw_file` must pass `file_trust`.
 
+use crate::file_trust::Guard;
 use crate::options::{ConfigError, Options, Origin, Setting};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 pub const DEFAULT_CONFIG: &str = "/etc/pam_ldap_shell.conf";
-pub const OPENLDAP_CONF: &str = "/etc/ldap/ldap.conf";
+/// OpenLDAP's client configuration: the first of these that exists is read
+/// (Debian and Ubuntu; RHEL, Fedora, SUSE, Arch and Alpine).
+pub const OPENLDAP_CONFS: &[&str] = &["/etc/ldap/ldap.conf", "/etc/openldap/ldap.conf"];
 
 /// The files consulted; tests point them elsewhere.
 #[derive(Debug, Clone)]
 pub struct Paths {
     pub config: PathBuf,
-    pub openldap: PathBuf,
+    pub openldap: Vec<PathBuf>,
+    /// Whose files are trusted besides root's (the process's effective uid).
+    pub euid: u32,
 }
 
 impl Default for Paths {
     fn default() -> Self {
         Paths {
             config: PathBuf::from(DEFAULT_CONFIG),
-            openldap: PathBuf::from(OPENLDAP_CONF),
+            openldap: OPENLDAP_CONFS.iter().map(PathBuf::from).collect(),
+            euid: crate::ffi::process::euid(),
         }
     }
 }
@@ -34,9 +43,15 @@ pub fn load(args: &[String], paths: &Paths) -> Result<Options, ConfigError> {
     let explicit = take_config_arg(&mut arg_settings)?;
     let config_path = explicit.clone().unwrap_or_else(|| paths.config.clone());
 
-    let mut settings = read_openldap_conf(&paths.openldap)?;
+    let mut settings = match paths.openldap.iter().find(|p| p.exists()) {
+        Some(conf) => read_openldap_conf(conf)?,
+        None => Vec::new(),
+    };
     match read_text(&config_path) {
-        Ok(Some(text)) => settings.extend(parse_config_file(&text, &config_path)),
+        Ok(Some(text)) => {
+            trusted(&config_path, Guard::NotWritable, paths.euid, "config")?;
+            settings.extend(parse_config_file(&text, &config_path))
+        }
         Ok(None) if explicit.is_none() => {}
         Ok(None) => {
             return Err(file_error(
@@ -56,7 +71,23 @@ pub fn load(args: &[String], paths: &Paths) -> Result<Options, ConfigError> {
         }
     }
     settings.extend(arg_settings);
-    Options::from_settings(&settings)
+    let opts = Options::from_settings(&settings)?;
+    if let Some(pw) = &opts.bindpw_file {
+        trusted(pw, Guard::Private, paths.euid, "bindpw_file").map_err(|e| ConfigError {
+            origin: opts.origin_of("bindpw_file"),
+            ..e
+        })?;
+    }
+    Ok(opts)
+}
+
+/// `file_trust::check` as a configuration error about `option`.
+fn trusted(path: &Path, guard: Guard, euid: u32, option: &str) -> Result<(), ConfigError> {
+    crate::file_trust::check(path, guard, euid).map_err(|reason| ConfigError {
+        option: option.into(),
+        origin: Origin::File(path.to_path_buf()),
+        reason,
+    })
 }
 
 fn take_config_arg(settings: &mut Vec<Setting>) -> Result<Option<PathBuf>, ConfigError> {
@@ -162,7 +193,8 @@ mod tests {
     fn paths(dir: &Path) -> Paths {
         Paths {
             config: dir.join("pam_ldap_shell.conf"),
-            openldap: dir.join("ldap.conf"),
+            openldap: vec![dir.join("ldap.conf"), dir.join("openldap.conf")],
+            euid: crate::ffi::process::euid(),
         }
     }
 
@@ -175,7 +207,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = paths(dir.path());
         std::fs::write(
-            &p.openldap,
+            &p.openldap[0],
             "# OpenLDAP\nURI ldap://10.0.0.1 ldap://10.0.0.2\nBASE dc=from,dc=ldapconf\nTLS_CACERT /etc/ssl/a.pem\nSIZELIMIT 12\n",
         )
         .unwrap();
@@ -220,6 +252,43 @@ mod tests {
         assert_eq!(e.option, "bogus_option");
         assert_eq!(e.origin, Origin::File(p.config.clone()));
         assert!(e.to_string().contains("pam_ldap_shell.conf"), "{e}");
+    }
+
+    #[test]
+    fn rhel_keeps_ldap_conf_in_etc_openldap() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        std::fs::write(&p.openldap[1], "URI ldap://rhel\nBASE dc=rhel\n").unwrap();
+        let o = load(&[], &p).unwrap();
+        assert_eq!(o.uris, vec!["ldap://rhel"]);
+        // The first that exists wins, as one libldap reads one of them.
+        std::fs::write(&p.openldap[0], "URI ldap://debian\nBASE dc=deb\n").unwrap();
+        assert_eq!(load(&[], &p).unwrap().uris, vec!["ldap://debian"]);
+    }
+
+    #[test]
+    fn a_config_others_can_write_or_a_bindpw_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        std::fs::write(&p.config, "uri=ldap://h\nbase=dc=x\n").unwrap();
+        let mode = |f: &Path, m: u32| {
+            std::fs::set_permissions(f, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        mode(&p.config, 0o666);
+        let e = load(&[], &p).unwrap_err();
+        assert_eq!(e.option, "config");
+        assert!(e.to_string().contains("mode 0666"), "{e}");
+        mode(&p.config, 0o644);
+        let pw = dir.path().join("bindpw");
+        std::fs::write(&pw, "secret\n").unwrap();
+        mode(&pw, 0o644);
+        let args = strings(&["binddn=cn=s", &format!("bindpw_file={}", pw.display())]);
+        let e = load(&args, &p).unwrap_err();
+        assert_eq!(e.option, "bindpw_file");
+        assert!(e.to_string().contains("mode 0644"), "{e}");
+        mode(&pw, 0o600);
+        assert!(load(&args, &p).is_ok());
     }
 
     #[test]

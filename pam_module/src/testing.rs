@@ -13,6 +13,8 @@ use zeroize::Zeroizing;
 #[derive(Default)]
 pub struct FakePam {
     pub user: String,
+    /// PAM_SERVICE ("test" when empty).
+    pub service: String,
     pub stored: Option<Vec<u8>>,
     pub stored_old: Option<Vec<u8>>,
     pub old_set: Option<Vec<u8>>,
@@ -51,7 +53,11 @@ impl PamOps for FakePam {
         Ok(self.user.clone())
     }
     fn service(&self) -> String {
-        "test".into()
+        if self.service.is_empty() {
+            "test".into()
+        } else {
+            self.service.clone()
+        }
     }
     fn stored_authtok(&self) -> Option<Secret> {
         self.stored.clone().map(Zeroizing::new)

@@ -21,11 +21,42 @@ pub fn apply(
     if opts.tls_reqcert == ReqCert::Never {
         return Ok(settings.set_no_tls_verify(true));
     }
-    match &opts.tls_cacert {
-        Some(path) => Ok(settings.set_config(client_config(path)?)),
-        // ldap3 falls back to the system's trust store.
-        None => Ok(settings),
+    let ca = trusted_cas(opts)?;
+    Ok(settings.set_config(client_config(&ca)?))
+}
+
+/// The distributions' system CA bundles, at their fixed paths (Debian,
+/// Ubuntu, Arch, Alpine, Gentoo; Fedora/RHEL; openSUSE/SLES; FreeBSD).
+pub const SYSTEM_BUNDLES: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// Where the trusted CAs come from: `tls_cacert` (the module's settings or
+/// ldap.conf's TLS_CACERT), else the first system bundle that exists.
+/// Never from the environment: in su, passwd or chsh (setuid root) the
+/// environment is the invoking user's, and SSL_CERT_FILE/SSL_CERT_DIR
+/// would let them choose the CA the module trusts.
+pub fn trusted_cas(opts: &Options) -> Result<std::path::PathBuf, String> {
+    if let Some(path) = &opts.tls_cacert {
+        return Ok(path.clone());
     }
+    system_bundle(SYSTEM_BUNDLES).ok_or_else(|| {
+        format!(
+            "no tls_cacert configured and no system CA bundle found (looked for {})",
+            SYSTEM_BUNDLES.join(", ")
+        )
+    })
+}
+
+/// The first of `candidates` that is a file.
+fn system_bundle(candidates: &[&str]) -> Option<std::path::PathBuf> {
+    candidates
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.is_file())
 }
 
 /// Checks `tls_cacert` up front when TLS is used, so a broken CA file is a
@@ -93,6 +124,23 @@ pub fn client_config(path: &Path) -> Result<Arc<ClientConfig>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_trust_store_comes_from_configuration_never_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("site-ca.pem");
+        std::fs::write(&ca, "x").unwrap();
+        let configured = crate::testing::options(&[&format!("tls_cacert={}", ca.display())]);
+        assert_eq!(trusted_cas(&configured).unwrap(), ca);
+        // Without tls_cacert: the first system bundle that exists, whatever
+        // SSL_CERT_FILE says (this crate never reads it).
+        let bundle = dir.path().join("bundle.crt");
+        std::fs::write(&bundle, "x").unwrap();
+        let missing = dir.path().join("none.crt");
+        let list = [missing.to_str().unwrap(), bundle.to_str().unwrap()];
+        assert_eq!(system_bundle(&list), Some(bundle.clone()));
+        assert_eq!(system_bundle(&list[..1]), None);
+    }
 
     #[test]
     fn bad_ca_files_are_reported() {

@@ -165,7 +165,7 @@ fn auth_then_account_in_one_session() {
 fn passwords_never_reach_the_log_even_with_debug() {
     let secrets = [PASSWORD, "Wrong-Secret-55", "Service-Secret-7"];
     let sb = sandbox("");
-    let pwfile = sb.write("bindpw", "Service-Secret-7\n");
+    let pwfile = sb.write_private("bindpw", "Service-Secret-7\n");
     let a = args(&format!(
         "debug binddn=cn=svc,ou=services,{BASE} bindpw_file={}",
         pwfile.display()
@@ -232,7 +232,7 @@ fn account_with_every_server_down_is_authinfo_unavail() {
 #[test]
 fn account_searches_as_the_service_account() {
     let sb = sandbox("");
-    let pwfile = sb.write("bindpw", "Service-Secret-7\n");
+    let pwfile = sb.write_private("bindpw", "Service-Secret-7\n");
     let with_svc = args(&format!(
         "binddn=cn=svc,ou=services,{BASE} bindpw_file={}",
         pwfile.display()

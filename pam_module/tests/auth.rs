@@ -152,7 +152,7 @@ fn failover_to_the_second_uri() {
 #[test]
 fn service_account_finds_entries_anonymous_cannot() {
     let sb = sandbox("");
-    let pwfile = sb.write("bindpw", "Service-Secret-7\n");
+    let pwfile = sb.write_private("bindpw", "Service-Secret-7\n");
     let with_svc = args(&format!(
         "binddn=cn=svc,ou=services,{BASE} bindpw_file={}",
         pwfile.display()

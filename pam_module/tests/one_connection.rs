@@ -122,7 +122,7 @@ fn account_searches_as_the_search_identity_after_auth_bound_as_the_user() {
 fn with_a_service_account_the_rebind_is_the_service_bind() {
     let p = proxy();
     let sb = sandbox("");
-    let pwfile = sb.write("bindpw", "Service-Secret-7\n");
+    let pwfile = sb.write_private("bindpw", "Service-Secret-7\n");
     let a = proxied_args(
         &p,
         &format!(

@@ -115,6 +115,15 @@ impl Sandbox {
         p
     }
 
+    /// As `write`, readable by the owner only (a bind password file must be).
+    pub fn write_private(&self, name: &str, contents: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let p = self.write(name, contents);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+            .expect("chmod sandbox file");
+        p
+    }
+
     /// Runs `pamtester -v SERVICE USER OPS...` with `stdin` as the terminal input.
     pub fn pamtester(&self, service: &str, user: &str, ops: &[&str], stdin: &str) -> PamRun {
         self.pamtester_flags(service, user, ops, stdin, &[])

@@ -1,7 +1,7 @@
 //! The PAM handle's slot for the LDAP connection kept between hook calls
 //! (see `parked.rs`): pam_set_data once per handle with our own cleanup,
-//! which closes the connection at pam_end, except in a forked child or with
-//! PAM_DATA_SILENT, where it is only forgotten.
+//! which closes the connection at pam_end (`parked::release`: quietly with
+//! PAM_DATA_SILENT; only forgotten in a forked child).
 //!
 //! pam-bindings' `set_data` registers a cleanup that always drops the data,
 //! so pam_set_data and pam_get_data are declared here.
@@ -16,8 +16,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 /// on one handle never read each other's layout.
 const CONN_KEY: &str = concat!("pam_ldap_shell.conn.", env!("CARGO_PKG_VERSION"), "\0");
 
-/// Linux-PAM's `PAM_DATA_SILENT` (security/_pam_types.h): pam_end was
-/// called by a forked child that must not disturb the parent's resources.
+/// Linux-PAM's `PAM_DATA_SILENT` (security/_pam_types.h): the application
+/// asks for no interaction at cleanup (forked children use it; sudo ends
+/// every failed authentication with it).
 const PAM_DATA_SILENT: c_int = 0x4000_0000;
 
 type Cleanup = extern "C" fn(*mut PamHandle, *mut c_void, c_int);

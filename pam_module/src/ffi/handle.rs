@@ -113,7 +113,7 @@ impl PamOps for HandleOps<'_> {
         };
         if let Ok(Some(conv)) = self.pamh.get_item::<Conv>() {
             // A client that cannot show messages must not change the result.
-            let _ = conv.send(style, &crate::pam_ops::clip(text));
+            let _ = conv.send(style, &crate::pam_ops::printable(text));
         }
     }
 
@@ -125,7 +125,8 @@ impl PamOps for HandleOps<'_> {
             Priority::Info => libc::LOG_INFO,
             Priority::Debug => libc::LOG_DEBUG,
         };
-        let Ok(msg) = CString::new(crate::pam_ops::clip(text).replace('\0', "\\0")) else {
+        // printable() escapes NUL too, so CString::new cannot fail here.
+        let Ok(msg) = CString::new(crate::pam_ops::printable(text)) else {
             return;
         };
         // SAFETY: pamh is the live handle; "%s" with one NUL-terminated

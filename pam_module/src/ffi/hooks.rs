@@ -125,6 +125,7 @@ fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> Pa
     crate::failover::remember(ops, dir.answered_by(), dir.failed());
     // Keeps the connection for the next hook call on this handle (closed
     // at pam_end at the latest), or closes it now.
-    crate::parked::suspend(ops, &opts, dir, foreign, step(phase, flags));
+    let succeeded = code == PamResultCode::PAM_SUCCESS;
+    crate::parked::suspend(ops, &opts, dir, foreign, step(phase, flags), succeeded);
     code
 }

@@ -5,3 +5,4 @@ pub mod conn_slot;
 pub mod handle;
 pub mod hooks;
 pub mod nss;
+pub mod process;
