@@ -36,14 +36,19 @@ fn resolve_with(
     }
     let (tx, rx) = mpsc::channel();
     let name = host.to_string();
-    std::thread::Builder::new()
+    let worker = std::thread::Builder::new()
         .name("pam_ldap_shell-resolve".into())
         .spawn(move || {
             // The waiter may have given up: nobody to tell then.
             let _ = tx.send(lookup(&name, port));
         })
         .map_err(|e| format!("cannot resolve {host}: no thread for the lookup: {e}"))?;
-    match rx.recv_timeout(limit) {
+    let answer = rx.recv_timeout(limit);
+    if answer.is_ok() {
+        // It has sent its answer and is ending: no thread outlives the call.
+        let _ = worker.join();
+    }
+    match answer {
         Ok(Ok(addrs)) if addrs.is_empty() => Err(format!("{host} resolves to no address")),
         Ok(Ok(addrs)) => Ok(addrs),
         Ok(Err(e)) => Err(format!("cannot resolve {host}: {e}")),

@@ -97,18 +97,41 @@ fn account_searches_as_the_search_identity_after_auth_bound_as_the_user() {
     let slapd = slapd_hiding_own_shell();
     // Control: bound as alice, her own loginShell is invisible.
     {
+        let mut c = ldap3::LdapConn::new(slapd.uri()).expect("connect");
+        let dn = format!("uid=alice,ou=people,{BASE}");
+        c.simple_bind(&dn, PASSWORD)
+            .expect("bind")
+            .success()
+            .expect("bind");
+        let (found, _) = c
+            .search(
+                &dn,
+                ldap3::Scope::Base,
+                "(objectClass=*)",
+                vec!["loginShell"],
+            )
+            .expect("search")
+            .success()
+            .expect("search");
+        let entry = ldap3::SearchEntry::construct(found.into_iter().next().expect("entry"));
+        assert!(
+            !entry.attrs.contains_key("loginShell"),
+            "the ACL does not hide it"
+        );
+    }
+    // The directory rebinds as the search identity after a user bind.
+    {
         use pam_ldap_shell::directory::{Directory, Lookup};
         let opts = options_for(&format!("uri={} base={BASE}", slapd.uri()));
         let mut d = pam_ldap_shell::ldap::LdapDirectory::new(&opts);
         let Ok(Lookup::Found(e)) = d.lookup("alice") else {
             panic!("alice not found")
         };
-        assert_eq!(e.shell_values, ["/bin/bash"]);
         d.bind(&e.dn, PASSWORD).expect("bind");
         let Ok(Lookup::Found(e)) = d.lookup("alice") else {
             panic!("alice not found")
         };
-        assert!(e.shell_values.is_empty(), "the ACL does not hide it");
+        assert_eq!(e.shell_values, ["/bin/bash"]);
     }
     let p = proxy_to(&slapd);
     let a = proxied_args(&p, "authz_filter=(loginShell=/bin/bash)");
@@ -256,4 +279,34 @@ fn a_password_change_makes_one_connection_for_both_passes() {
     );
     let login = sb.pamtester("test", "alice", &["authenticate"], &format!("{new}\n"));
     assert_result(&login, "PAM_SUCCESS");
+}
+
+#[test]
+fn a_retry_after_a_refused_password_searches_as_the_service_account() {
+    use pam_ldap_shell::directory::{BindOutcome, Directory, Lookup};
+    // hank is visible to the service account only; a refused bind leaves
+    // the connection anonymous, which must not be what the retry searches as.
+    let p = proxy();
+    let sb = sandbox("");
+    let pwfile = sb.write_private("bindpw", "Service-Secret-7\n");
+    let opts = options_for(&proxied_args(
+        &p,
+        &format!(
+            "binddn=cn=svc,ou=services,{BASE} bindpw_file={}",
+            pwfile.display()
+        ),
+    ));
+    let mut d = pam_ldap_shell::ldap::LdapDirectory::new(&opts);
+    let Ok(Lookup::Found(e)) = d.lookup("hank") else {
+        panic!("hank not visible to the service account")
+    };
+    assert_eq!(
+        d.bind(&e.dn, "not-the-password").expect("bind"),
+        BindOutcome::InvalidCredentials
+    );
+    let again = d.lookup("hank").expect("second search");
+    assert!(matches!(again, Lookup::Found(_)), "{again:?}");
+    drop(d);
+    // service bind, search, refused bind; service bind again, search; unbind.
+    assert_eq!(p.closed_ops(0), [BIND, SEARCH, BIND, BIND, SEARCH, UNBIND]);
 }

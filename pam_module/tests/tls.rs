@@ -237,3 +237,40 @@ fn wrong_name_and_expired_certificates_are_refused_with_the_reason() {
         drop(server);
     }
 }
+
+#[test]
+fn the_invoking_users_environment_cannot_choose_the_trusted_ca() {
+    // In su, passwd or chsh (setuid root) the environment is the caller's.
+    // Without tls_cacert the module trusts the system bundle at its fixed
+    // path, never SSL_CERT_FILE/SSL_CERT_DIR: the test CA is in neither.
+    let s = Slapd::shared_tls();
+    let uri = s.ldaps_uri().expect("ldaps uri");
+    let ca = s.ca_cert().expect("CA");
+    let ca_dir = ca.parent().expect("CA dir");
+    let mut sb = sandbox("");
+    for conf in ["/etc/ldap/ldap.conf", "/etc/openldap/ldap.conf"] {
+        if std::path::Path::new(conf).exists() {
+            sb.replace_file(conf, "# no TLS_CACERT\n");
+        }
+    }
+    let a = format!("uri={uri} base={BASE}");
+    sb.service("test", &stack(&a));
+    let env = [
+        "/usr/bin/env".to_string(),
+        format!("SSL_CERT_FILE={}", ca.display()),
+        format!("SSL_CERT_DIR={}", ca_dir.display()),
+    ];
+    let wrapper: Vec<&str> = env.iter().map(String::as_str).collect();
+    let run = sb.pamtester_wrapped(
+        &wrapper,
+        "test",
+        "alice",
+        &["authenticate"],
+        &format!("{PASSWORD}\n"),
+        &[],
+    );
+    assert_result(&run, "PAM_AUTHINFO_UNAVAIL");
+    assert_tls_reason(&run, "invalid peer certificate");
+    // Control: the same CA, configured, is trusted.
+    assert_result(&auth(&tls_args(uri, ""), "alice", PASSWORD), "PAM_SUCCESS");
+}

@@ -270,6 +270,13 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        // The password's copy is wiped, so a test scanning this process's
+        // memory for it finds only what the module left.
+        let mut pw = std::mem::take(&mut self._password).into_bytes_with_nul();
+        for b in pw.iter_mut() {
+            // SAFETY: `b` is a valid, exclusive reference into `pw`.
+            unsafe { std::ptr::write_volatile(b, 0) };
+        }
         if !self.pamh.is_null() {
             // SAFETY: the live handle, ended exactly once.
             unsafe { pam_end(self.pamh, self.last) };

@@ -63,15 +63,28 @@ fn step(phase: Phase, flags: PamFlag) -> Step {
 
 static QUIET_PANICS: Once = Once::new();
 
+/// The stack a hook call needs at most, with room to spare (measured by
+/// tests/small_stack.rs: about 150 KiB for a plain and 210 KiB for an LDAPS
+/// login in a debug build, less in release).
+const STACK_NEEDED: usize = 384 * 1024;
+/// The stack a hook call gets when the caller's has less left than that.
+const STACK_GIVEN: usize = 1024 * 1024;
+
 /// Runs `f` so that no panic reaches libpam (PAM_SERVICE_ERR instead) and
 /// nothing is printed: this cdylib has its own std, so its panic hook is ours.
+/// Threaded servers may call PAM on small thread stacks (musl's default is
+/// 128 KiB): with less than `STACK_NEEDED` left, the call runs on a fresh
+/// stack of its own, on the same thread (signals, the conversation and
+/// thread-local state stay the caller's).
 fn guarded(
     pamh: &mut PamHandle,
     f: impl FnOnce(&mut dyn PamOps) -> PamResultCode,
 ) -> PamResultCode {
     QUIET_PANICS.call_once(|| std::panic::set_hook(Box::new(|_| {})));
     let mut ops = HandleOps { pamh };
-    guard_panics(&mut ops, f)
+    guard_panics(&mut ops, |ops| {
+        stacker::maybe_grow(STACK_NEEDED, STACK_GIVEN, || f(ops))
+    })
 }
 
 fn run(ops: &mut dyn PamOps, args: &[&CStr], flags: PamFlag, phase: Phase) -> PamResultCode {
