@@ -192,6 +192,42 @@ mod tests {
     }
 
     #[test]
+    fn local_and_low_uid_users_are_left_alone_without_a_prompt() {
+        for flags in [PAM_PRELIM_CHECK, PAM_UPDATE_AUTHTOK] {
+            let o = options(&["ignore_unknown_user"]);
+            let mut pam = FakePam::new("local", &["pw", "new", "new"]);
+            let mut d = FakeDir::with(Lookup::NotFound);
+            let mut ctx = Context {
+                pam: &mut pam,
+                opts: &o,
+                silent: false,
+            };
+            assert_eq!(
+                chauthtok(&mut ctx, &mut d, flags),
+                PamResultCode::PAM_IGNORE
+            );
+            assert_eq!((pam.prompts, d.binds), (0, 0), "{flags:#x}");
+            let o = options(&["minimum_uid=1000"]);
+            let mut pam = FakePam::new("low", &["pw", "new", "new"]);
+            let mut d = FakeDir::with(Lookup::Found(UserEntry {
+                dn: "uid=low,dc=t".into(),
+                shell_values: vec![],
+                uid_number: Some(10),
+            }));
+            let mut ctx = Context {
+                pam: &mut pam,
+                opts: &o,
+                silent: false,
+            };
+            assert_eq!(
+                chauthtok(&mut ctx, &mut d, flags),
+                PamResultCode::PAM_IGNORE
+            );
+            assert_eq!(pam.prompts, 0, "{flags:#x}");
+        }
+    }
+
+    #[test]
     fn prelim_checks_the_old_password_only() {
         let (mut pam, mut d) = (FakePam::new("u", &["right"]), dir());
         assert_eq!(
