@@ -169,6 +169,7 @@ const LDAP_SHELL: Spec = &[
     ("shells", Text),
     ("check_shells", OneOf(&["yes", "no"])),
     ("authz_filter", Text),
+    ("skip_shell_services", Text),
     ("minimum_uid", Int),
     ("use_first_pass", Flag),
     ("try_first_pass", Flag),

@@ -45,6 +45,19 @@ fn deb_installs_wires_pam_logs_users_in_and_purges_cleanly() {
     assert_eq!(login(&root, "alice", "wrong-password"), "PAM_AUTH_ERR");
     // nora has no loginShell: the module's account check runs and refuses her.
     assert_eq!(login(&root, "nora", LDAP_PASSWORD), "PAM_PERM_DENIED");
+    // passwd through the generated common-password: pam_unix first, then the
+    // module. A local user's change is pam_unix's (root is not asked for the
+    // current password); an LDAP user's goes to the server (set to itself
+    // here: the shared server's fixture must not change).
+    let fresh = "Fresh-Local-Pass-42";
+    assert_eq!(
+        change_password(&root, "h7local", &format!("{fresh}\n{fresh}\n")),
+        "PAM_SUCCESS"
+    );
+    assert_eq!(login(&root, "h7local", fresh), "PAM_SUCCESS");
+    let same = format!("{LDAP_PASSWORD}\n{LDAP_PASSWORD}\n{LDAP_PASSWORD}\n");
+    assert_eq!(change_password(&root, "alice", &same), "PAM_SUCCESS");
+    assert_eq!(login(&root, "alice", LDAP_PASSWORD), "PAM_SUCCESS");
 
     // Remove (prerm takes the module out of the stacks; the conffile stays),
     // then purge (the conffile goes too).
@@ -133,7 +146,7 @@ impl Service for InstallRoot {
     fn write_service(&self) {
         std::fs::write(
             self.host_path("/etc/pam.d/h7-login"),
-            "@include common-auth\n@include common-account\n",
+            "@include common-auth\n@include common-account\n@include common-password\n",
         )
         .expect("write pam.d/h7-login");
     }
@@ -157,6 +170,18 @@ fn login(root: &InstallRoot, user: &str, password: &str) -> String {
         ],
         &format!("{password}\n"),
     );
+    PamRun {
+        exit_code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        syslog: Vec::new(),
+    }
+    .result()
+}
+
+/// `pamtester h7-login USER chauthtok` with `input` as the terminal.
+fn change_password(root: &InstallRoot, user: &str, input: &str) -> String {
+    let out = root.run(&["pamtester", "-v", "h7-login", user, "chauthtok"], input);
     PamRun {
         exit_code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -220,6 +245,7 @@ fn assert_stacks_name_the_module(root: &InstallRoot) {
     for (file, kind) in [
         ("/etc/pam.d/common-auth", "auth"),
         ("/etc/pam.d/common-account", "account"),
+        ("/etc/pam.d/common-password", "password"),
     ] {
         let text = std::fs::read_to_string(root.host_path(file)).expect("read stack");
         assert!(

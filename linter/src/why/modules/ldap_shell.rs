@@ -17,7 +17,13 @@ struct Policy {
     check_shells: bool,
     shell_attr: String,
     minimum_uid: Option<u32>,
+    skip_shell_services: Vec<String>,
 }
+
+/// The module's default `skip_shell_services` (pam_module/src/options.rs,
+/// DEFAULT_SKIP_SHELL_SERVICES): services that run commands, not logins.
+const DEFAULT_SKIP_SHELL_SERVICES: &str =
+    "sudo,sudo-i,cron,crond,atd,runuser,runuser-l,systemd-user,polkit-1";
 
 fn policy(call: &Call<'_>) -> Policy {
     let config = call.value("config").unwrap_or(CONFIG);
@@ -52,6 +58,12 @@ fn policy(call: &Call<'_>) -> Policy {
         check_shells: get("check_shells").is_none_or(|v| v != "no"),
         shell_attr: get("shell_attr").unwrap_or_else(|| "loginShell".into()),
         minimum_uid: get("minimum_uid").and_then(|v| v.parse().ok()),
+        skip_shell_services: get("skip_shell_services")
+            .unwrap_or_else(|| DEFAULT_SKIP_SHELL_SERVICES.into())
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
     }
 }
 
@@ -73,6 +85,12 @@ pub fn predict(call: &Call<'_>) -> Prediction {
             PamCode::Ignore,
             format!("uid {} is below minimum_uid", pw.uid),
         );
+    }
+    if p.skip_shell_services.contains(&call.facts.service) {
+        return Prediction::success(format!(
+            "the shell is not checked for service {} (skip_shell_services)",
+            call.facts.service
+        ));
     }
     let note = format!(
         "(predicted from NSS's shell; the module reads the LDAP attribute {})",

@@ -266,6 +266,17 @@ fn pam_ldap_shell_policy() {
         code(&carol, "pam_ldap_shell", acct, "minimum_uid=5000"),
         PamCode::Ignore
     );
+    // sudo's account phase does not check the shell, unless told to.
+    let mut carol_sudo = facts(img.path(), "carol", "1.5.2");
+    carol_sudo.service = "sudo".into();
+    assert_eq!(
+        code(&carol_sudo, "pam_ldap_shell", acct, ""),
+        PamCode::Success
+    );
+    assert_eq!(
+        code(&carol_sudo, "pam_ldap_shell", acct, "skip_shell_services="),
+        PamCode::PermDenied
+    );
     std::fs::write(
         img.path().join("etc/pam_ldap_shell.conf"),
         "check_shells no\n",
