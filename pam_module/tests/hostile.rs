@@ -164,3 +164,23 @@ fn case_variants_with_dn_template_are_refused_after_the_bind() {
     // Names with specials still authenticate as themselves.
     assert_eq!(result(&auth(&a, "bo,b", "Comma-Pass-4")), "PAM_SUCCESS");
 }
+
+#[test]
+fn control_characters_in_a_user_name_cannot_forge_a_log_line() {
+    // pam_syslog writes the message as is: a raw newline would let the
+    // second half pass for another program's line in a text log.
+    let forged = "ghost\nDec  2 10:00:00 host sshd[999]: Accepted password for root\x1b[2J";
+    let run = auth(&args(""), forged, PASSWORD);
+    assert_result(&run, "PAM_USER_UNKNOWN");
+    let lines = module_lines(&run);
+    assert!(!lines.is_empty(), "{run:#?}");
+    for line in &lines {
+        assert!(!line.contains('\n') && !line.contains('\x1b'), "{line:?}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("ghost\\nDec  2") && l.contains("\\x1b[2J")),
+        "{lines:#?}"
+    );
+}

@@ -310,3 +310,20 @@ fn a_retry_after_a_refused_password_searches_as_the_service_account() {
     // service bind, search, refused bind; service bind again, search; unbind.
     assert_eq!(p.closed_ops(0), [BIND, SEARCH, BIND, BIND, SEARCH, UNBIND]);
 }
+
+#[test]
+fn nothing_is_kept_after_a_refused_password_or_an_unknown_user() {
+    // With authz_filter a successful auth keeps the connection for the
+    // account phase; a refusal ends the login, so nothing would reuse it.
+    let p = proxy();
+    let dir = confdir(&proxied_args(&p, AUTHZ));
+    for (user, password, expected) in [
+        ("alice", "wrong", "PAM_AUTH_ERR"),
+        ("nobody-here", PASSWORD, "PAM_USER_UNKNOWN"),
+    ] {
+        let mut s = Session::start(dir.path(), "test", user, password);
+        assert_eq!(s.authenticate(), expected);
+        assert_eq!(p.client_sockets_open(), 0, "{user}: kept after a refusal");
+        assert_eq!(s.end(0), 0);
+    }
+}

@@ -182,3 +182,36 @@ fn in_one_transaction_the_account_phase_goes_straight_to_the_server_that_answere
         "{lines:#?}"
     );
 }
+
+#[test]
+fn a_resolver_that_never_answers_is_given_up_after_connect_timeout() {
+    // A DNS server that receives every query and answers none (glibc then
+    // waits `timeout` seconds per attempt), on a loopback address of its
+    // own; the sandbox's resolv.conf names only it.
+    let nameserver = "127.53.0.1";
+    let dns = std::net::UdpSocket::bind((nameserver, 53)).expect("bind udp/53 on 127.53.0.1");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while dns.recv_from(&mut buf).is_ok() {}
+    });
+    let mut sb = sandbox("");
+    sb.replace_file(
+        "/etc/resolv.conf",
+        &format!("nameserver {nameserver}\noptions timeout:30 attempts:1\n"),
+    );
+    let a = format!(
+        "uri=ldap://ldap.never-answers.test,{} base={BASE} connect_timeout_ms=300",
+        uri()
+    );
+    sb.service("test", &stack(&a));
+    let run = sb.pamtester("test", "alice", &["authenticate"], &format!("{PASSWORD}\n"));
+    // The name is given up after 300 ms (not 30 s) and the next URI answers.
+    assert_result(&run, "PAM_SUCCESS");
+    assert_logged(
+        &run,
+        &[
+            "LDAP server skipped: ldap://ldap.never-answers.test",
+            "resolving ldap.never-answers.test took longer than 300 ms (connect_timeout_ms)",
+        ],
+    );
+}
