@@ -12,9 +12,8 @@ use crate::shells::{check_shell, read_shells, ShellProblem};
 use pam::constants::PamResultCode;
 
 pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
-    let user = match ctx.pam.user() {
-        Ok(u) if !u.is_empty() => u,
-        Ok(_) => return PamResultCode::PAM_USER_UNKNOWN,
+    let user = match ctx.user() {
+        Ok(u) => u,
         Err(code) => return code,
     };
     let (entry, source) = match user_entry(ctx, dir, &user) {

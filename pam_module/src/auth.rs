@@ -10,9 +10,8 @@ use pam::constants::PamResultCode;
 const PROMPT: &str = "Password: ";
 
 pub fn authenticate(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
-    let user = match ctx.pam.user() {
-        Ok(u) if !u.is_empty() => u,
-        Ok(_) => return PamResultCode::PAM_USER_UNKNOWN,
+    let user = match ctx.user() {
+        Ok(u) => u,
         Err(code) => return code,
     };
     // The user first, the password second: a user this module ignores

@@ -3,6 +3,7 @@
 
 use crate::options::Options;
 use crate::pam_ops::{MessageKind, PamOps, Priority};
+use pam::constants::PamResultCode;
 
 pub struct Context<'a> {
     pub pam: &'a mut dyn PamOps,
@@ -12,6 +13,24 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// PAM_USER: an empty name is unknown; a name libpam cannot give as
+    /// UTF-8 text (or any failure) is logged, never a silent refusal.
+    pub fn user(&mut self) -> Result<String, PamResultCode> {
+        match self.pam.user() {
+            Ok(u) if u.is_empty() => Err(PamResultCode::PAM_USER_UNKNOWN),
+            Ok(u) => Ok(u),
+            Err(code) => {
+                self.log(
+                    Priority::Err,
+                    &format!(
+                        "cannot get the user name (PAM_USER): {code:?} (it is not valid UTF-8, or libpam failed)"
+                    ),
+                );
+                Err(code)
+            }
+        }
+    }
+
     pub fn log(&mut self, priority: Priority, text: &str) {
         self.pam.syslog(priority, text);
     }
@@ -28,5 +47,32 @@ impl Context<'_> {
         if !self.silent && !self.opts.no_warn {
             self.pam.send(kind, text);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{options, FakePam};
+
+    #[test]
+    fn an_unreadable_user_name_is_logged_and_an_empty_one_unknown() {
+        let o = options(&[]);
+        let mut pam = FakePam::new("", &[]);
+        pam.user_error = Some(PamResultCode::PAM_SYSTEM_ERR);
+        let mut ctx = Context {
+            pam: &mut pam,
+            opts: &o,
+            silent: false,
+        };
+        assert_eq!(ctx.user(), Err(PamResultCode::PAM_SYSTEM_ERR));
+        assert!(pam.logged("cannot get the user name"), "{:?}", pam.logs);
+        let mut pam = FakePam::new("", &[]);
+        let mut ctx = Context {
+            pam: &mut pam,
+            opts: &o,
+            silent: false,
+        };
+        assert_eq!(ctx.user(), Err(PamResultCode::PAM_USER_UNKNOWN));
     }
 }

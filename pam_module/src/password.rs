@@ -17,9 +17,8 @@ const NEW_PROMPT: &str = "New password: ";
 const AGAIN_PROMPT: &str = "Retype new password: ";
 
 pub fn chauthtok(ctx: &mut Context, dir: &mut dyn Directory, flags: PamFlag) -> PamResultCode {
-    let user = match ctx.pam.user() {
-        Ok(u) if !u.is_empty() => u,
-        Ok(_) => return PamResultCode::PAM_USER_UNKNOWN,
+    let user = match ctx.user() {
+        Ok(u) => u,
         Err(code) => return code,
     };
     if flags & PAM_PRELIM_CHECK != 0 {

@@ -15,6 +15,8 @@ pub struct FakePam {
     pub user: String,
     /// PAM_SERVICE ("test" when empty).
     pub service: String,
+    /// What pam_get_user fails with instead of giving `user`.
+    pub user_error: Option<PamResultCode>,
     pub stored: Option<Vec<u8>>,
     pub stored_old: Option<Vec<u8>>,
     pub old_set: Option<Vec<u8>>,
@@ -50,7 +52,10 @@ impl FakePam {
 
 impl PamOps for FakePam {
     fn user(&mut self) -> Result<String, PamResultCode> {
-        Ok(self.user.clone())
+        match self.user_error.take() {
+            Some(code) => Err(code),
+            None => Ok(self.user.clone()),
+        }
     }
     fn service(&self) -> String {
         if self.service.is_empty() {
