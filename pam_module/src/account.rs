@@ -5,6 +5,7 @@
 use crate::auth::{ambiguous_line, below_minimum_uid, directory_error, unknown_user};
 use crate::context::Context;
 use crate::directory::{Directory, Lookup, UserEntry};
+use crate::expiry::{check_state, require_change, today, State};
 use crate::ffi::nss::getpwnam;
 use crate::options::MissingShell;
 use crate::pam_ops::{MessageKind, Priority};
@@ -27,6 +28,15 @@ pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
         "user \"{user}\": entry \"{}\" from {source}, {} = {:?}",
         entry.dn, ctx.opts.shell_attr, entry.shell_values
     ));
+    // A change the auth phase of this handle was told is due (ppolicy).
+    let due = ctx.pam.due_change().filter(|d| d.user == user);
+    if due.is_some() {
+        ctx.pam.set_due_change(None);
+    }
+    let aging_change = match check_state(ctx, &user, &entry, today()) {
+        State::Refused(code) => return code,
+        State::Usable { must_change } => must_change,
+    };
     let service = ctx.pam.service();
     if ctx.opts.skip_shell_services.contains(&service) {
         ctx.debug(&format!(
@@ -38,7 +48,14 @@ pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
             return shell_result;
         }
     }
-    check_authz(ctx, dir, &user, &entry)
+    let authz = check_authz(ctx, dir, &user, &entry);
+    if authz != PamResultCode::PAM_SUCCESS {
+        return authz;
+    }
+    match due.map(|d| d.why).or(aging_change) {
+        Some(why) => require_change(ctx, &user, &why),
+        None => PamResultCode::PAM_SUCCESS,
+    }
 }
 
 /// The user's entry and where it came from: the one the auth phase of this
@@ -245,6 +262,7 @@ mod tests {
             dn: "uid=u,ou=people,dc=t".into(),
             shell_values: values.iter().map(|s| s.to_string()).collect(),
             uid_number: Some(2000),
+            account: Default::default(),
         }))
     }
 
@@ -267,6 +285,165 @@ mod tests {
             silent,
         };
         account(&mut ctx, dir)
+    }
+
+    fn with_account(account: crate::directory::AccountAttrs) -> FakeDir {
+        FakeDir::with(Lookup::Found(UserEntry {
+            dn: "uid=u,ou=people,dc=t".into(),
+            shell_values: vec!["/bin/sh".into()],
+            uid_number: Some(2000),
+            account,
+        }))
+    }
+
+    #[test]
+    fn a_change_the_auth_phase_found_due_is_new_authtok_reqd() {
+        let mut pam = FakePam::new("u", &[]);
+        pam.due = Some(crate::pam_ops::DueChange {
+            user: "u".into(),
+            why: "reset by an administrator".into(),
+        });
+        let code = run(&[], false, &mut pam, &mut with_shell(&["/bin/sh"]));
+        assert_eq!(code, PamResultCode::PAM_NEW_AUTHTOK_REQD);
+        assert!(pam.due.is_none(), "used once");
+        assert!(pam.messages.iter().any(
+            |(_, m)| m.contains("change your password immediately (reset by an administrator)")
+        ));
+        // Another user's due change is not this one's.
+        let mut pam = FakePam::new("u", &[]);
+        pam.due = Some(crate::pam_ops::DueChange {
+            user: "x".into(),
+            why: "w".into(),
+        });
+        let code = run(&[], false, &mut pam, &mut with_shell(&["/bin/sh"]));
+        assert_eq!(code, PamResultCode::PAM_SUCCESS);
+    }
+
+    #[test]
+    fn locks_and_shadow_aging_decide_as_pam_unix_would() {
+        use crate::directory::{AccountAttrs, Shadow};
+        let today = crate::expiry::today();
+        let cases = [
+            (
+                AccountAttrs {
+                    ns_account_lock: Some("TRUE".into()),
+                    ..Default::default()
+                },
+                PamResultCode::PAM_PERM_DENIED,
+                "nsAccountLock",
+            ),
+            (
+                AccountAttrs {
+                    ns_account_lock: Some("false".into()),
+                    ..Default::default()
+                },
+                PamResultCode::PAM_SUCCESS,
+                "",
+            ),
+            (
+                AccountAttrs {
+                    pwd_account_locked_time: Some("000001010000Z".into()),
+                    ..Default::default()
+                },
+                PamResultCode::PAM_PERM_DENIED,
+                "pwdAccountLockedTime",
+            ),
+            // A lockout after failed binds ends by itself: the bind decides.
+            (
+                AccountAttrs {
+                    pwd_account_locked_time: Some("20261202101010Z".into()),
+                    ..Default::default()
+                },
+                PamResultCode::PAM_SUCCESS,
+                "",
+            ),
+            (
+                AccountAttrs {
+                    shadow: Shadow {
+                        expire: Some(1),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                PamResultCode::PAM_ACCT_EXPIRED,
+                "shadowExpire",
+            ),
+            (
+                AccountAttrs {
+                    shadow: Shadow {
+                        last_change: Some(0),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                PamResultCode::PAM_NEW_AUTHTOK_REQD,
+                "shadowLastChange is 0",
+            ),
+            (
+                AccountAttrs {
+                    shadow: Shadow {
+                        last_change: Some(today - 100),
+                        max: Some(90),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                PamResultCode::PAM_NEW_AUTHTOK_REQD,
+                "shadowMax",
+            ),
+            (
+                AccountAttrs {
+                    shadow: Shadow {
+                        last_change: Some(today - 100),
+                        max: Some(90),
+                        inactive: Some(5),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                PamResultCode::PAM_ACCT_EXPIRED,
+                "shadowInactive",
+            ),
+            (
+                AccountAttrs {
+                    shadow: Shadow {
+                        last_change: Some(today - 85),
+                        max: Some(90),
+                        warning: Some(7),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                PamResultCode::PAM_SUCCESS,
+                "expires in 5 day(s)",
+            ),
+        ];
+        for (attrs, expected, logged) in cases {
+            let mut pam = FakePam::new("u", &[]);
+            let code = run(&[], false, &mut pam, &mut with_account(attrs.clone()));
+            assert_eq!(code, expected, "{attrs:?}");
+            assert!(
+                logged.is_empty() || pam.logged(logged),
+                "{logged}: {:?}",
+                pam.logs
+            );
+        }
+        // shadow_expiry=no: aging is not the module's concern.
+        let expired = AccountAttrs {
+            shadow: Shadow {
+                expire: Some(1),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut pam = FakePam::new("u", &[]);
+        let code = run(
+            &["shadow_expiry=no"],
+            false,
+            &mut pam,
+            &mut with_account(expired),
+        );
+        assert_eq!(code, PamResultCode::PAM_SUCCESS);
     }
 
     #[test]
@@ -305,6 +482,7 @@ mod tests {
             dn: "uid=u,ou=people,dc=t".into(),
             shell_values: vec!["/bin/zsh-gone".into()],
             uid_number: Some(2000),
+            account: Default::default(),
         };
         crate::recent::remember(&mut pam, &options(&[]), "u", "ldap://a", read_by_auth);
         // The directory now says /bin/sh; this account phase goes by auth's read.

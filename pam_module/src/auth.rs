@@ -4,7 +4,8 @@ use crate::context::Context;
 use crate::directory::{BindOutcome, DirError, Directory, Lookup, UserEntry};
 use crate::ffi::nss::{getpwnam, NssView};
 use crate::options::PassMode;
-use crate::pam_ops::{Priority, Secret};
+use crate::pam_ops::{DueChange, MessageKind, Priority, Secret};
+use crate::ppolicy::{Policy, PolicyError, Warning};
 use pam::constants::PamResultCode;
 
 const PROMPT: &str = "Password: ";
@@ -87,6 +88,13 @@ fn try_password(
     target: &(String, Option<UserEntry>),
     pw: &Secret,
 ) -> PamResultCode {
+    if crate::ppolicy::is_sshd_placeholder(pw) {
+        ctx.log(
+            Priority::Notice,
+            &format!("authentication failure for user \"{user}\": sshd refused this user itself and sent its placeholder password (no bind attempted, so no failed bind counts towards a lockout)"),
+        );
+        return PamResultCode::PAM_AUTH_ERR;
+    }
     // An empty password would make an unauthenticated bind, which some servers accept.
     if pw.is_empty() {
         ctx.log(
@@ -103,30 +111,139 @@ fn try_password(
         return PamResultCode::PAM_AUTH_ERR;
     };
     let (dn, entry) = target;
-    match dir.bind(dn, password) {
-        Ok(BindOutcome::Success) if ctx.opts.dn_template.is_some() => {
-            confirm_template_entry(ctx, dir, user, dn)
-        }
-        Ok(BindOutcome::Success) => {
-            let server = dir.server().unwrap_or_default();
-            ctx.debug(&format!(
-                "user \"{user}\" authenticated as \"{dn}\" on {server}"
-            ));
-            if let Some(entry) = entry {
-                crate::recent::remember(ctx.pam, ctx.opts, user, &server, entry.clone());
+    let bound = dir.bind(dn, password);
+    let policy = dir.policy();
+    let result = match bound {
+        Ok(BindOutcome::Success) => bound_as_user(ctx, dir, user, dn, entry),
+        Ok(BindOutcome::InvalidCredentials) => match policy.error {
+            Some(PolicyError::AccountLocked) => refused_by_policy(
+                ctx,
+                user,
+                dn,
+                entry,
+                "account locked by the password policy (ppolicy accountLocked)",
+                "Your account is locked. Please contact your administrator.",
+            ),
+            Some(PolicyError::PasswordExpired) => refused_by_policy(
+                ctx,
+                user,
+                dn,
+                entry,
+                "password expired and no grace logins left (ppolicy passwordExpired)",
+                "Your password has expired. Please contact your administrator.",
+            ),
+            _ => {
+                ctx.log(
+                    Priority::Notice,
+                    &format!(
+                        "authentication failure for user \"{user}\" (\"{dn}\"): invalid credentials"
+                    ),
+                );
+                PamResultCode::PAM_AUTH_ERR
             }
-            PamResultCode::PAM_SUCCESS
-        }
-        Ok(BindOutcome::InvalidCredentials) => {
+        },
+        Err(e) => directory_error(ctx, user, &e),
+    };
+    if result == PamResultCode::PAM_SUCCESS {
+        policy_after_login(ctx, user, dn, policy);
+    }
+    result
+}
+
+/// The bind as the user succeeded: confirm a `dn_template` entry, or keep
+/// the entry the search read for the account phase.
+fn bound_as_user(
+    ctx: &mut Context,
+    dir: &mut dyn Directory,
+    user: &str,
+    dn: &str,
+    entry: &Option<UserEntry>,
+) -> PamResultCode {
+    if ctx.opts.dn_template.is_some() {
+        return confirm_template_entry(ctx, dir, user, dn);
+    }
+    let server = dir.server().unwrap_or_default();
+    ctx.debug(&format!(
+        "user \"{user}\" authenticated as \"{dn}\" on {server}"
+    ));
+    if let Some(entry) = entry {
+        crate::recent::remember(ctx.pam, ctx.opts, user, &server, entry.clone());
+    }
+    PamResultCode::PAM_SUCCESS
+}
+
+/// A right password the policy makes unusable: PAM_PERM_DENIED, the user
+/// told why (not "wrong password", which would have them retry into a
+/// longer lockout), the log naming the entry and its pwdAccountLockedTime.
+fn refused_by_policy(
+    ctx: &mut Context,
+    user: &str,
+    dn: &str,
+    entry: &Option<UserEntry>,
+    why: &str,
+    message: &str,
+) -> PamResultCode {
+    let since = entry
+        .as_ref()
+        .and_then(|e| e.account.pwd_account_locked_time.clone())
+        .map(|t| format!(", pwdAccountLockedTime {t}"))
+        .unwrap_or_default();
+    ctx.log(
+        Priority::Notice,
+        &format!("user \"{user}\" refused: {why} for entry \"{dn}\"{since}"),
+    );
+    ctx.tell(MessageKind::Error, message);
+    PamResultCode::PAM_PERM_DENIED
+}
+
+/// What the policy says about a password that worked: a change that is
+/// due (administrator reset, a grace login) is left for the account phase
+/// (PAM_NEW_AUTHTOK_REQD); an expiry coming soon is a warning.
+fn policy_after_login(ctx: &mut Context, user: &str, dn: &str, policy: Policy) {
+    let due = |why: &str| {
+        Some(DueChange {
+            user: user.to_string(),
+            why: why.to_string(),
+        })
+    };
+    match (policy.error, policy.warning) {
+        (Some(PolicyError::ChangeAfterReset), _) => {
             ctx.log(
                 Priority::Notice,
-                &format!(
-                    "authentication failure for user \"{user}\" (\"{dn}\"): invalid credentials"
-                ),
+                &format!("user \"{user}\" (\"{dn}\") must change the password: reset by an administrator (ppolicy changeAfterReset)"),
             );
-            PamResultCode::PAM_AUTH_ERR
+            ctx.pam.set_due_change(due("reset by an administrator"));
         }
-        Err(e) => directory_error(ctx, user, &e),
+        (_, Some(Warning::GraceLeft(n))) => {
+            ctx.log(
+                Priority::Notice,
+                &format!("user \"{user}\" (\"{dn}\") logged in with an expired password: grace login used, {n} left (ppolicy graceAuthNsRemaining)"),
+            );
+            ctx.tell(
+                MessageKind::Error,
+                &format!("Your password has expired; {n} grace login(s) left."),
+            );
+            ctx.pam.set_due_change(due("password expired"));
+        }
+        (_, Some(Warning::ExpiresIn(seconds))) => {
+            let days = seconds.div_ceil(86_400);
+            if ctx
+                .opts
+                .expire_warning_days
+                .is_some_and(|limit| days > u64::from(limit))
+            {
+                return;
+            }
+            ctx.log(
+                Priority::Info,
+                &format!("user \"{user}\" (\"{dn}\"): password expires in {seconds} s (ppolicy timeBeforeExpiration)"),
+            );
+            ctx.tell(
+                MessageKind::Info,
+                &format!("Warning: your password will expire in {days} day(s)."),
+            );
+        }
+        _ => {}
     }
 }
 
@@ -253,6 +370,7 @@ mod tests {
             dn: "uid=u,dc=t".into(),
             shell_values: vec!["/bin/sh".into()],
             uid_number: uid,
+            account: Default::default(),
         })
     }
 
@@ -309,6 +427,91 @@ mod tests {
         let (mut pam, mut dir) = (FakePam::new("u", &[""]), FakeDir::with(entry(None)));
         assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_AUTH_ERR);
         assert_eq!(dir.binds, 0);
+    }
+
+    fn with_policy(error: Option<PolicyError>, warning: Option<Warning>) -> FakeDir {
+        let mut dir = FakeDir::with(entry(None));
+        dir.policy = Policy { warning, error };
+        dir
+    }
+
+    #[test]
+    fn a_locked_or_expired_account_is_told_so_not_wrong_password() {
+        for (error, told) in [
+            (PolicyError::AccountLocked, "account is locked"),
+            (PolicyError::PasswordExpired, "password has expired"),
+        ] {
+            let mut pam = FakePam::new("u", &["right"]);
+            let mut dir = with_policy(Some(error), None);
+            // The server refuses even the right password.
+            dir.password = "not-this-one".into();
+            assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_PERM_DENIED);
+            assert!(
+                pam.messages.iter().any(|(_, m)| m.contains(told)),
+                "{:?}",
+                pam.messages
+            );
+            assert!(
+                pam.logged("refused") && pam.logged("uid=u,dc=t"),
+                "{:?}",
+                pam.logs
+            );
+        }
+        // Without the policy's word, a refused bind is a wrong password.
+        let mut pam = FakePam::new("u", &["wrong"]);
+        assert_eq!(
+            run(&[], &mut pam, &mut with_policy(None, None)),
+            PamResultCode::PAM_AUTH_ERR
+        );
+        assert!(pam.messages.is_empty());
+    }
+
+    #[test]
+    fn a_reset_or_grace_login_leaves_a_change_due_for_account() {
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = with_policy(Some(PolicyError::ChangeAfterReset), None);
+        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_SUCCESS);
+        assert_eq!(
+            pam.due.as_ref().map(|d| d.why.as_str()),
+            Some("reset by an administrator")
+        );
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = with_policy(None, Some(Warning::GraceLeft(2)));
+        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_SUCCESS);
+        assert_eq!(pam.due.as_ref().map(|d| d.user.as_str()), Some("u"));
+        assert!(pam
+            .messages
+            .iter()
+            .any(|(_, m)| m.contains("2 grace login(s) left")));
+    }
+
+    #[test]
+    fn an_expiry_coming_soon_is_a_warning_within_the_threshold() {
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = with_policy(None, Some(Warning::ExpiresIn(4 * 86_400 - 60)));
+        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_SUCCESS);
+        assert!(
+            pam.messages
+                .iter()
+                .any(|(k, m)| *k == crate::pam_ops::MessageKind::Info
+                    && m.contains("expire in 4 day(s)")),
+            "{:?}",
+            pam.messages
+        );
+        assert!(pam.due.is_none());
+        let mut pam = FakePam::new("u", &["right"]);
+        let mut dir = with_policy(None, Some(Warning::ExpiresIn(4 * 86_400)));
+        run(&["expire_warning_days=3"], &mut pam, &mut dir);
+        assert!(pam.messages.is_empty(), "{:?}", pam.messages);
+    }
+
+    #[test]
+    fn sshds_placeholder_password_is_never_sent() {
+        let mut pam = FakePam::new("u", &["\x08\n\r\x7fINCORRECT"]);
+        let mut dir = FakeDir::with(entry(None));
+        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_AUTH_ERR);
+        assert_eq!(dir.binds, 0);
+        assert!(pam.logged("placeholder password"));
     }
 
     #[test]

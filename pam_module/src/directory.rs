@@ -7,7 +7,41 @@ pub struct UserEntry {
     /// Every value of the shell attribute (the schema says one; we check).
     pub shell_values: Vec<String>,
     pub uid_number: Option<u32>,
+    /// What else the account phase checks (expiry, locks).
+    pub account: AccountAttrs,
 }
+
+/// Account state in the entry besides the shell; None where absent.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccountAttrs {
+    /// shadowAccount, in days since 1970-01-01 (as /etc/shadow).
+    pub shadow: Shadow,
+    /// 389-DS / Red Hat DS `nsAccountLock`.
+    pub ns_account_lock: Option<String>,
+    /// OpenLDAP ppolicy `pwdAccountLockedTime` (operational).
+    pub pwd_account_locked_time: Option<String>,
+}
+
+/// The shadowAccount attributes, as /etc/shadow's fields (days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shadow {
+    pub last_change: Option<i64>,
+    pub max: Option<i64>,
+    pub warning: Option<i64>,
+    pub inactive: Option<i64>,
+    pub expire: Option<i64>,
+}
+
+/// The attributes `AccountAttrs` is read from (requested with every search).
+pub const ACCOUNT_ATTRIBUTES: &[&str] = &[
+    "shadowLastChange",
+    "shadowMax",
+    "shadowWarning",
+    "shadowInactive",
+    "shadowExpire",
+    "nsAccountLock",
+    "pwdAccountLockedTime",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
@@ -74,5 +108,10 @@ pub trait Directory {
     /// The server in use, once connected (for `debug` lines).
     fn server(&self) -> Option<String> {
         None
+    }
+    /// The password-policy response to the last bind or password change
+    /// (`ppolicy.rs`); empty when the server sent none.
+    fn policy(&self) -> crate::ppolicy::Policy {
+        crate::ppolicy::Policy::default()
     }
 }

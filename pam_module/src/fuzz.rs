@@ -46,6 +46,7 @@ fn entry(shells: Vec<String>) -> Lookup {
         dn: "uid=u,dc=t".into(),
         shell_values: shells,
         uid_number: None,
+        account: Default::default(),
     })
 }
 

@@ -9,7 +9,10 @@
 //! same PAM handle (`into_parts`, see `parked.rs`) or unbound and dropped
 //! with this struct.
 
-use crate::directory::{BindOutcome, ChangeOutcome, DirError, Directory, Lookup, UserEntry};
+use crate::directory::{
+    AccountAttrs, BindOutcome, ChangeOutcome, DirError, Directory, Lookup, Shadow, UserEntry,
+    ACCOUNT_ATTRIBUTES,
+};
 use crate::escape::template_attr;
 use crate::ldap_url::LdapUrl;
 use crate::options::Options;
@@ -52,6 +55,8 @@ pub struct LdapDirectory<'a> {
     /// A server whose kept connection timed out in this call: not
     /// connected to again in this call.
     timed_out: Option<String>,
+    /// The password-policy response to the last user bind or change.
+    policy: crate::ppolicy::Policy,
 }
 
 impl<'a> LdapDirectory<'a> {
@@ -75,6 +80,7 @@ impl<'a> LdapDirectory<'a> {
             poisoned: false,
             notes: Vec::new(),
             timed_out: None,
+            policy: crate::ppolicy::Policy::default(),
         }
     }
 
@@ -294,6 +300,7 @@ impl<'a> LdapDirectory<'a> {
         if let Some(a) = self.opts.dn_template.as_deref().and_then(template_attr) {
             attrs.push(a.to_string());
         }
+        attrs.extend(ACCOUNT_ATTRIBUTES.iter().map(|a| a.to_string()));
         if self.user_bound {
             self.restore_search_identity();
         }
@@ -308,11 +315,22 @@ impl<'a> LdapDirectory<'a> {
     }
 
     fn entry_from(&self, e: SearchEntry) -> UserEntry {
+        let first = |attr: &str| values_of(&e, attr).into_iter().next();
+        let days = |attr: &str| first(attr).and_then(|v| v.trim().parse().ok());
         UserEntry {
             shell_values: values_of(&e, &self.opts.shell_attr),
-            uid_number: values_of(&e, "uidNumber")
-                .first()
-                .and_then(|v| v.parse().ok()),
+            uid_number: first("uidNumber").and_then(|v| v.parse().ok()),
+            account: AccountAttrs {
+                shadow: Shadow {
+                    last_change: days("shadowLastChange"),
+                    max: days("shadowMax"),
+                    warning: days("shadowWarning"),
+                    inactive: days("shadowInactive"),
+                    expire: days("shadowExpire"),
+                },
+                ns_account_lock: first("nsAccountLock"),
+                pwd_account_locked_time: first("pwdAccountLockedTime"),
+            },
             dn: e.dn,
         }
     }
@@ -382,12 +400,16 @@ impl Directory for LdapDirectory<'_> {
 
     fn bind(&mut self, dn: &str, password: &str) -> Result<BindOutcome, DirError> {
         let timeout = self.opts.timeout;
-        let result =
-            self.with_failover(|conn| conn.with_timeout(timeout).simple_bind(dn, password));
+        let result = self.with_failover(|conn| {
+            conn.with_controls(crate::ppolicy::request())
+                .with_timeout(timeout)
+                .simple_bind(dn, password)
+        });
         // Even a refused bind may leave the connection in another state:
         // a later call rebinds before searching.
         self.user_bound = true;
         let result = result?;
+        self.policy = crate::ppolicy::from_controls(&result.ctrls);
         match result.rc {
             RC_SUCCESS => Ok(BindOutcome::Success),
             RC_INVALID_CREDENTIALS => Ok(BindOutcome::InvalidCredentials),
@@ -416,11 +438,15 @@ impl Directory for LdapDirectory<'_> {
             old_pass: Some(old),
             new_pass: Some(new),
         };
-        let result = conn.with_timeout(timeout).extended(exop);
+        let result = conn
+            .with_controls(crate::ppolicy::request())
+            .with_timeout(timeout)
+            .extended(exop);
         let result = result.map_err(|e| {
             self.poisoned = true;
             op_error(e)
         })?;
+        self.policy = crate::ppolicy::from_controls(&result.1.ctrls);
         Ok(match result.1.rc {
             RC_SUCCESS => ChangeOutcome::Changed,
             RC_INVALID_CREDENTIALS => ChangeOutcome::InvalidOld,
@@ -443,6 +469,10 @@ impl Directory for LdapDirectory<'_> {
 
     fn server(&self) -> Option<String> {
         self.server.clone()
+    }
+
+    fn policy(&self) -> crate::ppolicy::Policy {
+        self.policy
     }
 
     fn describe_search(&self, user: &str) -> String {

@@ -82,6 +82,11 @@ pub struct Options {
     pub authz_filter: Option<String>,
     /// PAM services whose account phase does not check the shell.
     pub skip_shell_services: Vec<String>,
+    /// The account phase honours shadowAccount aging (shadowExpire...).
+    pub shadow_expiry: bool,
+    /// Warn of a coming password expiry only this many days ahead (None:
+    /// whenever the server warns).
+    pub expire_warning_days: Option<u32>,
     pub minimum_uid: Option<u32>,
     pub pass_mode: PassMode,
     pub ignore_unknown_user: bool,
@@ -115,6 +120,8 @@ impl Default for Options {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            shadow_expiry: true,
+            expire_warning_days: None,
             minimum_uid: None,
             pass_mode: PassMode::Prompt,
             ignore_unknown_user: false,
@@ -162,6 +169,8 @@ pub const OPTION_NAMES: &[&str] = &[
     "check_shells",
     "authz_filter",
     "skip_shell_services",
+    "shadow_expiry",
+    "expire_warning_days",
     "minimum_uid",
     "use_first_pass",
     "try_first_pass",
@@ -269,6 +278,14 @@ impl Options {
             "check_shells" => self.check_shells = yes_no(s)?,
             "authz_filter" => self.authz_filter = Some(ldap_filter(s)?),
             "skip_shell_services" => self.skip_shell_services = service_list(s)?,
+            "shadow_expiry" => self.shadow_expiry = yes_no(s)?,
+            "expire_warning_days" => {
+                self.expire_warning_days = Some(
+                    s.value()?
+                        .parse()
+                        .map_err(|_| s.error("must be a non-negative integer (days)"))?,
+                )
+            }
             "minimum_uid" => {
                 let v = s.value()?;
                 self.minimum_uid = Some(

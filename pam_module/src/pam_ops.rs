@@ -7,6 +7,15 @@ use crate::recent::RecentEntry;
 use pam::constants::PamResultCode;
 use zeroize::Zeroizing;
 
+/// The server told the auth phase that `user` must change the password
+/// (ppolicy changeAfterReset, or a grace login): the account phase of the
+/// same handle answers PAM_NEW_AUTHTOK_REQD. `why` is for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueChange {
+    pub user: String,
+    pub why: String,
+}
+
 /// A password: wiped from memory when dropped.
 pub type Secret = Zeroizing<Vec<u8>>;
 
@@ -59,6 +68,10 @@ pub trait PamOps {
     fn recent_entry(&self) -> Option<RecentEntry>;
     /// Stores it for the next hook call on this handle, or clears it (best effort).
     fn set_recent_entry(&mut self, entry: Option<RecentEntry>);
+    /// A password change the auth phase on this handle was told is due.
+    fn due_change(&self) -> Option<DueChange>;
+    /// Stores it for the account phase, or clears it (best effort).
+    fn set_due_change(&mut self, due: Option<DueChange>);
 }
 
 /// What reaches syslog or the user: control characters escaped

@@ -6,6 +6,7 @@ use crate::auth::{directory_error, find_dn};
 use crate::context::Context;
 use crate::directory::{BindOutcome, ChangeOutcome, Directory};
 use crate::pam_ops::{MessageKind, Priority, Secret};
+use crate::ppolicy::PolicyError;
 use pam::constants::{PamFlag, PamResultCode};
 
 /// Linux-PAM's flags for the two passes of pam_chauthtok.
@@ -55,7 +56,7 @@ fn prelim(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCo
             Ok(()) => PamResultCode::PAM_SUCCESS,
             Err(code) => code,
         },
-        Ok(BindOutcome::InvalidCredentials) => wrong_old(ctx, user, &dn),
+        Ok(BindOutcome::InvalidCredentials) => wrong_old(ctx, dir, user, &dn),
         Err(e) => directory_error(ctx, user, &e),
     }
 }
@@ -91,8 +92,11 @@ fn update(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCo
                 Err(code) => code,
             }
         }
-        Ok(ChangeOutcome::InvalidOld) => wrong_old(ctx, user, &dn),
-        Ok(ChangeOutcome::Refused { rc, text }) => refused(ctx, user, &dn, rc, &text),
+        Ok(ChangeOutcome::InvalidOld) => wrong_old(ctx, dir, user, &dn),
+        Ok(ChangeOutcome::Refused { rc, text }) => {
+            let reason = dir.policy().error;
+            refused(ctx, user, &dn, rc, &text, reason)
+        }
         Err(e) => directory_error(ctx, user, &e),
     }
 }
@@ -141,27 +145,53 @@ fn usable<'p>(ctx: &mut Context, user: &str, pw: &'p Secret, what: &str) -> Opti
     None
 }
 
-fn wrong_old(ctx: &mut Context, user: &str, dn: &str) -> PamResultCode {
+/// The bind with the current password was refused: wrong, or (the
+/// password policy says) locked or expired beyond its grace logins.
+fn wrong_old(ctx: &mut Context, dir: &dyn Directory, user: &str, dn: &str) -> PamResultCode {
+    let (why, message) = match dir.policy().error {
+        Some(PolicyError::AccountLocked) => (
+            "the account is locked (ppolicy accountLocked)",
+            "Your account is locked. Please contact your administrator.",
+        ),
+        Some(PolicyError::PasswordExpired) => (
+            "the password expired and no grace logins are left (ppolicy passwordExpired)",
+            "Your password has expired. Please contact your administrator.",
+        ),
+        _ => ("current password is wrong", "Current password is wrong."),
+    };
     ctx.log(
         Priority::Notice,
-        &format!("password change for user \"{user}\" (\"{dn}\"): current password is wrong"),
+        &format!("password change for user \"{user}\" (\"{dn}\"): {why}"),
     );
-    ctx.tell(MessageKind::Error, "Current password is wrong.");
+    ctx.tell(MessageKind::Error, message);
     PamResultCode::PAM_AUTH_ERR
 }
 
-/// The server's own message (e.g. ppolicy's) goes to the user and the log.
-fn refused(ctx: &mut Context, user: &str, dn: &str, rc: u32, text: &str) -> PamResultCode {
+/// The server's own message (e.g. ppolicy's) and the policy's reason, when
+/// it sent one, go to the user and the log.
+fn refused(
+    ctx: &mut Context,
+    user: &str,
+    dn: &str,
+    rc: u32,
+    text: &str,
+    reason: Option<PolicyError>,
+) -> PamResultCode {
     let text: String = text.chars().filter(|c| !c.is_control()).take(512).collect();
+    let policy = reason
+        .map(|r| format!("; ppolicy {}", r.name()))
+        .unwrap_or_default();
     ctx.log(
         Priority::Notice,
-        &format!("password change for user \"{user}\" (\"{dn}\") refused by the server: result code {rc} ({text})"),
+        &format!("password change for user \"{user}\" (\"{dn}\") refused by the server: result code {rc} ({text}){policy}"),
     );
-    let shown = if text.is_empty() {
-        format!("Password change refused by the LDAP server (result code {rc}).")
-    } else {
-        format!("Password change refused by the LDAP server: {text}")
+    let detail = match (reason, text.is_empty()) {
+        (Some(r), true) => format!(": {}.", r.for_user()),
+        (Some(r), false) => format!(": {} ({text}).", r.for_user()),
+        (None, true) => format!(" (result code {rc})."),
+        (None, false) => format!(": {text}"),
     };
+    let shown = format!("Password change refused by the LDAP server{detail}");
     ctx.tell(MessageKind::Error, &shown);
     PamResultCode::PAM_AUTHTOK_ERR
 }
@@ -177,6 +207,7 @@ mod tests {
             dn: "uid=u,dc=t".into(),
             shell_values: vec![],
             uid_number: None,
+            account: Default::default(),
         }))
     }
 
@@ -212,6 +243,7 @@ mod tests {
                 dn: "uid=low,dc=t".into(),
                 shell_values: vec![],
                 uid_number: Some(10),
+                account: Default::default(),
             }));
             let mut ctx = Context {
                 pam: &mut pam,

@@ -82,6 +82,7 @@ mod tests {
             dn: "uid=alice,dc=t".into(),
             shell_values: vec!["/bin/bash".into()],
             uid_number: Some(1000),
+            account: Default::default(),
         }
     }
 

@@ -4,7 +4,7 @@
 use crate::directory::{BindOutcome, ChangeOutcome, DirError, Directory, Lookup};
 use crate::failover::ServerMemory;
 use crate::options::{Options, Origin, Setting};
-use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
+use crate::pam_ops::{DueChange, MessageKind, PamOps, Priority, Secret};
 use crate::parked::ParkedConn;
 use crate::recent::RecentEntry;
 use pam::constants::PamResultCode;
@@ -34,6 +34,8 @@ pub struct FakePam {
     pub parked: Option<ParkedConn>,
     /// What pam_set_data would hold for the entry the auth phase read.
     pub recent: Option<RecentEntry>,
+    /// What pam_set_data would hold for a password change found due.
+    pub due: Option<DueChange>,
 }
 
 impl FakePam {
@@ -105,6 +107,12 @@ impl PamOps for FakePam {
     fn set_recent_entry(&mut self, entry: Option<RecentEntry>) {
         self.recent = entry;
     }
+    fn due_change(&self) -> Option<DueChange> {
+        self.due.clone()
+    }
+    fn set_due_change(&mut self, due: Option<DueChange>) {
+        self.due = due;
+    }
     fn take_connection(&mut self) -> Option<ParkedConn> {
         self.parked.take()
     }
@@ -126,6 +134,8 @@ pub struct FakeDir {
     pub change: ChangeOutcome,
     /// The new passwords the directory accepted.
     pub changed_to: Vec<String>,
+    /// The password-policy response to every bind and change.
+    pub policy: crate::ppolicy::Policy,
 }
 
 impl FakeDir {
@@ -138,6 +148,7 @@ impl FakeDir {
             binds: 0,
             change: ChangeOutcome::Changed,
             changed_to: Vec::new(),
+            policy: crate::ppolicy::Policy::default(),
         }
     }
 }
@@ -172,6 +183,9 @@ impl Directory for FakeDir {
     }
     fn entry_matches(&mut self, _dn: &str, _filter: &str) -> Result<bool, DirError> {
         Ok(self.authz_match)
+    }
+    fn policy(&self) -> crate::ppolicy::Policy {
+        self.policy
     }
     fn describe_search(&self, user: &str) -> String {
         format!("(uid={user}) under \"dc=t\"")

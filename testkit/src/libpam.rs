@@ -47,6 +47,8 @@ const PAM_CONV_ERR: c_int = 19;
 const PAM_PROMPT_ECHO_OFF: c_int = 1;
 /// security/_pam_types.h: pam_end from a forked child.
 pub const PAM_DATA_SILENT: c_int = 0x4000_0000;
+/// security/_pam_types.h: pam_chauthtok after acct_mgmt said PAM_NEW_AUTHTOK_REQD.
+pub const PAM_CHANGE_EXPIRED_AUTHTOK: c_int = 0x0020;
 
 #[link(name = "pam")]
 extern "C" {
@@ -245,6 +247,14 @@ impl Session {
     pub fn acct_mgmt(&mut self) -> &'static str {
         // SAFETY: as above.
         self.last = unsafe { pam_acct_mgmt(self.pamh, 0) };
+        name(self.last)
+    }
+
+    /// pam_chauthtok with `flags` on this handle (as sshd and login do
+    /// after PAM_NEW_AUTHTOK_REQD); every prompt gets the session's password.
+    pub fn chauthtok(&mut self, flags: c_int) -> &'static str {
+        // SAFETY: as above.
+        self.last = unsafe { pam_chauthtok(self.pamh, flags) };
         name(self.last)
     }
 

@@ -2,7 +2,7 @@
 //! conversation; pam_syslog and setting PAM_AUTHTOK are declared here.
 
 use crate::failover::ServerMemory;
-use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
+use crate::pam_ops::{DueChange, MessageKind, PamOps, Priority, Secret};
 use crate::parked::ParkedConn;
 use crate::recent::RecentEntry;
 use libc::{c_char, c_int, c_void};
@@ -20,6 +20,9 @@ const MEMORY_KEY: &str = concat!("pam_ldap_shell.servers.", env!("CARGO_PKG_VERS
 /// pam_set_data key of the entry the auth phase read (`recent.rs`); only
 /// this module stores under it, always an `Option<RecentEntry>`.
 const ENTRY_KEY: &str = concat!("pam_ldap_shell.entry.", env!("CARGO_PKG_VERSION"));
+/// pam_set_data key of a password change found due by the auth phase;
+/// only this module stores under it, always an `Option<DueChange>`.
+const DUE_KEY: &str = concat!("pam_ldap_shell.due.", env!("CARGO_PKG_VERSION"));
 const PAM_AUTHTOK_ITEM: c_int = 6;
 const PAM_OLDAUTHTOK_ITEM: c_int = 7;
 
@@ -165,6 +168,19 @@ impl PamOps for HandleOps<'_> {
         // As for the failover memory: dropped at pam_end or by the next set;
         // a failure only costs the account phase a search.
         let _ = self.pamh.set_data(ENTRY_KEY, Box::new(entry));
+    }
+
+    fn due_change(&self) -> Option<DueChange> {
+        // SAFETY: DUE_KEY is only ever set by set_due_change below, with a
+        // Box<Option<DueChange>>; the value is cloned before the handle is used again.
+        let stored = unsafe { self.pamh.get_data::<Option<DueChange>>(DUE_KEY) };
+        stored.ok().and_then(Option::clone)
+    }
+
+    fn set_due_change(&mut self, due: Option<DueChange>) {
+        // Dropped at pam_end or by the next set; a failure only loses the
+        // forced change (the server still refuses what it must).
+        let _ = self.pamh.set_data(DUE_KEY, Box::new(due));
     }
 
     fn take_connection(&mut self) -> Option<ParkedConn> {
