@@ -170,6 +170,8 @@ const LDAP_SHELL: Spec = &[
     ("check_shells", OneOf(&["yes", "no"])),
     ("authz_filter", Text),
     ("skip_shell_services", Text),
+    ("shadow_expiry", OneOf(&["yes", "no"])),
+    ("expire_warning_days", Int),
     ("minimum_uid", Int),
     ("use_first_pass", Flag),
     ("try_first_pass", Flag),
