@@ -15,6 +15,8 @@ pub struct ServerMemory {
     pub answered: Option<String>,
     /// Servers given up earlier in this transaction (timed out, closed...).
     pub failed: Vec<String>,
+    /// What each `uri=dns...` entry stood for, looked up once per transaction.
+    pub discovered: Vec<(String, Vec<String>)>,
 }
 
 impl ServerMemory {
@@ -48,11 +50,52 @@ impl ServerMemory {
     }
 }
 
+/// `uri` with each `dns...` entry replaced by the servers its SRV records
+/// name (looked up once per PAM transaction, within connect_timeout_ms); a
+/// lookup that fails is logged and contributes no server.
+pub fn servers(pam: &mut dyn PamOps, opts: &Options) -> Vec<String> {
+    let mut memory = pam.server_memory().unwrap_or_default();
+    let mut out = Vec::new();
+    let mut looked_up = false;
+    for entry in &opts.uris {
+        let Some(Ok(spec)) = crate::discovery::SrvSpec::parse(entry) else {
+            out.push(entry.clone());
+            continue;
+        };
+        if let Some((_, found)) = memory.discovered.iter().find(|(e, _)| e == entry) {
+            out.extend(found.iter().cloned());
+            continue;
+        }
+        match crate::discovery::discover(&spec, opts.connect_timeout) {
+            Ok(found) => {
+                if opts.debug {
+                    pam.syslog(
+                        Priority::Debug,
+                        &format!("uri {entry}: servers from DNS SRV: {}", found.join(", ")),
+                    );
+                }
+                out.extend(found.iter().cloned());
+                memory.discovered.push((entry.clone(), found));
+                looked_up = true;
+            }
+            Err(why) => pam.syslog(
+                Priority::Err,
+                &format!("uri {entry}: no LDAP server from DNS: {why}"),
+            ),
+        }
+    }
+    if looked_up {
+        pam.set_server_memory(memory);
+    }
+    out
+}
+
 /// The servers to try in this hook call, in order; says in the log which
 /// ones are moved last because they failed earlier in this transaction.
 pub fn plan(pam: &mut dyn PamOps, opts: &Options) -> Vec<String> {
+    let uris = servers(pam, opts);
     let memory = pam.server_memory().unwrap_or_default();
-    let order = memory.order(&opts.uris);
+    let order = memory.order(&uris);
     for uri in order.iter().filter(|u| memory.failed.contains(u)) {
         pam.syslog(
             Priority::Info,

@@ -7,6 +7,7 @@ pub mod account;
 pub mod auth;
 pub mod context;
 pub mod directory;
+pub mod discovery;
 pub mod escape;
 pub mod expiry;
 pub mod failover;

@@ -376,10 +376,17 @@ fn parse_uris(s: &Setting) -> Result<Vec<String>, ConfigError> {
         .map(str::to_string)
         .collect();
     for u in &uris {
-        crate::ldap_url::LdapUrl::parse(u).map_err(|e| s.error(format!("{u}: {e}")))?;
+        match crate::discovery::SrvSpec::parse(u) {
+            Some(spec) => {
+                spec.map_err(|e| s.error(format!("{u}: {e}")))?;
+            }
+            None => {
+                crate::ldap_url::LdapUrl::parse(u).map_err(|e| s.error(format!("{u}: {e}")))?;
+            }
+        }
     }
     if uris.is_empty() {
-        return Err(s.error("needs at least one ldap:// or ldaps:// URI"));
+        return Err(s.error("needs at least one ldap:// or ldaps:// URI, or dns[:DOMAIN]"));
     }
     Ok(uris)
 }

@@ -62,7 +62,11 @@ fn system_bundle(candidates: &[&str]) -> Option<std::path::PathBuf> {
 /// Checks `tls_cacert` up front when TLS is used, so a broken CA file is a
 /// configuration error (PAM_SERVICE_ERR), not an unreachable server.
 pub fn check_config(opts: &Options) -> Result<(), ConfigError> {
-    let uses_tls = opts.starttls || opts.uris.iter().any(|u| u.starts_with("ldaps://"));
+    let uses_tls = opts.starttls
+        || opts
+            .uris
+            .iter()
+            .any(|u| u.starts_with("ldaps://") || u.to_ascii_lowercase().starts_with("dns+ldaps"));
     match &opts.tls_cacert {
         Some(path) if uses_tls && opts.tls_reqcert == ReqCert::Demand => client_config(path)
             .map(|_| ())

@@ -27,10 +27,23 @@ pub fn module_path() -> &'static PathBuf {
             .iter()
             .find(|p| p.exists())
             .unwrap_or_else(|| panic!("libpam_ldap_shell.so not found next to {}", exe.display()));
-        let dir = deps.join(format!("pam-module-{}", std::process::id()));
+        // One copy per build, shared by every test process of it (a copy per
+        // process filled the disk when a test was rerun thousands of times);
+        // written under a unique name and renamed, so a reader never sees half.
+        let meta = std::fs::metadata(built).expect("module metadata");
+        let stamp = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let dir = deps.join(format!("pam-module-{}-{stamp}", meta.len()));
         std::fs::create_dir_all(&dir).expect("module dir");
         let dest = dir.join("pam_ldap_shell.so");
-        std::fs::copy(built, &dest).expect("copy module");
+        if !dest.exists() {
+            let partial = dir.join(format!("partial-{}", std::process::id()));
+            std::fs::copy(built, &partial).expect("copy module");
+            std::fs::rename(&partial, &dest).expect("rename module");
+        }
         dest
     })
 }
