@@ -8,6 +8,8 @@
 
 pub mod artifacts;
 pub mod config;
+pub mod pty;
+pub mod setuid;
 pub mod ftp;
 pub mod ssh;
 pub mod syslog;

@@ -60,6 +60,14 @@ fn receive(socket: &UnixDatagram, lines: &Mutex<Vec<String>>, stop: &AtomicBool)
     }
 }
 
+/// The first line of `log` containing every one of `parts`; panics with
+/// the whole log when none does.
+pub fn line_with<'a>(log: &'a [String], parts: &[&str]) -> &'a str {
+    log.iter()
+        .find(|l| parts.iter().all(|p| l.contains(p)))
+        .unwrap_or_else(|| panic!("no log line with {parts:?} in:\n{}", log.join("\n")))
+}
+
 impl Drop for Catcher {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);

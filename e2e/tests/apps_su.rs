@@ -1,0 +1,71 @@
+//! su (util-linux, setuid root) run by a non-root user (oscar, an LDAP
+//! user) on a terminal, with the Debian package's /etc/pam.d/su-l and the
+//! documented common-* stacks: what the terminal shows, su's exit status
+//! (the PAM result: su prints pam_strerror's text) and the log lines.
+
+use e2e::pty::{as_user, chat, Screen};
+use e2e::syslog::line_with;
+use e2e::tools::{require, SU};
+use e2e::{Stack, World, PASSWORD};
+
+fn su_to(w: &World, target: &str, password: &str) -> (Screen, Vec<String>) {
+    w.new_log();
+    let su = require(SU);
+    let screen = chat(
+        w,
+        &[("Password:", password)],
+        &as_user("oscar", &[su, "-", target, "-c", "echo RAN-AS=$(id -un)"]),
+    );
+    (screen, w.new_log())
+}
+
+#[test]
+fn su_right_wrong_and_unlisted_shell() {
+    let w = World::start(Stack::Apps(String::new()));
+
+    // Right password: alice's shell runs; the module logs nothing.
+    let (s, log) = su_to(&w, "alice", PASSWORD);
+    assert_eq!(s.exit_code, 0, "{s:?}\n{}", w.diagnostics());
+    assert!(s.text.contains("RAN-AS=alice"), "{s:?}");
+    line_with(&log, &["(to alice) oscar on pts/"]);
+    line_with(&log, &["pam_unix(su-l:session): session opened for user alice"]);
+    assert!(
+        log.iter().all(|l| !l.contains("pam_ldap_shell")),
+        "{log:#?}"
+    );
+
+    // Wrong password: PAM_AUTH_ERR, the module says which entry refused the bind.
+    let (s, log) = su_to(&w, "alice", "Wrong-Pass-1");
+    assert_eq!(s.exit_code, 1, "{s:?}");
+    assert!(s.text.contains("su: Authentication failure"), "{s:?}");
+    assert!(!s.text.contains("RAN-AS"), "{s:?}");
+    line_with(
+        &log,
+        &[
+            "pam_ldap_shell(su-l:auth): authentication failure for user \"alice\"",
+            "\"uid=alice,ou=people,dc=example,dc=org\"",
+            "invalid credentials",
+        ],
+    );
+    line_with(&log, &["FAILED SU (to alice) oscar on pts/"]);
+
+    // carol's /bin/dash is not in /etc/shells: the right password, then
+    // refused in the account phase (PAM_PERM_DENIED) with the reason on the
+    // terminal and in the log.
+    let (s, log) = su_to(&w, "carol", PASSWORD);
+    assert_eq!(s.exit_code, 1, "{s:?}");
+    assert!(
+        s.text
+            .contains("your login shell /bin/dash is not allowed on this host"),
+        "{s:?}"
+    );
+    assert!(s.text.contains("su: Permission denied"), "{s:?}");
+    line_with(
+        &log,
+        &[
+            "pam_ldap_shell(su-l:account): user \"carol\" refused",
+            "\"/bin/dash\", which is not listed in /etc/shells",
+        ],
+    );
+    line_with(&log, &["FAILED SU (to carol) oscar on pts/"]);
+}
