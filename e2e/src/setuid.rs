@@ -20,10 +20,12 @@ pub const LOCAL_PASSWORD: &str = "Local-Pass-5";
 /// testdata/ldap/users.ldif) and the local user.
 const HOMES: &str = "alice 10001 5000\nnora 10002 5000\nemma 10003 5000\ncarol 10004 5000\ndave 10005 5000\noscar 10008 6000\nlena 1500 1500\n";
 
-/// sudo's policy in the sandbox: LDAP users alice and nora may run
-/// anything; 21 tries in one sudo run, no cached credentials.
-const SUDOERS: &str = "Defaults env_reset, !lecture, !fqdn, timestamp_timeout=0, passwd_tries=21\n\
-root ALL=(ALL:ALL) ALL\nalice ALL=(ALL:ALL) ALL\nnora ALL=(ALL:ALL) ALL\n";
+/// sudo's policy in the sandbox: LDAP users alice, oscar and nora may run
+/// anything; no cached credentials; alice gets 21 tries in one sudo run,
+/// oscar one per run.
+const SUDOERS: &str = "Defaults env_reset, !lecture, !fqdn, timestamp_timeout=0\n\
+Defaults:alice passwd_tries=21\nDefaults:oscar passwd_tries=1\n\
+root ALL=(ALL:ALL) ALL\nalice ALL=(ALL:ALL) ALL\noscar ALL=(ALL:ALL) ALL\nnora ALL=(ALL:ALL) ALL\n";
 
 /// Writes what setuid-init adds to the overlaid /etc and the homes list.
 pub fn write_files(dir: &Path) {
