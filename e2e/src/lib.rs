@@ -8,9 +8,9 @@
 
 pub mod artifacts;
 pub mod config;
+pub mod ftp;
 pub mod pty;
 pub mod setuid;
-pub mod ftp;
 pub mod ssh;
 pub mod syslog;
 pub mod tools;

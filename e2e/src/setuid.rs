@@ -5,10 +5,10 @@
 //! run inside it through `nsenter`.
 
 use crate::tools::{require, NSENTER, SETPRIV, UNSHARE};
-use testkit::tools::OPENSSL;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use testkit::tools::OPENSSL;
 
 /// A local user (in the sandbox's /etc/passwd and /etc/shadow), for the
 /// stacks' pam_unix paths: name, uid and gid (above minimum_uid=1000).
@@ -39,7 +39,10 @@ pub fn write_files(dir: &Path) {
         format!("{name}:x:{uid}:{gid}:Local user:/home/{name}:/bin/bash\n"),
     );
     put("group.local", format!("{name}:x:{gid}:\n"));
-    put("shadow.local", format!("{name}:{hash}:19000:0:99999:7:::\n"));
+    put(
+        "shadow.local",
+        format!("{name}:{hash}:19000:0:99999:7:::\n"),
+    );
     put("homes", HOMES.to_string());
     put("sudoers", SUDOERS.to_string());
     std::fs::create_dir(dir.join("out")).expect("create out dir");

@@ -148,15 +148,12 @@ impl World {
             .expect("run bwrap")
     }
 
-    /// Host pid of the setuid sandbox's first process (`Stack::Apps`).
-    pub fn init_pid(&self) -> Option<u32> {
-        self.init_pid
-    }
-
     /// `program args` inside the setuid sandbox (`Stack::Apps` only), as
     /// root with a clean environment; `stdin` is its input.
     pub fn exec(&self, program: &str, args: &[&str], stdin: &str) -> Output {
-        let pid = self.init_pid.expect("exec needs a World started with Stack::Apps");
+        let pid = self
+            .init_pid
+            .expect("exec needs a World started with Stack::Apps");
         setuid::run(setuid::command(pid, program, args), stdin)
     }
 

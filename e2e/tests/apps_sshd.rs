@@ -3,7 +3,7 @@
 //! through sshd's PAM conversation) and with a public key (sshd runs only
 //! PAM's account phase: the module checks the shell without a password).
 
-use e2e::syslog::line_with;
+use e2e::syslog::{line_with, module_lines};
 use e2e::tools::{require, SSH_KEYGEN};
 use e2e::{ssh, Stack, World, PASSWORD};
 use std::process::Command;
@@ -19,8 +19,11 @@ fn keyboard_interactive() {
     let log = w.new_log();
     assert_eq!(s.exit_code, 0, "{s:?}\n{}", w.diagnostics());
     assert_eq!(s.stdout.trim(), "RAN-AS=alice");
-    line_with(&log, &["Accepted keyboard-interactive/pam for alice from 127.0.0.1"]);
-    assert!(log.iter().all(|l| !l.contains("pam_ldap_shell")), "{log:#?}");
+    line_with(
+        &log,
+        &["Accepted keyboard-interactive/pam for alice from 127.0.0.1"],
+    );
+    assert!(module_lines(&log).is_empty(), "{log:#?}");
 
     // A wrong password: one prompt allowed, then ssh gives up (255).
     let s = ssh::run_method(w.ssh_port, "alice", "Wrong-Pass-1", "true", KBD);
@@ -34,7 +37,10 @@ fn keyboard_interactive() {
             "invalid credentials",
         ],
     );
-    line_with(&log, &["error: PAM: Authentication failure for alice from 127.0.0.1"]);
+    line_with(
+        &log,
+        &["error: PAM: Authentication failure for alice from 127.0.0.1"],
+    );
 
     // carol: right password, unlisted shell: refused in the account phase.
     let s = ssh::run_method(w.ssh_port, "carol", PASSWORD, "true", KBD);
@@ -71,13 +77,16 @@ fn public_key_runs_the_account_phase_only() {
     assert_eq!(s.exit_code, 0, "{s:?}\n{}", w.diagnostics());
     assert_eq!(s.stdout.trim(), "RAN-AS=alice");
     line_with(&log, &["Accepted publickey for alice from 127.0.0.1"]);
-    assert!(log.iter().all(|l| !l.contains("pam_ldap_shell")), "{log:#?}");
+    assert!(module_lines(&log).is_empty(), "{log:#?}");
 
     // No password asked, yet the shell is checked: carol's unlisted shell
     // and nora's missing one are refused, each with its reason.
     for (user, reason) in [
         ("carol", "\"/bin/dash\", which is not listed in /etc/shells"),
-        ("nora", "attribute loginShell is absent from entry \"uid=nora,"),
+        (
+            "nora",
+            "attribute loginShell is absent from entry \"uid=nora,",
+        ),
     ] {
         let s = ssh::run_key(w.ssh_port, user, &key, "echo RAN");
         let log = w.new_log();
@@ -87,11 +96,16 @@ fn public_key_runs_the_account_phase_only() {
         assert!(s.stdout.is_empty(), "{user}: {s:?}");
         line_with(
             &log,
-            &[&format!("Access denied for user {user} by PAM account configuration")],
+            &[&format!(
+                "Access denied for user {user} by PAM account configuration"
+            )],
         );
         line_with(
             &log,
-            &[&format!("pam_ldap_shell(sshd:account): user \"{user}\" refused"), reason],
+            &[
+                &format!("pam_ldap_shell(sshd:account): user \"{user}\" refused"),
+                reason,
+            ],
         );
     }
 }
