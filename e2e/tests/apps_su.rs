@@ -69,3 +69,88 @@ fn su_right_wrong_and_unlisted_shell() {
     );
     line_with(&log, &["FAILED SU (to carol) oscar on pts/"]);
 }
+
+/// A loginShell with a newline and an ESC sequence (an entry whoever may
+/// write loginShell controls): su's refusal shows it escaped on the
+/// terminal, and the log line stays one line with `\n` and `\x1b` spelled
+/// out, so it cannot forge a second line or drive the terminal.
+#[test]
+fn control_characters_from_the_directory_are_escaped() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    use testkit::slapd::BASE;
+    let slapd = testkit::Slapd::start();
+    let shell = "/bin/sh\nDec  2 10:00:00 host sshd[999]: Accepted password for root\x1b[2J";
+    // LDIF base64 (RFC 2849) carries the control characters.
+    let ldif = format!(
+        "dn: uid=mallory,ou=people,{BASE}\nobjectClass: inetOrgPerson\nobjectClass: posixAccount\n\
+         uid: mallory\ncn: Mallory\nsn: M\nuidNumber: 10030\ngidNumber: 5000\n\
+         homeDirectory: /home/mallory\nuserPassword: {PASSWORD}\nloginShell:: {}\n",
+        base64(shell.as_bytes())
+    );
+    // The rootdn of testdata/ldap/make-slapd-config.
+    let mut add = Command::new(require(e2e::tools::LDAPADD))
+        .args([
+            "-x",
+            "-D",
+            &format!("cn=admin,{BASE}"),
+            "-w",
+            "admin-secret",
+        ])
+        .args(["-H", slapd.uri()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("run ldapadd");
+    if let Some(mut i) = add.stdin.take() {
+        i.write_all(ldif.as_bytes()).expect("write the entry");
+    }
+    assert!(add.wait().expect("ldapadd").success(), "ldapadd mallory");
+    let w = World::start_with_server(Stack::Apps(String::new()), slapd.uri());
+
+    let (s, log) = su_to(&w, "mallory", PASSWORD);
+    assert_eq!(s.exit_code, 1, "{s:?}\n{}", w.diagnostics());
+    assert!(
+        !s.text.contains('\x1b'),
+        "raw ESC reached the terminal: {s:?}"
+    );
+    assert!(s.text.contains("\\x1b[2J"), "{s:?}");
+    let line = line_with(
+        &log,
+        &["pam_ldap_shell(su-l:account): user \"mallory\" refused"],
+    );
+    assert!(!line.contains('\n') && !line.contains('\x1b'), "{line:?}");
+    assert!(
+        line.contains(
+            "/bin/sh\\nDec  2 10:00:00 host sshd[999]: Accepted password for root\\x1b[2J"
+        ),
+        "{line:?}"
+    );
+    assert!(
+        log.iter()
+            .all(|l| !l.starts_with("Dec  2") && !l.contains("\n")),
+        "{log:#?}"
+    );
+}
+
+/// Standard base64 (RFC 4648), for an LDIF value.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
