@@ -2,7 +2,7 @@
 //! pam_authenticate, pam_acct_mgmt, pam_end) on 8 threads through the real
 //! libpam (testkit's FFI), half of the threads ending their handles with
 //! PAM_DATA_SILENT as sudo and long-running servers do, one login in four
-//! with a wrong password. Counted inside the process before and after:
+//! with a wrong password; without and with `authz_filter`. Counted inside the process before and after:
 //! open fds, threads, and its LDAP sockets (ESTABLISHED to the relay in
 //! front of slapd); the relay sees every connection closed with an unbind.
 //!
@@ -25,8 +25,18 @@ const PER_THREAD: usize = 25;
 const URI_ENV: &str = "E2E_PAM_HOST_URI";
 const CONFDIR_ENV: &str = "E2E_PAM_HOST_CONFDIR";
 
+/// Without and with `authz_filter` (then the account phase searches on the
+/// connection auth kept, rebound from the user to the search identity).
 #[test]
 fn two_hundred_logins_on_eight_threads() {
+    for options in ["", "authz_filter=(objectClass=posixAccount)"] {
+        run_host(options);
+    }
+}
+
+/// Runs the host with `options` on its module lines, then checks its log
+/// and the relay's record.
+fn run_host(options: &str) {
     let slapd = testkit::Slapd::shared();
     let proxy = Proxy::start(slapd.uri().trim_start_matches("ldap://"));
     let dir = tempfile::tempdir().expect("temp dir");
@@ -36,7 +46,11 @@ fn two_hundred_logins_on_eight_threads() {
     std::fs::create_dir(&confdir).expect("create pam.d");
     let module = dir.path().join("pam_ldap_shell.so");
     std::fs::copy(&e2e::artifacts::get().module, &module).expect("copy the module");
-    let line = format!("{} uri={} base={BASE}", module.display(), proxy.uri());
+    let line = format!(
+        "{} uri={} base={BASE} {options}",
+        module.display(),
+        proxy.uri()
+    );
     std::fs::write(
         confdir.join("host"),
         format!("auth required {line}\naccount required {line}\n"),
@@ -71,7 +85,10 @@ fn two_hundred_logins_on_eight_threads() {
     let log = catcher.take();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "host failed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "host failed ({options:?}):\n{stdout}\n{stderr}"
+    );
     assert!(
         stdout.contains("1 passed"),
         "the host did not run:\n{stdout}"
