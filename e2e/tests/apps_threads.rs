@@ -2,9 +2,10 @@
 //! pam_authenticate, pam_acct_mgmt, pam_end) on 8 threads through the real
 //! libpam (testkit's FFI), half of the threads ending their handles with
 //! PAM_DATA_SILENT as sudo and long-running servers do, one login in four
-//! with a wrong password; without and with `authz_filter`. Counted inside the process before and after:
-//! open fds, threads, and its LDAP sockets (ESTABLISHED to the relay in
-//! front of slapd); the relay sees every connection closed with an unbind.
+//! with a wrong password; without and with `authz_filter`. Counted inside
+//! the process before and after: open fds, threads, and its LDAP sockets
+//! (ESTABLISHED to the relay in front of slapd); the relay sees every
+//! connection closed with an unbind.
 //!
 //! The host is this test binary's ignored test `host`, run in bwrap with a
 //! syslog catcher on /dev/log, so the module's log lines are asserted too.
