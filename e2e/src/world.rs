@@ -2,6 +2,8 @@
 //! (testdata/e2e/sandbox-init) starts nslcd, vsftpd and sshd. The host's
 //! root is mounted read-only; /etc/pam.d, nsswitch.conf, nslcd.conf,
 //! ldap.conf, shells, /run, /home and /dev/log are the sandbox's own.
+//! `Stack::Apps` starts the same daemons in the setuid sandbox instead
+//! (e2e/src/setuid.rs), where su, sudo and passwd keep their setuid bit.
 
 use crate::config::{render, template, Vars};
 use crate::syslog::Catcher;
@@ -153,7 +155,7 @@ impl World {
     pub fn exec(&self, program: &str, args: &[&str], stdin: &str) -> Output {
         let pid = self
             .init_pid
-            .expect("exec needs a World started with Stack::Apps");
+            .expect("no setuid sandbox: exec needs a World started with Stack::Apps");
         setuid::run(setuid::command(pid, program, args), stdin)
     }
 
