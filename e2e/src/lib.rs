@@ -9,6 +9,8 @@
 pub mod artifacts;
 pub mod config;
 pub mod ftp;
+pub mod pty;
+pub mod setuid;
 pub mod ssh;
 pub mod syslog;
 pub mod tools;

@@ -13,6 +13,12 @@ pub struct Session {
 /// Runs `command` as `user` on 127.0.0.1:`port` with password authentication.
 /// sshpass exits 5 when the password is refused.
 pub fn run(port: u16, user: &str, password: &str, command: &str) -> Session {
+    run_method(port, user, password, command, "password")
+}
+
+/// As `run`, with the SSH authentication `method` ("password" or
+/// "keyboard-interactive": sshpass answers any prompt with "assword").
+pub fn run_method(port: u16, user: &str, password: &str, command: &str, method: &str) -> Session {
     let sshpass = require(SSHPASS);
     let ssh = require(SSH);
     let out = Command::new(sshpass)
@@ -28,7 +34,7 @@ pub fn run(port: u16, user: &str, password: &str, command: &str) -> Session {
             "-o",
             "PubkeyAuthentication=no",
             "-o",
-            "PreferredAuthentications=password",
+            &format!("PreferredAuthentications={method}"),
             "-o",
             "NumberOfPasswordPrompts=1",
             "-o",
@@ -45,6 +51,44 @@ pub fn run(port: u16, user: &str, password: &str, command: &str) -> Session {
         .stdin(Stdio::null())
         .output()
         .expect("run sshpass");
+    Session {
+        exit_code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `command` as `user` with the private key `key` (public key
+/// authentication only: PAM runs just the account phase).
+pub fn run_key(port: u16, user: &str, key: &std::path::Path, command: &str) -> Session {
+    let out = Command::new(require(SSH))
+        .args([
+            "-F",
+            "/dev/null",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "PreferredAuthentications=publickey",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "ConnectTimeout=30",
+            "-o",
+            "LogLevel=ERROR",
+            "-i",
+        ])
+        .arg(key)
+        .arg("-p")
+        .arg(port.to_string())
+        .arg(format!("{user}@127.0.0.1"))
+        .arg(command)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ssh");
     Session {
         exit_code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -60,6 +60,30 @@ fn receive(socket: &UnixDatagram, lines: &Mutex<Vec<String>>, stop: &AtomicBool)
     }
 }
 
+/// The first line of `log` containing every one of `parts`; panics with
+/// the whole log when none does.
+pub fn line_with<'a>(log: &'a [String], parts: &[&str]) -> &'a str {
+    log.iter()
+        .find(|l| parts.iter().all(|p| l.contains(p)))
+        .unwrap_or_else(|| panic!("no log line with {parts:?} in:\n{}", log.join("\n")))
+}
+
+/// Lines of pam_ldap_shell above debug level ("<PRI>" with a severity
+/// other than LOG_DEBUG): what an administrator sees by default.
+pub fn module_lines(log: &[String]) -> Vec<&String> {
+    log.iter()
+        .filter(|l| l.contains("pam_ldap_shell("))
+        .filter(|l| {
+            let severity = l
+                .strip_prefix('<')
+                .and_then(|r| r.split_once('>'))
+                .and_then(|(p, _)| p.parse::<u32>().ok())
+                .map(|p| p % 8);
+            severity != Some(7)
+        })
+        .collect()
+}
+
 impl Drop for Catcher {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
@@ -94,5 +118,15 @@ mod tests {
         }
         assert_eq!(got.len(), 100);
         assert_eq!(got[99], "<13>m99");
+    }
+
+    #[test]
+    fn module_lines_leave_out_debug() {
+        let log = vec![
+            "<87>pam_ldap_shell(sudo:account): skipped".to_string(),
+            "<85>pam_ldap_shell(su:auth): refused".to_string(),
+            "<85>pam_unix(su:auth): failure".to_string(),
+        ];
+        assert_eq!(module_lines(&log), vec![&log[1]]);
     }
 }

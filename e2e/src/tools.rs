@@ -30,4 +30,19 @@ pub fn require_all() {
 /// Validates docker/compose.yaml offline (`docker-compose config`).
 pub const DOCKER_COMPOSE: (&str, &str) = ("/usr/bin/docker-compose", "docker-compose");
 pub const LDAPSEARCH: (&str, &str) = ("/usr/bin/ldapsearch", "ldap-utils");
+pub const LDAPADD: (&str, &str) = ("/usr/bin/ldapadd", "ldap-utils");
 pub const CURL: (&str, &str) = ("/usr/bin/curl", "curl");
+
+/// The setuid sandbox (e2e/src/setuid.rs) and the programs run in it.
+pub const UNSHARE: (&str, &str) = ("/usr/bin/unshare", "util-linux");
+pub const NSENTER: (&str, &str) = ("/usr/bin/nsenter", "util-linux");
+pub const SETPRIV: (&str, &str) = ("/usr/bin/setpriv", "util-linux");
+pub const PYTHON3: (&str, &str) = ("/usr/bin/python3", "python3");
+pub const SUDO: (&str, &str) = ("/usr/bin/sudo", "sudo");
+pub const CRON: (&str, &str) = ("/usr/sbin/cron", "cron");
+pub const SU: (&str, &str) = ("/usr/bin/su", "util-linux");
+pub const LOGIN: (&str, &str) = ("/usr/bin/login", "login");
+pub const PASSWD: (&str, &str) = ("/usr/bin/passwd", "passwd");
+pub const CHSH: (&str, &str) = ("/usr/bin/chsh", "passwd");
+pub const RUNUSER: (&str, &str) = ("/usr/sbin/runuser", "util-linux");
+pub const SS: (&str, &str) = ("/usr/bin/ss", "iproute2");

@@ -2,10 +2,12 @@
 //! (testdata/e2e/sandbox-init) starts nslcd, vsftpd and sshd. The host's
 //! root is mounted read-only; /etc/pam.d, nsswitch.conf, nslcd.conf,
 //! ldap.conf, shells, /run, /home and /dev/log are the sandbox's own.
+//! `Stack::Apps` starts the same daemons in the setuid sandbox instead
+//! (e2e/src/setuid.rs), where su, sudo and passwd keep their setuid bit.
 
 use crate::config::{render, template, Vars};
 use crate::syslog::Catcher;
-use crate::{artifacts, tools};
+use crate::{artifacts, setuid, tools};
 use std::cell::RefCell;
 use std::ffi::OsString;
 use std::net::{TcpListener, TcpStream};
@@ -23,6 +25,10 @@ pub enum Stack {
     /// pam_ldap_shell in place of pam_ldap and pam_shells; the string is
     /// appended to its account line (e.g. "missing_shell=warn").
     Module(String),
+    /// As `Module`, in the setuid sandbox (e2e/src/setuid.rs) with the
+    /// documented stacks and the Debian packages' files for su, sudo,
+    /// login, passwd, chsh, runuser, cron and sshd (testdata/e2e/pam.d/apps).
+    Apps(String),
 }
 
 /// Users of testdata/ldap/users.ldif who get a home directory.
@@ -35,6 +41,9 @@ pub struct World {
     mounts: Vec<OsString>,
     syslog: Catcher,
     log: RefCell<Vec<String>>,
+    /// Host pid of the setuid sandbox's first process (`Stack::Apps`).
+    init_pid: Option<u32>,
+    setuid: bool,
     pub ftp_port: u16,
     pub ssh_port: u16,
     pub ldap_uri: String,
@@ -43,8 +52,13 @@ pub struct World {
 impl World {
     /// Starts the daemons with `stack` in /etc/pam.d; they are killed on drop.
     pub fn start(stack: Stack) -> World {
+        Self::start_with_server(stack, testkit::Slapd::shared().uri())
+    }
+
+    /// As `start`, with nslcd and the module using the LDAP server at `ldap_uri`.
+    pub fn start_with_server(stack: Stack, ldap_uri: &str) -> World {
         tools::require_all();
-        let ldap_uri = testkit::Slapd::shared().uri().to_string();
+        let ldap_uri = ldap_uri.to_string();
         let dir = tempfile::Builder::new()
             .prefix("e2e-world")
             .tempdir()
@@ -53,7 +67,7 @@ impl World {
         let (ftp_port, ssh_port) = two_free_ports();
         let account_options = match &stack {
             Stack::Stock => String::new(),
-            Stack::Module(o) => o.clone(),
+            Stack::Module(o) | Stack::Apps(o) => o.clone(),
         };
         let vars = Vars {
             ldap_uri: &ldap_uri,
@@ -71,6 +85,8 @@ impl World {
             mounts,
             syslog,
             log: RefCell::new(Vec::new()),
+            init_pid: None,
+            setuid: matches!(stack, Stack::Apps(_)),
             ftp_port,
             ssh_port,
             ldap_uri,
@@ -90,6 +106,18 @@ impl World {
     pub fn set_pam(&self, name: &str, contents: &str) {
         std::fs::write(self.dir.path().join("pam.d").join(name), contents)
             .expect("write pam.d file");
+    }
+
+    /// Points every pam_ldap_shell line of the sandbox's common-* stacks
+    /// at `uri` (e.g. a relay that counts connections); nslcd keeps the
+    /// server of ldap.conf.
+    pub fn module_uri(&self, uri: &str) {
+        for name in ["common-auth", "common-account", "common-password"] {
+            let path = self.dir.path().join("pam.d").join(name);
+            let text = std::fs::read_to_string(&path).expect("read pam.d file");
+            let with = format!("pam_ldap_shell.so uri={uri}");
+            self.set_pam(name, &text.replace("pam_ldap_shell.so", &with));
+        }
     }
 
     /// Syslog lines received since the last call (header stripped, the
@@ -122,9 +150,29 @@ impl World {
             .expect("run bwrap")
     }
 
+    /// `program args` inside the setuid sandbox (`Stack::Apps` only), as
+    /// root with a clean environment; `stdin` is its input.
+    pub fn exec(&self, program: &str, args: &[&str], stdin: &str) -> Output {
+        let pid = self
+            .init_pid
+            .expect("no setuid sandbox: exec needs a World started with Stack::Apps");
+        setuid::run(setuid::command(pid, program, args), stdin)
+    }
+
     fn spawn(&mut self) {
         let out = std::fs::File::create(self.dir.path().join("daemons.out")).expect("log file");
         let err = out.try_clone().expect("log file");
+        if self.setuid {
+            let child = setuid::launcher(self.dir.path())
+                .stdin(Stdio::null())
+                .stdout(out)
+                .stderr(err)
+                .spawn()
+                .expect("spawn unshare");
+            self.init_pid = setuid::init_pid(child.id());
+            self.bwrap = Some(child);
+            return;
+        }
         let child = Command::new(tools::require(testkit::tools::BWRAP))
             .args(&self.mounts)
             // Own pid namespace: when bwrap dies, every daemon dies with it.
@@ -203,8 +251,19 @@ fn write_files(dir: &Path, stack: &Stack, vars: &Vars) {
     std::fs::create_dir(dir.join("run")).expect("create run dir");
     set_mode(&dir.join("run"), 0o755);
     write_pam_d(dir, stack, vars);
-    if matches!(stack, Stack::Module(_)) {
+    if !matches!(stack, Stack::Stock) {
         module_dir(dir);
+    }
+    if matches!(stack, Stack::Apps(_)) {
+        setuid::write_files(dir);
+        // sshd takes the first value of a keyword: these win over the template's.
+        let conf = format!(
+            "KbdInteractiveAuthentication yes\nPubkeyAuthentication yes\nAuthorizedKeysFile {}/keys/%u\nStrictModes no\n{}",
+            dir.display(),
+            render(&template("sshd_config"), vars)
+        );
+        put("sshd_config", conf);
+        std::fs::create_dir(dir.join("keys")).expect("create keys dir");
     }
     host_key(dir);
 }
@@ -213,6 +272,7 @@ fn write_pam_d(dir: &Path, stack: &Stack, vars: &Vars) {
     let flavour = match stack {
         Stack::Stock => "stock",
         Stack::Module(_) => "module",
+        Stack::Apps(_) => "apps",
     };
     let src = crate::fixtures().join("pam.d").join(flavour);
     let dst = dir.join("pam.d");
@@ -292,13 +352,13 @@ fn mounts(dir: &Path, stack: &Stack) -> Vec<OsString> {
     ] {
         bind("--ro-bind", d(name), target);
     }
-    if matches!(stack, Stack::Module(_)) {
+    if !matches!(stack, Stack::Stock) {
         bind("--ro-bind", d("security"), tools::PAM_MODULE_DIR);
     }
     m
 }
 
-fn set_mode(path: &Path, mode: u32) {
+pub(crate) fn set_mode(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
         .unwrap_or_else(|e| panic!("chmod {}: {e}", path.display()));
 }
