@@ -20,6 +20,8 @@ pub struct Slapd {
     addr: SharedServer,
     child: Option<Child>,
     dir: Option<TempDir>,
+    /// The plain port, for `restart` (servers made by `start_at`).
+    port: Option<u16>,
 }
 
 impl Slapd {
@@ -97,6 +99,7 @@ impl Slapd {
                 },
                 child: Some(child),
                 dir: None,
+                port: None,
             };
             let ready = s
                 .wait_ready(port)
@@ -138,6 +141,87 @@ impl Slapd {
         self.child.as_ref().map(Child::id)
     }
 
+    /// A slapd on `port` (chosen by the caller, e.g. so that two providers
+    /// can name each other in their configuration), with `global` and
+    /// `database` added as in `start_with_config`; the test data is loaded
+    /// only with `load`. It can be stopped, frozen and restarted.
+    pub fn start_at(port: u16, global: &str, database: &str, load: bool) -> Result<Slapd, String> {
+        require(SLAPD);
+        require(SLAPADD);
+        let dir = tempfile::Builder::new()
+            .prefix("pam-ldap-shell-slapd")
+            .tempdir()
+            .map_err(|e| e.to_string())?;
+        write_config(dir.path());
+        let conf = dir.path().join("slapd.conf");
+        let text = std::fs::read_to_string(&conf).map_err(|e| e.to_string())?;
+        let text = text.replacen(
+            "moduleload back_mdb\n",
+            &format!("moduleload back_mdb\n{global}\n"),
+            1,
+        );
+        std::fs::write(&conf, format!("{text}\n{database}\n")).map_err(|e| e.to_string())?;
+        if load {
+            load_ldif(dir.path());
+        }
+        let mut s = Slapd {
+            addr: SharedServer {
+                uri: format!("ldap://127.0.0.1:{port}"),
+                ldaps_uri: None,
+                ca_cert: None,
+            },
+            child: None,
+            dir: Some(dir),
+            port: Some(port),
+        };
+        s.restart()?;
+        Ok(s)
+    }
+
+    /// Stops the server now (SIGKILL, as a crash); `restart` brings it back
+    /// with the same database and port.
+    pub fn kill(&mut self) {
+        self.stop();
+    }
+
+    /// Starts a server made by `start_at` again (after `kill`).
+    pub fn restart(&mut self) -> Result<(), String> {
+        self.stop();
+        let (Some(port), Some(dir)) = (self.port, self.dir.as_ref()) else {
+            return Err("only a server made by start_at can be restarted".into());
+        };
+        let child = Command::new(require(SLAPD))
+            .arg("-f")
+            .arg(dir.path().join("slapd.conf"))
+            .arg("-h")
+            .arg(format!("ldap://127.0.0.1:{port}/"))
+            .args(["-d", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        self.child = Some(child);
+        self.wait_ready(port)
+    }
+
+    /// SIGSTOP: the kernel still accepts connections, nothing answers.
+    pub fn freeze(&self) {
+        self.signal(libc::SIGSTOP);
+    }
+
+    /// SIGCONT after `freeze`.
+    pub fn thaw(&self) {
+        self.signal(libc::SIGCONT);
+    }
+
+    fn signal(&self, sig: libc::c_int) {
+        if let Some(pid) = self.pid() {
+            // SAFETY: kill(2) on our own child's pid; no memory is involved.
+            unsafe { libc::kill(pid as libc::pid_t, sig) };
+        }
+    }
+
     fn wait_ready(&mut self, port: u16) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -157,6 +241,9 @@ impl Slapd {
 
     fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
+            // A frozen server must be able to die.
+            // SAFETY: kill(2) on our own child's pid; no memory is involved.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGCONT) };
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -290,7 +377,7 @@ pub fn make_certs(dir: &Path) -> PathBuf {
     dir.to_path_buf()
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind(("127.0.0.1", 0))
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
