@@ -10,12 +10,14 @@ use crate::syslog::Catcher;
 use crate::{artifacts, setuid, tools};
 use std::cell::RefCell;
 use std::ffi::OsString;
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
+use testkit::PamRun;
 
 /// Which PAM stacks the sandbox's /etc/pam.d holds.
 #[derive(Debug, Clone)]
@@ -57,6 +59,12 @@ impl World {
 
     /// As `start`, with nslcd and the module using the LDAP server at `ldap_uri`.
     pub fn start_with_server(stack: Stack, ldap_uri: &str) -> World {
+        Self::start_with(stack, ldap_uri, "")
+    }
+
+    /// As `start_with_server`, with `nslcd_extra` appended to nslcd.conf
+    /// (e.g. `pam_authc_search NONE`).
+    pub fn start_with(stack: Stack, ldap_uri: &str, nslcd_extra: &str) -> World {
         tools::require_all();
         let ldap_uri = ldap_uri.to_string();
         let dir = tempfile::Builder::new()
@@ -76,7 +84,7 @@ impl World {
             dir: dir.path(),
             account_options: &account_options,
         };
-        write_files(dir.path(), &stack, &vars);
+        write_files(dir.path(), &stack, &vars, nslcd_extra);
         let syslog = Catcher::bind(&dir.path().join("log"));
         let mounts = mounts(dir.path(), &stack);
         let mut world = World {
@@ -159,6 +167,43 @@ impl World {
         setuid::run(setuid::command(pid, program, args), stdin)
     }
 
+    /// Runs `pamtester -v SERVICE USER OPS...` inside (one PAM handle for
+    /// all the operations, as sshd and login use one), `stdin` as the
+    /// terminal input; the run's syslog is every line logged meanwhile
+    /// (the modules' and nslcd's). Not with `Stack::Apps` (see `exec`).
+    pub fn pamtester(&self, service: &str, user: &str, ops: &[&str], stdin: &str) -> PamRun {
+        assert!(
+            !self.setuid,
+            "pamtester runs in the bwrap sandbox, not Stack::Apps'"
+        );
+        // Earlier lines are not this run's (new_log after each run waits
+        // for late ones).
+        let earlier = self.syslog.take();
+        self.log.borrow_mut().extend(earlier);
+        let pamtester = testkit::tools::require(testkit::tools::PAMTESTER);
+        let mut child = Command::new(tools::require(testkit::tools::BWRAP))
+            .args(&self.mounts)
+            .args(["--unshare-pid", "--die-with-parent", "--"])
+            .args([pamtester, "-v", service, user])
+            .args(ops)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run bwrap");
+        if let Some(mut input) = child.stdin.take() {
+            // pamtester may exit before reading everything: ignore EPIPE.
+            let _ = input.write_all(stdin.as_bytes());
+        }
+        let out = child.wait_with_output().expect("wait for pamtester");
+        PamRun {
+            exit_code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            syslog: self.new_log(),
+        }
+    }
+
     fn spawn(&mut self) {
         let out = std::fs::File::create(self.dir.path().join("daemons.out")).expect("log file");
         let err = out.try_clone().expect("log file");
@@ -232,12 +277,11 @@ impl Drop for World {
 }
 
 /// Writes the configuration files, pam.d and host key into `dir`.
-fn write_files(dir: &Path, stack: &Stack, vars: &Vars) {
+fn write_files(dir: &Path, stack: &Stack, vars: &Vars, nslcd_extra: &str) {
     let put = |name: &str, contents: String| {
         std::fs::write(dir.join(name), contents).expect("write sandbox file");
     };
     for name in [
-        "nslcd.conf",
         "nsswitch.conf",
         "ldap.conf",
         "shells",
@@ -246,6 +290,10 @@ fn write_files(dir: &Path, stack: &Stack, vars: &Vars) {
     ] {
         put(name, render(&template(name), vars));
     }
+    put(
+        "nslcd.conf",
+        format!("{}{nslcd_extra}\n", render(&template("nslcd.conf"), vars)),
+    );
     // nslcd refuses nothing here, but a real nslcd.conf is private.
     set_mode(&dir.join("nslcd.conf"), 0o600);
     std::fs::create_dir(dir.join("run")).expect("create run dir");
