@@ -34,6 +34,11 @@ struct Peers {
 
 impl Peers {
     fn start() -> Peers {
+        Self::start_with("")
+    }
+
+    /// As `start`, with `nslcd_extra` added to nslcd.conf.
+    fn start_with(nslcd_extra: &str) -> Peers {
         let theirs = ppolicy::directory();
         let ours = ppolicy::directory();
         // pam_authc_ppolicy is nslcd's default; said here so the comparison
@@ -41,7 +46,7 @@ impl Peers {
         let world = World::start_with(
             Stack::Module(String::new()),
             theirs.uri(),
-            "pam_authc_ppolicy yes",
+            &format!("pam_authc_ppolicy yes\n{nslcd_extra}"),
         );
         world.set_pam("theirs", &stack("pam_ldap.so"));
         let ours_args = format!(
@@ -296,6 +301,28 @@ fn administrator_reset_with_pwd_must_change() {
                 "<85>pam_ldap_shell(ours:account): user \"resetty\": password change required (reset by an administrator): PAM_NEW_AUTHTOK_REQD",
             ],
         )
+    );
+}
+
+/// The same reset with nslcd's `pam_authc_search NONE` (no search after
+/// the bind): pam_ldap then reads changeAfterReset and asks for the change.
+#[test]
+fn administrator_reset_without_nslcd_authc_search() {
+    let p = Peers::start_with("pam_authc_search NONE");
+    ppolicy::reset_password(&p.theirs, "resetty");
+    let theirs = p.login("theirs", "resetty", PASSWORD);
+    assert_theirs(
+        &theirs,
+        outcome(
+            "PAM_SUCCESS",
+            Some("PAM_NEW_AUTHTOK_REQD"),
+            &[],
+            &["Password must be changed"],
+            &[
+                &format!("<28>[ID] <authc=\"resetty\"> uid=resetty,{USER_DN}: Password must be changed"),
+                "<85>pam_ldap(theirs:account): Password must be changed; user=resetty; err=Authentication token is no longer valid; new one required",
+            ],
+        ),
     );
 }
 
