@@ -263,6 +263,39 @@ fn expired_password_with_grace_logins() {
             ],
         )
     );
+
+    // The other four grace logins (the 5th says "0 left"), then the first
+    // login past them: the bind fails.
+    for _ in 0..4 {
+        let (theirs, ours) = p.both("gracie", PASSWORD);
+        assert_eq!(theirs.auth, "PAM_SUCCESS", "{theirs:#?}");
+        assert_eq!(ours.auth, "PAM_SUCCESS", "{ours:#?}");
+    }
+    let (theirs, ours) = p.both("gracie", PASSWORD);
+    assert_theirs(
+        &theirs,
+        outcome(
+            "PAM_AUTH_ERR",
+            None,
+            &[],
+            &[],
+            &[
+                &format!("<28>[ID] <authc=\"gracie\"> uid=gracie,{USER_DN}: Invalid credentials"),
+                &format!("<28>[ID] <authc=\"gracie\"> uid=gracie,{USER_DN}: Password expired"),
+                "<85>pam_ldap(theirs:auth): Authentication failure; user=gracie",
+            ],
+        ),
+    );
+    assert_eq!(
+        ours,
+        outcome(
+            "PAM_PERM_DENIED",
+            None,
+            &[],
+            &["Your password has expired. Please contact your administrator."],
+            &[&format!("<85>pam_ldap_shell(ours:auth): user \"gracie\" refused: password expired and no grace logins left (ppolicy passwordExpired) for entry \"uid=gracie,{USER_DN}\"")],
+        )
+    );
 }
 
 #[test]
