@@ -226,6 +226,30 @@ fn locked_after_pwd_max_failure() {
             )],
         )
     );
+
+    // A wrong password on the locked account: slapd answers accountLocked
+    // without checking the password, so whoever tries learns the state.
+    let (theirs, ours) = p.both("locky", "wrong");
+    assert_theirs(
+        &theirs,
+        outcome(
+            "PAM_AUTH_ERR",
+            None,
+            &[],
+            &[],
+            &[
+                &format!("<28>[ID] <authc=\"locky\"> uid=locky,{USER_DN}: Invalid credentials"),
+                &format!("<28>[ID] <authc=\"locky\"> uid=locky,{USER_DN}: Account locked"),
+                "<85>pam_ldap(theirs:auth): Authentication failure; user=locky",
+            ],
+        ),
+    );
+    assert_eq!(ours.auth, "PAM_PERM_DENIED", "{ours:#?}");
+    assert_eq!(
+        ours.errors,
+        ["Your account is locked. Please contact your administrator."],
+        "{ours:#?}"
+    );
 }
 
 #[test]
