@@ -1,6 +1,7 @@
 //! nss-pam-ldapd's pam_ldap (through a real nslcd) and pam_ldap_shell on the
 //! same directory-side refusals: ppolicy lockout, grace logins,
-//! administrator reset, expiry warning, and shadowAccount aging. Each case
+//! administrator reset, expiry warning, shadowAccount aging, and sshd's
+//! placeholder password for a user it refuses itself. Each case
 //! runs `pamtester USER authenticate acct_mgmt` (one PAM handle, as sshd and
 //! login use one) in the e2e sandbox and records the PAM result of each
 //! phase, what the user saw and the syslog lines (the module's and nslcd's).
