@@ -10,6 +10,7 @@ use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::model::PamType;
 use crate::output::Format;
 use crate::resolve::resolve_service;
+use crate::target::Flavour;
 
 #[derive(Debug, Clone, Args)]
 pub struct WhyArgs {
@@ -41,6 +42,13 @@ impl WhyArgs {
             Ok(ctx) => ctx,
             Err(code) => return code,
         };
+        if ctx.target.flavour == Some(Flavour::OpenPam) {
+            eprintln!(
+                "pamlint why: target {} uses OpenPAM, whose modules pamlint does not predict",
+                ctx.target
+            );
+            return EXIT_ERROR;
+        }
         let service = resolve_service(&ctx, &self.service);
         let root = common.root.as_path();
         let source = if root == std::path::Path::new("/") {
@@ -48,14 +56,20 @@ impl WhyArgs {
         } else {
             Source::Root(root.to_path_buf())
         };
-        let facts = Facts::gather(&source, &service.name, &self.user, self.pam_version);
+        // A built-in target names its Linux-PAM release; `host` reads the root's.
+        let version = self.pam_version.or_else(|| {
+            (ctx.target.name != "host")
+                .then(|| ctx.target.version.as_deref().and_then(PamVersion::parse))
+                .flatten()
+        });
+        let facts = Facts::gather(&source, &service.name, &self.user, version);
         let types = if self.types.is_empty() {
             vec![PamType::Auth, PamType::Account]
         } else {
             self.types.clone()
         };
         let opts = WhyOptions {
-            assume_modules_present: common.dir.is_some(),
+            assume_modules_present: common.assume_modules_present(&ctx.target),
         };
         let report = explain(&service, &types, &facts, opts);
         match common.format {
