@@ -61,7 +61,10 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
-    for p in [&mut config.modules, &mut config.baseline].into_iter().flatten() {
+    for p in [&mut config.modules, &mut config.baseline]
+        .into_iter()
+        .flatten()
+    {
         if p.is_relative() {
             *p = dir.join(&*p);
         }

@@ -473,7 +473,10 @@ impl Resolver<'_> {
         };
         let module_present = handler != HandlerKind::MustFail
             && (module_file.is_some()
-                || rule.module.as_ref().is_some_and(|m| self.ctx.target.ships(&m.text)));
+                || rule
+                    .module
+                    .as_ref()
+                    .is_some_and(|m| self.ctx.target.ships(&m.text)));
         ResolvedRule {
             rule: rule.clone(),
             pam_type: t,

@@ -14,7 +14,11 @@ fn tree() -> tempfile::TempDir {
         "auth required pam_unix.so nullok\naccount required pam_nonexistent_xyz.so\n",
     )
     .unwrap();
-    std::fs::write(d.join("sshd"), "auth required pam_unix.so nullok\naccount required pam_unix.so\n").unwrap();
+    std::fs::write(
+        d.join("sshd"),
+        "auth required pam_unix.so nullok\naccount required pam_unix.so\n",
+    )
+    .unwrap();
     t
 }
 
@@ -39,8 +43,16 @@ fn check(cwd: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64)>, String)
         .iter()
         .map(|f| {
             let file = f["file"].as_str().unwrap();
-            let name = Path::new(file).file_name().unwrap().to_string_lossy().into_owned();
-            (f["code"].as_str().unwrap().to_string(), name, f["line"].as_u64().unwrap())
+            let name = Path::new(file)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                f["code"].as_str().unwrap().to_string(),
+                name,
+                f["line"].as_u64().unwrap(),
+            )
         })
         .collect();
     (code, found, stderr)
@@ -57,13 +69,19 @@ fn select_and_ignore_take_codes_and_prefixes() {
     assert_eq!((has(&all, "PL302"), has(&all, "PL101")), (2, 1), "{all:?}");
     assert_eq!(code, 1);
     let (code, only3, _) = check(t.path(), &["--no-config", "--select", "PL3"]);
-    assert!(only3.iter().all(|f| f.0.starts_with("PL3")) && has(&only3, "PL302") == 2, "{only3:?}");
+    assert!(
+        only3.iter().all(|f| f.0.starts_with("PL3")) && has(&only3, "PL302") == 2,
+        "{only3:?}"
+    );
     assert_eq!(code, 0, "warnings only");
     let (_, some, _) = check(t.path(), &["--no-config", "--ignore", "pl302,PL1"]);
     assert_eq!(has(&some, "PL302") + has(&some, "PL101"), 0, "{some:?}");
     let (code, _, err) = check(t.path(), &["--no-config", "--ignore", "PL999"]);
     assert_eq!(code, 2);
-    assert!(err.contains("`PL999` is not a rule code or prefix"), "{err}");
+    assert!(
+        err.contains("`PL999` is not a rule code or prefix"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -87,10 +105,7 @@ fn config_file_select_ignore_and_per_file_ignores() {
     let (_, raw, _) = check(t.path(), &["--no-config"]);
     assert_eq!(has(&raw, "PL101"), 1);
     // --config names a file anywhere
-    let (_, named, _) = check(
-        &sub,
-        &["--dir", "../pam.d", "--config", "../pamlint.toml"],
-    );
+    let (_, named, _) = check(&sub, &["--dir", "../pam.d", "--config", "../pamlint.toml"]);
     assert_eq!(has(&named, "PL101"), 0, "{named:?}");
 }
 
@@ -140,7 +155,10 @@ fn baseline_hides_known_findings_across_moves_and_realignment() {
     )
     .unwrap();
     let (code, found, _) = check(t.path(), &["--no-config", "--baseline", "base.json"]);
-    assert!(found.iter().all(|f| (f.1.as_str(), f.2) == ("sshd", 3)), "{found:?}");
+    assert!(
+        found.iter().all(|f| (f.1.as_str(), f.2) == ("sshd", 3)),
+        "{found:?}"
+    );
     assert_eq!(has(&found, "PL302"), 1, "{found:?}");
     assert_eq!(code, 0);
     // the baseline also comes from pamlint.toml, relative to it
@@ -159,6 +177,9 @@ fn bad_baseline_is_a_usage_error() {
     let (code, _, err) = check(t.path(), &["--no-config", "--baseline", "bad.json"]);
     assert_eq!(code, 2);
     assert!(err.contains("not a pamlint baseline"), "{err}");
-    let (code, _, err) = check(t.path(), &["--no-config", "--write-baseline", "no/such/dir/b.json"]);
+    let (code, _, err) = check(
+        t.path(),
+        &["--no-config", "--write-baseline", "no/such/dir/b.json"],
+    );
     assert_eq!(code, 2, "{err}");
 }

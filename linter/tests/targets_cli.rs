@@ -24,7 +24,11 @@ fn check(args: &[&str]) -> (i32, Vec<serde_json::Value>) {
         .output()
         .unwrap();
     let code = out.status.code().unwrap();
-    assert!(code < 2, "exit {code}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        code < 2,
+        "exit {code}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     (code, v["findings"].as_array().unwrap().clone())
 }
@@ -73,25 +77,47 @@ fn a_module_rhel9_does_not_ship_is_one_clear_error() {
     let f = pl101[0];
     assert_eq!(f["severity"], "error");
     let msg = f["message"].as_str().unwrap();
-    assert!(msg.contains("`pam_cracklib.so` is not shipped by rhel9"), "{msg}");
+    assert!(
+        msg.contains("`pam_cracklib.so` is not shipped by rhel9"),
+        "{msg}"
+    );
     assert!(msg.contains("Red Hat Enterprise Linux 9"), "{msg}");
-    assert!(msg.contains("vsftpd:1") && msg.contains("vsftpd:3"), "{msg}");
+    assert!(
+        msg.contains("vsftpd:1") && msg.contains("vsftpd:3"),
+        "{msg}"
+    );
     assert_eq!(code, 1);
     // the same module is fine for a target that ships it (RHEL 8 still has pam_cracklib)
     let (_, el8) = check(&["--target", "rhel8", "--dir", t.path().to_str().unwrap()]);
-    assert!(!codes(&el8, "PL101").iter().any(|f| f["message"].as_str().unwrap().contains("pam_cracklib")));
+    assert!(!codes(&el8, "PL101")
+        .iter()
+        .any(|f| f["message"].as_str().unwrap().contains("pam_cracklib")));
 }
 
 #[test]
 fn site_modules_file_adds_to_the_target() {
-    let t = tree_with(&[("vsftpd", "auth required pam_tally2.so\nauth required pam_site.so\n")]);
+    let t = tree_with(&[(
+        "vsftpd",
+        "auth required pam_tally2.so\nauth required pam_site.so\n",
+    )]);
     let site = tempfile::tempdir().unwrap();
     let list = site.path().join("site-modules.txt");
-    std::fs::write(&list, "# our own\npam_site.so\n/usr/lib64/security/pam_tally2.so\n").unwrap();
+    std::fs::write(
+        &list,
+        "# our own\npam_site.so\n/usr/lib64/security/pam_tally2.so\n",
+    )
+    .unwrap();
     let dir = t.path().to_str().unwrap();
     let (_, without) = check(&["--target", "rhel9", "--dir", dir]);
     assert_eq!(codes(&without, "PL101").len(), 2, "{without:#?}");
-    let (code, with) = check(&["--target", "rhel9", "--modules", list.to_str().unwrap(), "--dir", dir]);
+    let (code, with) = check(&[
+        "--target",
+        "rhel9",
+        "--modules",
+        list.to_str().unwrap(),
+        "--dir",
+        dir,
+    ]);
     assert!(codes(&with, "PL101").is_empty(), "{with:#?}");
     assert_eq!(code, 0);
 }
@@ -105,8 +131,15 @@ fn unknown_target_or_modules_file_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown target `rhel7`") && err.contains("rhel9 (alma9, rocky9"), "{err}");
-    for cmd in [&["simulate", "sshd", "--type", "auth"][..], &["diff", "sshd", "login"], &["why", "sshd", "root"]] {
+    assert!(
+        err.contains("unknown target `rhel7`") && err.contains("rhel9 (alma9, rocky9"),
+        "{err}"
+    );
+    for cmd in [
+        &["simulate", "sshd", "--type", "auth"][..],
+        &["diff", "sshd", "login"],
+        &["why", "sshd", "root"],
+    ] {
         let out = pamlint()
             .args(cmd)
             .args(["--target", "rhel7", "--dir"])
@@ -114,10 +147,20 @@ fn unknown_target_or_modules_file_is_a_usage_error() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{cmd:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("unknown target"), "{cmd:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("unknown target"),
+            "{cmd:?}"
+        );
     }
     let out = pamlint()
-        .args(["check", "--target", "rhel9", "--modules", "/nonexistent/list", "--dir"])
+        .args([
+            "check",
+            "--target",
+            "rhel9",
+            "--modules",
+            "/nonexistent/list",
+            "--dir",
+        ])
         .arg(rhel9())
         .output()
         .unwrap();
@@ -129,15 +172,36 @@ fn unknown_target_or_modules_file_is_a_usage_error() {
 /// pam_unix fails.
 fn pam_sss_result(target: &str) -> String {
     let out = pamlint()
-        .args(["simulate", "sshd", "--type", "auth", "--format", "json", "--no-config"])
-        .args(["--assume", "pam_unix.so=PAM_AUTH_ERR", "--target", target, "--dir"])
+        .args([
+            "simulate",
+            "sshd",
+            "--type",
+            "auth",
+            "--format",
+            "json",
+            "--no-config",
+        ])
+        .args([
+            "--assume",
+            "pam_unix.so=PAM_AUTH_ERR",
+            "--target",
+            target,
+            "--dir",
+        ])
         .arg(rhel9())
         .output()
         .unwrap();
-    assert!(out.status.code().unwrap() < 2, "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.code().unwrap() < 2,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let trace = v["trace"].as_array().unwrap();
-    let step = trace.iter().find(|s| s["module"] == "pam_sss.so").expect("pam_sss.so runs");
+    let step = trace
+        .iter()
+        .find(|s| s["module"] == "pam_sss.so")
+        .expect("pam_sss.so runs");
     step["returned"].as_str().unwrap().to_string()
 }
 
@@ -148,7 +212,9 @@ fn simulate_follows_the_target() {
     assert_eq!(pam_sss_result("alpine"), "PAM_MODULE_UNKNOWN");
     // OpenPAM is not simulated
     let out = pamlint()
-        .args(["simulate", "sshd", "--type", "auth", "--target", "freebsd", "--dir"])
+        .args([
+            "simulate", "sshd", "--type", "auth", "--target", "freebsd", "--dir",
+        ])
         .arg(rhel9())
         .output()
         .unwrap();

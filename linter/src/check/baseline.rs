@@ -249,7 +249,9 @@ mod tests {
         let file = dir.path().join("b.json");
         assert!(Baseline::read(&file).is_err());
         std::fs::write(&file, "{\"findings\": []}").unwrap();
-        assert!(Baseline::read(&file).unwrap_err().contains("not a pamlint baseline"));
+        assert!(Baseline::read(&file)
+            .unwrap_err()
+            .contains("not a pamlint baseline"));
         std::fs::write(&file, "{\"pamlint_baseline\": 9, \"findings\": []}").unwrap();
         assert!(Baseline::read(&file).unwrap_err().contains("format 9"));
     }

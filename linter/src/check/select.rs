@@ -31,10 +31,7 @@ impl Selection {
             .map(|r| r.info.code)
             .collect();
         let check = |codes: Vec<String>| -> Result<Vec<String>, String> {
-            codes
-                .into_iter()
-                .map(|c| normalise(&c, &known))
-                .collect()
+            codes.into_iter().map(|c| normalise(&c, &known)).collect()
         };
         let select = select.map(check).transpose()?;
         let ignore = check(ignore)?;

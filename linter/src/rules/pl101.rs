@@ -100,7 +100,9 @@ pub fn once_per_module(findings: Vec<Finding>) -> Vec<Finding> {
         match more.len() {
             0 => {}
             1..=3 => f.message += &format!("; also used at {}", more.join(", ")),
-            n => f.message += &format!("; also used at {} and {} more", more[..3].join(", "), n - 3),
+            n => {
+                f.message += &format!("; also used at {} and {} more", more[..3].join(", "), n - 3)
+            }
         }
     }
     out
@@ -150,7 +152,11 @@ mod tests {
             target: Some(std::sync::Arc::new(resolve(&spec).unwrap())),
             ..CheckOptions::default()
         });
-        let pl101: Vec<_> = report.findings.iter().filter(|f| f.code == "PL101").collect();
+        let pl101: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == "PL101")
+            .collect();
         assert_eq!(pl101.len(), 1, "{pl101:?}");
         assert_eq!(pl101[0].span.line, 2);
         assert!(pl101[0].message.contains("not shipped by rhel9"));

@@ -11,8 +11,14 @@ use super::Flavour;
 const FILES: &[(&str, &str)] = &[
     ("debian12", include_str!("../../targets/debian12.toml")),
     ("debian13", include_str!("../../targets/debian13.toml")),
-    ("ubuntu22.04", include_str!("../../targets/ubuntu22.04.toml")),
-    ("ubuntu24.04", include_str!("../../targets/ubuntu24.04.toml")),
+    (
+        "ubuntu22.04",
+        include_str!("../../targets/ubuntu22.04.toml"),
+    ),
+    (
+        "ubuntu24.04",
+        include_str!("../../targets/ubuntu24.04.toml"),
+    ),
     ("rhel8", include_str!("../../targets/rhel8.toml")),
     ("rhel9", include_str!("../../targets/rhel9.toml")),
     ("rhel10", include_str!("../../targets/rhel10.toml")),
@@ -71,7 +77,7 @@ pub fn find(name: &str) -> Option<Catalog> {
     FILES
         .iter()
         .filter_map(|(stem, text)| parse(stem, text).ok())
-        .find(|c| c.name == want || c.aliases.iter().any(|a| *a == want))
+        .find(|c| c.name == want || c.aliases.contains(&want))
 }
 
 fn parse(stem: &str, text: &str) -> Result<Catalog, String> {
@@ -98,7 +104,10 @@ mod tests {
             let c = parse(stem, text).unwrap();
             assert_eq!(c.name, *stem);
             assert!(c.modules.len() >= 20, "{stem}: {} modules", c.modules.len());
-            assert!(c.modules.iter().all(|m| m.starts_with("pam_") && m.ends_with(".so")));
+            assert!(c
+                .modules
+                .iter()
+                .all(|m| m.starts_with("pam_") && m.ends_with(".so")));
             assert!(!c.source.is_empty());
         }
     }

@@ -9,7 +9,9 @@ use super::{catalog, Modules, Target};
 
 pub fn detect(root: &Path) -> Target {
     let os = os_release(root);
-    let catalog = os.as_ref().and_then(|(id, like, ver)| builtin_for(id, like, ver));
+    let catalog = os
+        .as_ref()
+        .and_then(|(id, like, ver)| builtin_for(id, like, ver));
     let mut target = Target::default();
     let Some(c) = catalog else {
         return target;
@@ -37,7 +39,12 @@ fn os_release(root: &Path) -> Option<(String, String, String)> {
     let field = |key: &str| {
         text.lines()
             .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
-            .map(|v| v.trim().trim_matches('"').trim_matches('\'').to_ascii_lowercase())
+            .map(|v| {
+                v.trim()
+                    .trim_matches('"')
+                    .trim_matches('\'')
+                    .to_ascii_lowercase()
+            })
             .unwrap_or_default()
     };
     Some((field("ID"), field("ID_LIKE"), field("VERSION_ID")))

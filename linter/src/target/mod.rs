@@ -145,8 +145,8 @@ pub fn resolve(spec: &TargetSpec) -> Result<Target, String> {
 /// A site's module list: one module per line (`pam_foo.so` or a path to it), `#`
 /// comments and blank lines ignored.
 pub fn read_module_list(path: &Path) -> Result<BTreeSet<String>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("--modules {}: {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("--modules {}: {e}", path.display()))?;
     let mut out = BTreeSet::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
@@ -200,7 +200,11 @@ mod tests {
     fn site_modules_add_to_the_target() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("mods");
-        std::fs::write(&f, "# ours\npam_ldap_shell.so\n/opt/lib/pam_x.so  # vendor\n\n").unwrap();
+        std::fs::write(
+            &f,
+            "# ours\npam_ldap_shell.so\n/opt/lib/pam_x.so  # vendor\n\n",
+        )
+        .unwrap();
         let mut s = spec("rhel9");
         s.modules_file = Some(f.clone());
         let t = resolve(&s).unwrap();
