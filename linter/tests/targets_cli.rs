@@ -255,3 +255,27 @@ fn config_file_sets_the_target() {
     let el8 = run(&["--target", "rhel8"]);
     assert!(el8.iter().all(|m| !m.contains("pam_cracklib")), "{el8:?}");
 }
+
+#[test]
+fn host_target_of_a_pam_d_only_image_follows_its_os_release() {
+    // an image root holding only etc/pam.d and etc/os-release (no module directories)
+    let root = tempfile::tempdir().unwrap();
+    let pam_d = root.path().join("etc/pam.d");
+    std::fs::create_dir_all(&pam_d).unwrap();
+    for e in std::fs::read_dir(rhel9()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, pam_d.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(pam_d.join("vsftpd"), "auth required pam_cracklib.so\n").unwrap();
+    std::fs::write(
+        root.path().join("etc/os-release"),
+        "NAME=\"Rocky Linux\"\nID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.4\"\n",
+    )
+    .unwrap();
+    let (code, findings) = check(&["--root", root.path().to_str().unwrap()]);
+    let pl101 = codes(&findings, "PL101");
+    assert_eq!(pl101.len(), 1, "{pl101:#?}");
+    let msg = pl101[0]["message"].as_str().unwrap();
+    assert!(msg.contains("pam_cracklib.so") && msg.contains("Red Hat Enterprise Linux 9"), "{msg}");
+    assert_eq!(code, 1);
+}

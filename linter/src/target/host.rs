@@ -9,9 +9,7 @@ use super::{catalog, Modules, Target};
 
 pub fn detect(root: &Path) -> Target {
     let os = os_release(root);
-    let catalog = os
-        .as_ref()
-        .and_then(|(id, like, ver)| builtin_for(id, like, ver));
+    let catalog = os.as_ref().and_then(builtin_for);
     let mut target = Target::default();
     let Some(c) = catalog else {
         return target;
@@ -31,8 +29,17 @@ pub fn detect(root: &Path) -> Target {
     target
 }
 
-/// (ID, ID_LIKE, VERSION_ID) from etc/os-release or usr/lib/os-release.
-fn os_release(root: &Path) -> Option<(String, String, String)> {
+/// What os-release says about the distribution.
+struct OsRelease {
+    id: String,
+    like: String,
+    version: String,
+    /// VERSION_CODENAME, or UBUNTU_CODENAME for Ubuntu derivatives (Mint, Pop!_OS...).
+    codenames: Vec<String>,
+}
+
+/// etc/os-release, else usr/lib/os-release.
+fn os_release(root: &Path) -> Option<OsRelease> {
     let text = ["etc/os-release", "usr/lib/os-release"]
         .iter()
         .find_map(|p| std::fs::read_to_string(root.join(p)).ok())?;
@@ -47,12 +54,24 @@ fn os_release(root: &Path) -> Option<(String, String, String)> {
             })
             .unwrap_or_default()
     };
-    Some((field("ID"), field("ID_LIKE"), field("VERSION_ID")))
+    Some(OsRelease {
+        id: field("ID"),
+        like: field("ID_LIKE"),
+        version: field("VERSION_ID"),
+        codenames: vec![
+            field("UBUNTU_CODENAME"),
+            field("DEBIAN_CODENAME"),
+            field("VERSION_CODENAME"),
+        ],
+    })
 }
 
-/// The built-in target for an os-release identity.
-fn builtin_for(id: &str, like: &str, version: &str) -> Option<catalog::Catalog> {
+/// The built-in target for an os-release identity: by ID and version, else (for a
+/// derivative) by the Ubuntu/Debian codename it is built on, or by ID_LIKE.
+fn builtin_for(os: &OsRelease) -> Option<catalog::Catalog> {
+    let (id, like, version) = (os.id.as_str(), os.like.as_str(), os.version.as_str());
     let major = version.split('.').next().unwrap_or("");
+    let like_has = |w: &str| like.split_whitespace().any(|l| l == w);
     let name = match id {
         "debian" => format!("debian{major}"),
         "ubuntu" => format!("ubuntu{version}"),
@@ -62,7 +81,16 @@ fn builtin_for(id: &str, like: &str, version: &str) -> Option<catalog::Catalog> 
         "alpine" => "alpine".into(),
         "freebsd" => "freebsd".into(),
         _ if id.starts_with("opensuse") || id.starts_with("sle") => "opensuse".into(),
-        _ if like.split_whitespace().any(|l| l == "arch") => "arch".into(),
+        _ if like_has("arch") => "arch".into(),
+        _ if like_has("debian") || like_has("ubuntu") => {
+            return os
+                .codenames
+                .iter()
+                .filter(|c| !c.is_empty())
+                .find_map(|c| catalog::find(c))
+        }
+        _ if like_has("rhel") || like_has("centos") => format!("rhel{major}"),
+        _ if like_has("suse") => "opensuse".into(),
         _ => return None,
     };
     catalog::find(&name)
@@ -113,6 +141,20 @@ mod tests {
         let t = detect(r.path());
         assert!(t.uses_disk());
         assert_eq!(t.flavour, Some(super::super::Flavour::Debian));
+    }
+
+    #[test]
+    fn derivatives_map_to_the_release_they_are_built_on() {
+        let mint = "ID=linuxmint\nID_LIKE=\"ubuntu debian\"\nVERSION_ID=\"21.3\"\nVERSION_CODENAME=virginia\nUBUNTU_CODENAME=jammy\n";
+        let t = detect(root_with(mint, None).path());
+        assert_eq!(t.version.as_deref(), Some("1.4.0"), "{t:?}");
+        let raspbian =
+            "ID=raspbian\nID_LIKE=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n";
+        let t = detect(root_with(raspbian, None).path());
+        assert!(t.description.contains("Debian 12"), "{t:?}");
+        let eurolinux = "ID=\"eurolinux\"\nID_LIKE=\"rhel fedora centos\"\nVERSION_ID=\"8.7\"\n";
+        let t = detect(root_with(eurolinux, None).path());
+        assert!(t.ships("pam_cracklib.so"), "{t:?}");
     }
 
     #[test]
