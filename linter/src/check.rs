@@ -56,6 +56,8 @@ pub struct Report {
     pub services: usize,
     /// Paths that could not be read at all (exit code 2).
     pub io_errors: Vec<String>,
+    /// The built-in target checked against (`rhel9`); None for the host.
+    pub target: Option<String>,
 }
 
 impl Report {
@@ -220,6 +222,11 @@ pub fn lint(opts: &CheckOptions) -> Report {
     if opts.target.as_ref().is_some_and(|t| !t.uses_disk()) {
         report.findings = crate::rules::pl101::once_per_module(report.findings);
     }
+    report.target = opts
+        .target
+        .as_ref()
+        .filter(|t| t.name != "host")
+        .map(|t| t.name.clone());
     report
 }
 

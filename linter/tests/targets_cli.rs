@@ -63,6 +63,14 @@ fn stock_rhel9_tree_has_no_module_presence_error_for_rhel9() {
     // aliases name the same target
     let (_, rocky) = check(&["--target", "rocky9", "--dir", dir.to_str().unwrap()]);
     assert_eq!(rocky, findings);
+    // the human summary says which target
+    let out = pamlint()
+        .args(["check", "--no-config", "--target", "alma9", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(" services for rhel9: 0 errors"), "{text}");
 }
 
 #[test]
