@@ -41,6 +41,8 @@ pub struct ResolveContext {
     extra_module_dirs: Vec<PathBuf>,
     /// The libpam that reads the files: decides which modules are present.
     pub target: Arc<Target>,
+    /// Whether module files under the root count (false for a built-in target on `/`).
+    probe_root: bool,
     /// Parses by path. Keyed by the path's bytes: hashing a `Path` walks its
     /// components and was a tenth of a small run; a path spelled two ways is at
     /// worst parsed twice.
@@ -85,6 +87,7 @@ impl ResolveContext {
             module_dirs: module_dirs(root),
             extra_module_dirs: Vec::new(),
             target: Arc::new(Target::default()),
+            probe_root: true,
             cache: Mutex::new(HashMap::new()),
             shared: Mutex::new(HashSet::new()),
             module_cache: Mutex::new(HashMap::new()),
@@ -113,9 +116,9 @@ impl ResolveContext {
     /// this machine's module directories (they say nothing about a RHEL host); on an
     /// image root they are that image's, so they still count.
     pub fn with_target(mut self, target: Arc<Target>) -> Self {
-        let probe_root = target.uses_disk() || self.root != Path::new("/");
+        self.probe_root = target.uses_disk() || self.root != Path::new("/");
         self.module_dirs = self.extra_module_dirs.clone();
-        if probe_root {
+        if self.probe_root {
             self.module_dirs.extend(module_dirs(&self.root));
         }
         self.target = target;
@@ -169,7 +172,7 @@ impl ResolveContext {
         candidates.iter().find_map(|p| {
             if p.starts_with('/') {
                 let f = self.under_root(p);
-                f.is_file().then_some(f)
+                (self.probe_root && f.is_file()).then_some(f)
             } else {
                 self.module_dirs
                     .iter()

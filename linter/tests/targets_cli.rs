@@ -103,6 +103,46 @@ fn a_module_rhel9_does_not_ship_is_one_clear_error() {
 }
 
 #[test]
+fn this_machines_module_files_do_not_count_for_another_target() {
+    // pam_unix.so exists on this Debian machine under its multiarch path; for RHEL 9
+    // that path does not matter, only the file name RHEL 9 ships
+    let host_unix = [
+        "/lib/x86_64-linux-gnu/security",
+        "/usr/lib/x86_64-linux-gnu/security",
+    ]
+    .iter()
+    .map(|d| format!("{d}/pam_unix.so"))
+    .find(|p| Path::new(p).is_file())
+    .expect("pam_unix.so: install the Debian package libpam-modules");
+    let host_debug = host_unix.replace("pam_unix.so", "pam_debug.so");
+    assert!(Path::new(&host_debug).is_file(), "{host_debug}");
+    let t = tree_with(&[(
+        "svc",
+        &format!("auth required {host_unix}\nauth required {host_debug}\n"),
+    )]);
+    let dir = t.path().to_str().unwrap();
+    let (_, host) = check(&["--dir", dir]);
+    let svc = |f: &&serde_json::Value| f["file"].as_str().unwrap().ends_with("/svc");
+    assert!(!codes(&host, "PL101").iter().any(svc), "{host:#?}");
+    let (_, alpine) = check(&["--target", "alpine", "--dir", dir]);
+    let on_svc: Vec<_> = codes(&alpine, "PL101").into_iter().filter(svc).collect();
+    assert!(
+        on_svc.is_empty(),
+        "alpine ships pam_unix and pam_debug: {on_svc:#?}"
+    );
+    let (_, freebsd) = check(&["--target", "freebsd", "--dir", dir]);
+    let msgs: Vec<&str> = codes(&freebsd, "PL101")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("pam_debug.so` is not shipped by freebsd")),
+        "{msgs:#?}"
+    );
+}
+
+#[test]
 fn site_modules_file_adds_to_the_target() {
     let t = tree_with(&[(
         "vsftpd",
@@ -284,6 +324,9 @@ fn host_target_of_a_pam_d_only_image_follows_its_os_release() {
     let pl101 = codes(&findings, "PL101");
     assert_eq!(pl101.len(), 1, "{pl101:#?}");
     let msg = pl101[0]["message"].as_str().unwrap();
-    assert!(msg.contains("pam_cracklib.so") && msg.contains("Red Hat Enterprise Linux 9"), "{msg}");
+    assert!(
+        msg.contains("pam_cracklib.so") && msg.contains("Red Hat Enterprise Linux 9"),
+        "{msg}"
+    );
     assert_eq!(code, 1);
 }
