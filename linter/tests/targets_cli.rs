@@ -130,14 +130,22 @@ fn this_machines_module_files_do_not_count_for_another_target() {
         on_svc.is_empty(),
         "alpine ships pam_unix and pam_debug: {on_svc:#?}"
     );
-    let (_, freebsd) = check(&["--target", "freebsd", "--dir", dir]);
-    let msgs: Vec<&str> = codes(&freebsd, "PL101")
+    // Alpine's linux-pam is built without pam_userdb
+    let host_userdb = host_unix.replace("pam_unix.so", "pam_userdb.so");
+    assert!(Path::new(&host_userdb).is_file(), "{host_userdb}");
+    std::fs::write(
+        t.path().join("svc2"),
+        format!("auth required {host_userdb}\n"),
+    )
+    .unwrap();
+    let (_, alpine) = check(&["--target", "alpine", "--dir", dir]);
+    let msgs: Vec<&str> = codes(&alpine, "PL101")
         .iter()
         .map(|f| f["message"].as_str().unwrap())
         .collect();
     assert!(
         msgs.iter()
-            .any(|m| m.contains("pam_debug.so` is not shipped by freebsd")),
+            .any(|m| m.contains("pam_userdb.so` is not shipped by alpine")),
         "{msgs:#?}"
     );
 }
@@ -258,16 +266,30 @@ fn simulate_follows_the_target() {
     assert_ne!(pam_sss_result("rhel9"), "PAM_MODULE_UNKNOWN");
     // Alpine's linux-pam has no pam_sss
     assert_eq!(pam_sss_result("alpine"), "PAM_MODULE_UNKNOWN");
-    // OpenPAM is not simulated
-    let out = pamlint()
-        .args([
-            "simulate", "sshd", "--type", "auth", "--target", "freebsd", "--dir",
-        ])
-        .arg(rhel9())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("OpenPAM"));
+}
+
+#[test]
+fn an_openpam_target_is_refused_by_every_command() {
+    for cmd in [
+        &["check"][..],
+        &["simulate", "sshd", "--type", "auth"],
+        &["diff", "sshd", "login"],
+        &["why", "sshd", "root"],
+    ] {
+        let out = pamlint()
+            .args(cmd)
+            .args(["--target", "freebsd", "--dir"])
+            .arg(rhel9())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("uses OpenPAM") && err.contains("Linux-PAM only"),
+            "{cmd:?}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{cmd:?}");
+    }
 }
 
 #[test]

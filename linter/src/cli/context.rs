@@ -8,7 +8,7 @@ use super::{CommonArgs, EXIT_ERROR};
 use crate::config::{self, Loaded};
 use crate::output::Format;
 use crate::resolve::{ResolveContext, OTHER};
-use crate::target::{self, Target, TargetSpec};
+use crate::target::{self, Flavour, Target, TargetSpec};
 
 /// What pamlint.toml and the command line settle for a run.
 #[derive(Debug)]
@@ -90,6 +90,13 @@ impl CommonArgs {
             root: self.root.clone(),
         };
         let target = target::resolve(&spec).map_err(fail)?;
+        // Never read OpenPAM files with Linux-PAM's grammar (issue 12): refuse them.
+        if target.flavour == Some(Flavour::OpenPam) {
+            return Err(fail(format!(
+                "target {} ({}) uses OpenPAM, whose configuration pamlint does not read; it lints Linux-PAM only",
+                target.name, target.description
+            )));
+        }
         Ok(Settings {
             config,
             target: Arc::new(target),

@@ -40,13 +40,6 @@ impl SimulateArgs {
         };
         let flavor = match (self.flavor, ctx.target.flavour) {
             (Some(f), _) => f,
-            (None, Some(Flavour::OpenPam)) => {
-                eprintln!(
-                    "pamlint simulate: target {} uses OpenPAM, whose dispatch pamlint does not simulate",
-                    ctx.target
-                );
-                return EXIT_ERROR;
-            }
             (None, Some(Flavour::Upstream)) => Flavor::Upstream,
             (None, _) => Flavor::Debian,
         };

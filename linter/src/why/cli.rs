@@ -10,7 +10,6 @@ use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::model::PamType;
 use crate::output::Format;
 use crate::resolve::resolve_service;
-use crate::target::Flavour;
 
 #[derive(Debug, Clone, Args)]
 pub struct WhyArgs {
@@ -42,13 +41,6 @@ impl WhyArgs {
             Ok(ctx) => ctx,
             Err(code) => return code,
         };
-        if ctx.target.flavour == Some(Flavour::OpenPam) {
-            eprintln!(
-                "pamlint why: target {} uses OpenPAM, whose modules pamlint does not predict",
-                ctx.target
-            );
-            return EXIT_ERROR;
-        }
         let service = resolve_service(&ctx, &self.service);
         let root = common.root.as_path();
         let source = if root == std::path::Path::new("/") {
