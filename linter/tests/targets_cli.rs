@@ -352,3 +352,42 @@ fn host_target_of_a_pam_d_only_image_follows_its_os_release() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn why_predicts_with_the_targets_linux_pam() {
+    let version = |extra: &[&str]| {
+        let out = pamlint()
+            .args([
+                "why",
+                "sshd",
+                "root",
+                "--format",
+                "json",
+                "--no-config",
+                "--dir",
+            ])
+            .arg(rhel9())
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code().unwrap() < 2,
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["pam_version"].clone()
+    };
+    let el9 = version(&["--target", "rhel9"]);
+    assert_eq!(
+        el9["version"],
+        serde_json::json!({"major": 1, "minor": 5, "patch": 1})
+    );
+    assert_eq!(el9["source"], "target rhel9");
+    let el8 = version(&["--target", "rhel8"]);
+    assert_eq!(el8["version"]["minor"], 3);
+    // --pam-version still wins
+    let given = version(&["--target", "rhel9", "--pam-version", "1.6.0"]);
+    assert_eq!(given["version"]["minor"], 6);
+    assert_eq!(given["source"], "--pam-version");
+}

@@ -49,12 +49,14 @@ impl WhyArgs {
             Source::Root(root.to_path_buf())
         };
         // A built-in target names its Linux-PAM release; `host` reads the root's.
-        let version = self.pam_version.or_else(|| {
-            (ctx.target.name != "host")
-                .then(|| ctx.target.version.as_deref().and_then(PamVersion::parse))
-                .flatten()
-        });
-        let facts = Facts::gather(&source, &service.name, &self.user, version);
+        let from_target = (self.pam_version.is_none() && ctx.target.name != "host")
+            .then(|| ctx.target.version.as_deref().and_then(PamVersion::parse))
+            .flatten();
+        let version = self.pam_version.or(from_target);
+        let mut facts = Facts::gather(&source, &service.name, &self.user, version);
+        if from_target.is_some() {
+            facts.version.source = format!("target {}", ctx.target.name);
+        }
         let types = if self.types.is_empty() {
             vec![PamType::Auth, PamType::Account]
         } else {
