@@ -104,16 +104,18 @@ fn a_module_rhel9_does_not_ship_is_one_clear_error() {
 
 #[test]
 fn this_machines_module_files_do_not_count_for_another_target() {
-    // pam_unix.so exists on this Debian machine under its multiarch path; for RHEL 9
-    // that path does not matter, only the file name RHEL 9 ships
-    let host_unix = [
-        "/lib/x86_64-linux-gnu/security",
-        "/usr/lib/x86_64-linux-gnu/security",
-    ]
-    .iter()
-    .map(|d| format!("{d}/pam_unix.so"))
-    .find(|p| Path::new(p).is_file())
-    .expect("pam_unix.so: install the Debian package libpam-modules");
+    // pam_unix.so exists on this Debian machine under its multiarch path; for another
+    // target that file does not matter, only the file names the target ships
+    // the machine's multiarch module directory (x86_64-linux-gnu, aarch64-linux-gnu...)
+    let host_unix = ["/usr/lib", "/lib"]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("-linux-"))
+        .map(|e| format!("{}/security/pam_unix.so", e.path().display()))
+        .find(|p| Path::new(p).is_file())
+        .expect("pam_unix.so: install the Debian package libpam-modules");
     let host_debug = host_unix.replace("pam_unix.so", "pam_debug.so");
     assert!(Path::new(&host_debug).is_file(), "{host_debug}");
     let t = tree_with(&[(
