@@ -48,9 +48,9 @@ fn check(service: &ResolvedService, env: &LintEnv) -> Vec<Finding> {
 }
 
 /// "not found (searched ...)" for the host, "not shipped by rhel9" for a catalogue.
-fn message(module: &str, env: &LintEnv) -> String {
+fn message(path: &str, env: &LintEnv) -> String {
     let target = &env.ctx.target;
-    let module = module.escape_debug();
+    let module = path.escape_debug();
     if !target.uses_disk() {
         return format!(
             "module `{module}` is not shipped by {} ({}): the rule always returns PAM_MODULE_UNKNOWN there",
@@ -64,7 +64,7 @@ fn message(module: &str, env: &LintEnv) -> String {
         .filter(|d| d.is_dir())
         .map(|d| d.display().to_string())
         .collect();
-    let searched = if module.to_string().starts_with('/') {
+    let searched = if path.starts_with('/') {
         "its absolute path".to_string()
     } else {
         dirs.join(", ")
@@ -80,6 +80,7 @@ pub fn once_per_module(findings: Vec<Finding>) -> Vec<Finding> {
     let mut also: Vec<Vec<String>> = Vec::new();
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     for f in findings {
+        // `message` puts the module first, between backticks.
         let module = (f.code == INFO.code)
             .then(|| f.message.split('`').nth(1).map(str::to_string))
             .flatten();
@@ -88,7 +89,11 @@ pub fn once_per_module(findings: Vec<Finding>) -> Vec<Finding> {
             continue;
         };
         match first.get(&module) {
-            Some(&i) => also[i].push(format!("{}:{}", f.span.file.display(), f.span.line)),
+            Some(&i) => also[i].push(format!(
+                "{}:{}",
+                f.span.file.display().to_string().escape_debug(),
+                f.span.line
+            )),
             None => {
                 first.insert(module, out.len());
                 out.push(f);
