@@ -38,8 +38,12 @@ impl Selection {
         let per_file = per_file
             .iter()
             .map(|(pat, codes)| {
-                let p = glob::Pattern::new(pat)
-                    .map_err(|e| format!("per-file-ignores: bad pattern `{pat}`: {e}"))?;
+                let p = glob::Pattern::new(pat).map_err(|e| {
+                    format!(
+                        "per-file-ignores: bad pattern `{}`: {e}",
+                        pat.escape_debug()
+                    )
+                })?;
                 Ok((p, check(codes.clone())?))
             })
             .collect::<Result<_, String>>()?;
