@@ -1,17 +1,19 @@
 //! `host`: the libpam of the root being linted. Module presence stays what the root's
-//! module directories hold; os-release names the distribution (flavour, version). A
+//! module directories hold; os-release names the distribution (flavour, version), else
+//! the package database gives the flavour. A
 //! root with no module directories (a pam.d-only image) gets the catalogue of the
 //! distribution its os-release names, when pamlint has one.
 
 use std::path::Path;
 
-use super::{catalog, Modules, Target};
+use super::{catalog, Flavour, Modules, Target};
 
 pub fn detect(root: &Path) -> Target {
     let os = os_release(root);
     let catalog = os.as_ref().and_then(builtin_for);
     let mut target = Target::default();
     let Some(c) = catalog else {
+        target.flavour = package_db_flavour(root);
         return target;
     };
     target.flavour = Some(c.flavour);
@@ -96,6 +98,28 @@ fn builtin_for(os: &OsRelease) -> Option<catalog::Catalog> {
     catalog::find(&name)
 }
 
+/// Without a known os-release, the package database says whose libpam it is: dpkg
+/// means Debian's patched one, rpm, apk or pacman upstream's. Only existence is
+/// checked (reading a package database costs more than the whole lint of a small tree).
+fn package_db_flavour(root: &Path) -> Option<Flavour> {
+    let has = |p: &str| root.join(p).exists();
+    if has("var/lib/dpkg/status") {
+        Some(Flavour::Debian)
+    } else if [
+        "var/lib/rpm",
+        "usr/lib/sysimage/rpm",
+        "lib/apk/db/installed",
+        "var/lib/pacman/local",
+    ]
+    .iter()
+    .any(|p| has(p))
+    {
+        Some(Flavour::Upstream)
+    } else {
+        None
+    }
+}
+
 /// Whether any of the root's module directories holds a `pam_*.so`.
 fn has_modules(root: &Path) -> bool {
     crate::resolve::module_dirs(root).iter().any(|d| {
@@ -155,6 +179,19 @@ mod tests {
         let eurolinux = "ID=\"eurolinux\"\nID_LIKE=\"rhel fedora centos\"\nVERSION_ID=\"8.7\"\n";
         let t = detect(root_with(eurolinux, None).path());
         assert!(t.ships("pam_cracklib.so"), "{t:?}");
+    }
+
+    #[test]
+    fn package_database_gives_the_flavour_without_os_release() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(t.path().join("var/lib/dpkg")).unwrap();
+        std::fs::write(t.path().join("var/lib/dpkg/status"), "").unwrap();
+        assert_eq!(detect(t.path()).flavour, Some(Flavour::Debian));
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(t.path().join("var/lib/rpm")).unwrap();
+        let d = detect(t.path());
+        assert_eq!(d.flavour, Some(Flavour::Upstream));
+        assert!(d.uses_disk());
     }
 
     #[test]
