@@ -1,7 +1,9 @@
 //! `pamlint check`: parse every service file, resolve each service, run the rules,
 //! apply `# pamlint: allow(...)` and return the sorted findings.
 
+pub mod baseline;
 mod files;
+pub mod select;
 mod unique;
 
 use std::collections::{BTreeMap, HashSet};
@@ -12,6 +14,7 @@ use crate::model::{Finding, ParsedFile, Severity};
 use crate::parse::{parse_pam_conf_file, parse_service_file};
 use crate::resolve::{resolve_service, NameList, ResolveContext};
 use crate::rules::{registry, LintEnv};
+use crate::target as libpam_target;
 use files::FileScope;
 use unique::UniqueFindings;
 
@@ -26,6 +29,19 @@ pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     /// Extra module directories (`--module-path`).
     pub module_paths: Vec<PathBuf>,
+    /// The libpam that reads the files (None: `host` judged by the module dirs).
+    pub target: Option<Arc<libpam_target::Target>>,
+}
+
+impl CheckOptions {
+    /// A context with the module paths and the target of these options.
+    fn context(&self, ctx: ResolveContext) -> ResolveContext {
+        let ctx = ctx.with_module_paths(&self.module_paths);
+        match &self.target {
+            Some(t) => ctx.with_target(t.clone()),
+            None => ctx,
+        }
+    }
 }
 
 /// The result of a check run.
@@ -40,6 +56,8 @@ pub struct Report {
     pub services: usize,
     /// Paths that could not be read at all (exit code 2).
     pub io_errors: Vec<String>,
+    /// The built-in target checked against (`rhel9`); None for the host.
+    pub target: Option<String>,
 }
 
 impl Report {
@@ -79,12 +97,11 @@ fn targets(opts: &CheckOptions, io_errors: &mut Vec<String>) -> (Vec<Target>, Ve
     let root = root_of(opts);
     let make_dir_ctx = |dir: &Path| {
         let etc = root.join("etc/pam.d");
-        let ctx = if dir == etc {
+        opts.context(if dir == etc {
             ResolveContext::for_root(&root)
         } else {
             ResolveContext::for_dir(dir, &root)
-        };
-        ctx.with_module_paths(&opts.module_paths)
+        })
     };
     let mut out = Vec::new();
     let mut confs = Vec::new();
@@ -127,7 +144,7 @@ fn targets(opts: &CheckOptions, io_errors: &mut Vec<String>) -> (Vec<Target>, Ve
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let ctx = ResolveContext::for_dir(&dir, &root).with_module_paths(&opts.module_paths);
+            let ctx = opts.context(ResolveContext::for_dir(&dir, &root));
             out.push(Target {
                 ctx,
                 services: NameList::from_names([name]),
@@ -177,7 +194,7 @@ pub fn lint(opts: &CheckOptions) -> Report {
             scope.check_dirs(&target.ctx.pam_dirs);
         }
     }
-    let root_ctx = ResolveContext::for_root(&root_of(opts)).with_module_paths(&opts.module_paths);
+    let root_ctx = opts.context(ResolveContext::for_root(&root_of(opts)));
     for conf in confs {
         let parsed = Arc::new(parse_pam_conf_file(&conf));
         findings.extend(lint_pam_conf(
@@ -202,6 +219,14 @@ pub fn lint(opts: &CheckOptions) -> Report {
             b.code,
         ))
     });
+    if opts.target.as_ref().is_some_and(|t| !t.uses_disk()) {
+        report.findings = crate::rules::pl101::once_per_module(report.findings);
+    }
+    report.target = opts
+        .target
+        .as_ref()
+        .filter(|t| t.name != "host")
+        .map(|t| t.name.clone());
     report
 }
 

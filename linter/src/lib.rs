@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod elf;
 pub mod model;
@@ -13,6 +14,7 @@ pub mod parse;
 pub mod resolve;
 pub mod rules;
 pub mod simulate;
+pub mod target;
 pub mod why;
 
 pub use parse::{parse_service_bytes, parse_service_file};

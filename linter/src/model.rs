@@ -695,6 +695,10 @@ pub struct ResolvedRule {
     pub actions: ActionTable,
     /// The module file found on disk (None when not found or must-fail).
     pub module_file: Option<PathBuf>,
+    /// Whether the target's libpam can load the module: its file was found, or the
+    /// target's catalogue (or the site's `--modules` list) ships it. What PL101,
+    /// `simulate` and `why` go by.
+    pub module_present: bool,
     pub origin: Origin,
 }
 

@@ -15,6 +15,7 @@ use crate::model::{
 };
 use crate::parse::{parse_pam_conf_file, parse_service_file};
 use crate::rules::finding;
+use crate::target::Target;
 
 mod names;
 pub use names::{is_file_entry, NameList};
@@ -36,6 +37,12 @@ pub struct ResolveContext {
     pub pam_conf: Option<PathBuf>,
     /// Directories searched for relative module paths.
     pub module_dirs: Vec<PathBuf>,
+    /// `--module-path` directories (searched first, whatever the target).
+    extra_module_dirs: Vec<PathBuf>,
+    /// The libpam that reads the files: decides which modules are present.
+    pub target: Arc<Target>,
+    /// Whether module files under the root count (false for a built-in target on `/`).
+    probe_root: bool,
     /// Parses by path. Keyed by the path's bytes: hashing a `Path` walks its
     /// components and was a tenth of a small run; a path spelled two ways is at
     /// worst parsed twice.
@@ -78,6 +85,9 @@ impl ResolveContext {
             pam_dirs,
             pam_conf: conf.is_file().then_some(conf),
             module_dirs: module_dirs(root),
+            extra_module_dirs: Vec::new(),
+            target: Arc::new(Target::default()),
+            probe_root: true,
             cache: Mutex::new(HashMap::new()),
             shared: Mutex::new(HashSet::new()),
             module_cache: Mutex::new(HashMap::new()),
@@ -98,6 +108,23 @@ impl ResolveContext {
         let mut all = dirs.to_vec();
         all.append(&mut self.module_dirs);
         self.module_dirs = all;
+        self.extra_module_dirs.extend_from_slice(dirs);
+        self
+    }
+
+    /// Judge module presence for `target`. A built-in target on `/` does not look at
+    /// this machine's module directories (they say nothing about a RHEL host); on an
+    /// image root they are that image's, so they still count.
+    pub fn with_target(mut self, target: Arc<Target>) -> Self {
+        self.probe_root = target.uses_disk() || self.root != Path::new("/");
+        self.module_dirs = self.extra_module_dirs.clone();
+        if self.probe_root {
+            self.module_dirs.extend(module_dirs(&self.root));
+        }
+        self.target = target;
+        if let Ok(mut c) = self.module_cache.lock() {
+            c.clear();
+        }
         self
     }
 
@@ -145,7 +172,7 @@ impl ResolveContext {
         candidates.iter().find_map(|p| {
             if p.starts_with('/') {
                 let f = self.under_root(p);
-                f.is_file().then_some(f)
+                (self.probe_root && f.is_file()).then_some(f)
             } else {
                 self.module_dirs
                     .iter()
@@ -220,7 +247,7 @@ impl ResolveContext {
 }
 
 /// libpam's module directories on Debian, Fedora, Arch, SUSE..., multiarch included.
-fn module_dirs(root: &Path) -> Vec<PathBuf> {
+pub(crate) fn module_dirs(root: &Path) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     for base in ["lib", "usr/lib"] {
         if let Ok(rd) = std::fs::read_dir(root.join(base)) {
@@ -447,12 +474,19 @@ impl Resolver<'_> {
             (HandlerKind::MustFail, _) | (_, None) => None,
             (_, Some(m)) => self.ctx.find_module(&m.text),
         };
+        let module_present = handler != HandlerKind::MustFail
+            && (module_file.is_some()
+                || rule
+                    .module
+                    .as_ref()
+                    .is_some_and(|m| self.ctx.target.ships(&m.text)));
         ResolvedRule {
             rule: rule.clone(),
             pam_type: t,
             handler,
             actions: rule.action_table(),
             module_file,
+            module_present,
             origin,
         }
     }
@@ -467,6 +501,7 @@ impl Resolver<'_> {
             handler: HandlerKind::MustFail,
             actions,
             module_file: None,
+            module_present: false,
             origin,
         })
     }

@@ -17,7 +17,14 @@ fn man_page_matches_the_cli() {
         std::fs::write(&path, &buf).unwrap();
     }
     let page = String::from_utf8(buf).unwrap();
-    for word in ["pamlint", "check", "explain", "rules", "\\-\\-deny"] {
+    for word in [
+        "pamlint",
+        "check",
+        "explain",
+        "rules",
+        "\\-\\-deny",
+        "\\-\\-target",
+    ] {
         assert!(page.contains(word), "man page lacks {word}");
     }
     assert!(

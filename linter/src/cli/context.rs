@@ -1,9 +1,21 @@
-//! The setup `diff`, `simulate` and `why` share: the output format they accept and
-//! the resolve context `--root`/`--dir`/`--module-path` describe.
+//! The setup every subcommand shares: pamlint.toml, the target, the output format
+//! `diff`, `simulate` and `why` accept and the resolve context
+//! `--root`/`--dir`/`--module-path`/`--target` describe.
+
+use std::sync::Arc;
 
 use super::{CommonArgs, EXIT_ERROR};
+use crate::config::{self, Loaded};
 use crate::output::Format;
 use crate::resolve::{ResolveContext, OTHER};
+use crate::target::{self, Flavour, Target, TargetSpec};
+
+/// What pamlint.toml and the command line settle for a run.
+#[derive(Debug)]
+pub struct Settings {
+    pub config: Option<Loaded>,
+    pub target: Arc<Target>,
+}
 
 /// Which services a subcommand needs a config for.
 pub enum Needed<'a> {
@@ -21,7 +33,8 @@ impl CommonArgs {
             eprintln!("pamlint {cmd}: --format must be human or json");
             return Err(EXIT_ERROR);
         }
-        let ctx = self.resolve_context();
+        let settings = self.settings(cmd)?;
+        let ctx = self.resolve_context(&settings.target);
         let has = |s: &str| ctx.find_config(s).is_some() || ctx.uses_pam_conf();
         match needed {
             Needed::Each(services) => {
@@ -40,12 +53,59 @@ impl CommonArgs {
         Ok(ctx)
     }
 
-    /// The context `--root`, `--dir` and `--module-path` describe.
-    pub fn resolve_context(&self) -> ResolveContext {
+    /// The context `--root`, `--dir`, `--module-path` and the target describe.
+    pub fn resolve_context(&self, target: &Arc<Target>) -> ResolveContext {
         match &self.dir {
             Some(d) => ResolveContext::for_dir(d, &self.root),
             None => ResolveContext::for_root(&self.root),
         }
         .with_module_paths(&self.module_path)
+        .with_target(target.clone())
+    }
+
+    /// The config file (`--config`, else pamlint.toml from the working directory up,
+    /// none with `--no-config`) and the target (`--target`/`--modules` over the
+    /// config's). Errors are printed; the result is then the exit status.
+    pub fn settings(&self, cmd: &str) -> Result<Settings, u8> {
+        let fail = |e: String| {
+            eprintln!("pamlint {cmd}: {e}");
+            EXIT_ERROR
+        };
+        let path = match (&self.config, self.no_config) {
+            (Some(p), _) => Some(p.clone()),
+            (None, true) => None,
+            (None, false) => std::env::current_dir().ok().and_then(|d| config::find(&d)),
+        };
+        let config = path.map(|p| config::load(&p)).transpose().map_err(fail)?;
+        let from_config = config.as_ref().map(|c| &c.config);
+        let spec = TargetSpec {
+            name: self
+                .target
+                .clone()
+                .or_else(|| from_config.and_then(|c| c.target.clone())),
+            modules_file: self
+                .modules
+                .clone()
+                .or_else(|| from_config.and_then(|c| c.modules.clone())),
+            root: self.root.clone(),
+        };
+        let target = target::resolve(&spec).map_err(fail)?;
+        // Never read OpenPAM files with Linux-PAM's grammar (issue 12): refuse them.
+        if target.flavour == Some(Flavour::OpenPam) {
+            return Err(fail(format!(
+                "target {} ({}) uses OpenPAM, whose configuration pamlint does not read; it lints Linux-PAM only",
+                target.name, target.description
+            )));
+        }
+        Ok(Settings {
+            config,
+            target: Arc::new(target),
+        })
+    }
+
+    /// Whether `simulate`/`why` take every module as loaded: a bare `--dir` judged by
+    /// the host, whose module directories are not that tree's.
+    pub fn assume_modules_present(&self, target: &Target) -> bool {
+        self.dir.is_some() && self.module_path.is_empty() && target.uses_disk()
     }
 }

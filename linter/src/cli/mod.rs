@@ -58,6 +58,20 @@ pub struct CommonArgs {
     /// Extra directory to search for modules (repeatable).
     #[arg(long = "module-path", global = true, value_name = "DIR")]
     pub module_path: Vec<PathBuf>,
+    /// The libpam that reads the files: host (default: the root's installed modules,
+    /// os-release), or debian12, debian13, ubuntu22.04, ubuntu24.04, rhel8, rhel9,
+    /// rhel10 (alma/rocky/centos aliases), fedora, opensuse (sles), arch, alpine, freebsd.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub target: Option<String>,
+    /// A site's own modules, one file name per line, present in addition to the target's.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub modules: Option<PathBuf>,
+    /// Settings file (default: pamlint.toml in the working directory or above).
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Read no pamlint.toml.
+    #[arg(long = "no-config", global = true)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -94,8 +94,13 @@ pub fn render(report: &Report, color: bool) -> String {
 }
 
 pub fn summary(report: &Report) -> String {
+    let target = report
+        .target
+        .as_ref()
+        .map(|t| format!(" for {t}"))
+        .unwrap_or_default();
     format!(
-        "pamlint: {} files, {} services: {} errors, {} warnings, {} infos",
+        "pamlint: {} files, {} services{target}: {} errors, {} warnings, {} infos",
         report.file_count(),
         report.services,
         report.count(Severity::Error),

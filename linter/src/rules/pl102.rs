@@ -32,7 +32,7 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
                 r.actions.get(PamCode::ModuleUnknown),
                 Action::Bad | Action::Die
             );
-            if r.handler == HandlerKind::SilentModule && r.module_file.is_none() && fails {
+            if r.handler == HandlerKind::SilentModule && !r.module_present && fails {
                 let control = r
                     .rule
                     .control_token

@@ -12,6 +12,7 @@ use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::model::PamCode;
 use crate::output::Format;
 use crate::resolve::resolve_service;
+use crate::target::Flavour;
 
 #[derive(Debug, Clone, Args)]
 pub struct SimulateArgs {
@@ -25,9 +26,10 @@ pub struct SimulateArgs {
     /// What a module returns: MODULE=PAM_CODE or FILE:LINE=PAM_CODE (repeatable).
     #[arg(long = "assume", value_name = "MODULE_OR_FILE:LINE=PAM_CODE", value_parser = Assumption::parse)]
     pub assume: Vec<Assumption>,
-    /// Whose libpam to follow where they differ (jumps in frozen chains).
-    #[arg(long, value_enum, default_value = "debian")]
-    pub flavor: Flavor,
+    /// Whose libpam to follow where they differ (jumps in frozen chains); default:
+    /// the target's (upstream for non-Debian targets), else debian.
+    #[arg(long, value_enum)]
+    pub flavor: Option<Flavor>,
 }
 
 impl SimulateArgs {
@@ -36,16 +38,21 @@ impl SimulateArgs {
             Ok(ctx) => ctx,
             Err(code) => return code,
         };
+        let flavor = match (self.flavor, ctx.target.flavour) {
+            (Some(f), _) => f,
+            (None, Some(Flavour::Upstream)) => Flavor::Upstream,
+            (None, _) => Flavor::Debian,
+        };
         let service = resolve_service(&ctx, &self.service);
         let opts = Options {
             assumptions: self.assume.clone(),
-            flavor: self.flavor,
-            assume_modules_present: common.dir.is_some() && common.module_path.is_empty(),
+            flavor,
+            assume_modules_present: common.assume_modules_present(&ctx.target),
         };
         let sim = simulate(&service, self.op, &opts);
         let text = match common.format {
-            Format::Json => render_json(&sim, self.flavor) + "\n",
-            _ => render_human(&sim, self.flavor),
+            Format::Json => render_json(&sim, flavor) + "\n",
+            _ => render_human(&sim, flavor),
         };
         if crate::cli::out::emit(&text).is_err() {
             return EXIT_ERROR;

@@ -7,8 +7,9 @@ use crate::model::{FlatHandler, HandlerKind as ModelKind, ResolvedRule, Rule, St
 use super::ir::{Handler, HandlerKind, Label, Module};
 
 /// The handler list libpam builds for one type's stack.
-/// `assume_modules_present`: with `--dir` the modules are not looked up on disk,
-/// so a module not found is still simulated as loaded (not PAM_MODULE_UNKNOWN).
+/// `assume_modules_present`: with `--dir` and the host target the modules are not
+/// looked up on disk, so a module not found is still simulated as loaded (not
+/// PAM_MODULE_UNKNOWN). Otherwise the target decides (`ResolvedRule::module_present`).
 pub fn handlers(stack: &Stack, assume_modules_present: bool) -> Vec<Handler> {
     stack
         .flatten()
@@ -39,8 +40,10 @@ fn kind_of(rule: &ResolvedRule, assume_present: bool) -> HandlerKind {
     if rule.handler == ModelKind::MustFail {
         return HandlerKind::MustFail;
     }
+    if !rule.module_present && !assume_present {
+        return HandlerKind::Module(Module::Missing);
+    }
     match &rule.module_file {
-        None if !assume_present => return HandlerKind::Module(Module::Missing),
         // A file that is not a loadable object: libpam's dlopen fails the same way.
         Some(f) if crate::elf::cached_hooks(f).is_none() => {
             return HandlerKind::Module(Module::Missing)

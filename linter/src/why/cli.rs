@@ -48,14 +48,22 @@ impl WhyArgs {
         } else {
             Source::Root(root.to_path_buf())
         };
-        let facts = Facts::gather(&source, &service.name, &self.user, self.pam_version);
+        // A built-in target names its Linux-PAM release; `host` reads the root's.
+        let from_target = (self.pam_version.is_none() && ctx.target.name != "host")
+            .then(|| ctx.target.version.as_deref().and_then(PamVersion::parse))
+            .flatten();
+        let version = self.pam_version.or(from_target);
+        let mut facts = Facts::gather(&source, &service.name, &self.user, version);
+        if from_target.is_some() {
+            facts.version.source = format!("target {}", ctx.target.name);
+        }
         let types = if self.types.is_empty() {
             vec![PamType::Auth, PamType::Account]
         } else {
             self.types.clone()
         };
         let opts = WhyOptions {
-            assume_modules_present: common.dir.is_some(),
+            assume_modules_present: common.assume_modules_present(&ctx.target),
         };
         let report = explain(&service, &types, &facts, opts);
         match common.format {

@@ -29,7 +29,7 @@ pub fn predict_rule(rule: &ResolvedRule, facts: &Facts, opts: WhyOptions) -> Pre
         );
     }
     let path = rule.module_path().unwrap_or("");
-    if rule.module_file.is_none() && !opts.assume_modules_present {
+    if !rule.module_present && !opts.assume_modules_present {
         let dash = if rule.rule.silent {
             " (the `-` prefix only silences the log line)"
         } else {
@@ -37,7 +37,7 @@ pub fn predict_rule(rule: &ResolvedRule, facts: &Facts, opts: WhyOptions) -> Pre
         };
         return Prediction::known(
             PamCode::ModuleUnknown,
-            format!("{path} is not installed: libpam returns PAM_MODULE_UNKNOWN{dash}"),
+            format!("{path} is not installed (or not shipped by the target): libpam returns PAM_MODULE_UNKNOWN{dash}"),
         );
     }
     if crate::elf::implements_type(rule) == Some(false) {
