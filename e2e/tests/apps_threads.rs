@@ -209,7 +209,7 @@ fn host() {
                 let silent = t % 2 == 1;
                 let mut results = Vec::new();
                 for i in 0..PER_THREAD {
-                    let wrong = (t * PER_THREAD + i) % 4 == 0;
+                    let wrong = (t * PER_THREAD + i).is_multiple_of(4);
                     let pw = if wrong { "Wrong-Pass-1" } else { e2e::PASSWORD };
                     results.push((wrong, login(&confdir, pw, silent)));
                 }

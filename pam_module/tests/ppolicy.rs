@@ -94,33 +94,6 @@ fn pamtester(s: &Slapd, user: &str, ops: &[&str], input: &str) -> PamRun {
     sb.pamtester("test", user, ops, input)
 }
 
-/// As ldapmodify as the rootdn.
-fn modify(s: &Slapd, ldif: &str) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("/usr/bin/ldapmodify")
-        .args([
-            "-x",
-            "-D",
-            &format!("cn=admin,{BASE}"),
-            "-w",
-            "admin-secret",
-            "-H",
-            s.uri(),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ldif.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "ldapmodify failed: {ldif}");
-}
-
 /// An operational attribute of `uid`'s entry, read as the rootdn.
 fn operational(s: &Slapd, uid: &str, attr: &str) -> Option<String> {
     let out = std::process::Command::new("/usr/bin/ldapsearch")
@@ -201,9 +174,10 @@ fn an_expired_password_with_grace_logins_must_be_changed_on_the_same_handle() {
 #[test]
 fn an_administrator_reset_forces_a_change_before_login() {
     let s = directory();
-    modify(
-        &s,
+    ldapmodify(
+        s.uri(),
         &format!("dn: uid=resetty,ou=people,{BASE}\nchangetype: modify\nreplace: pwdReset\npwdReset: TRUE\n"),
+        "pwdReset",
     );
     let run = pamtester(
         &s,

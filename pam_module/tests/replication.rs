@@ -219,9 +219,10 @@ options timeout:30 attempts:1
         )),
         "PAM_PERM_DENIED"
     );
-    ldapmodify_on(
-        &b,
+    ldapmodify(
+        b.uri(),
         &format!("dn: uid=carol,ou=people,{BASE}\nchangetype: modify\nreplace: loginShell\nloginShell: /bin/bash\n"),
+        "carol's loginShell",
     );
     eventually("carol's shell on A", || {
         shell_on(a.uri(), "carol").as_deref() == Some("/bin/bash")
@@ -236,30 +237,4 @@ options timeout:30 attempts:1
         )),
         "PAM_SUCCESS"
     );
-}
-
-fn ldapmodify_on(s: &Slapd, ldif: &str) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("/usr/bin/ldapmodify")
-        .args([
-            "-x",
-            "-D",
-            &format!("cn=admin,{BASE}"),
-            "-w",
-            "admin-secret",
-            "-H",
-            s.uri(),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ldif.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "ldapmodify failed");
 }
