@@ -23,14 +23,7 @@ pub struct AccountAttrs {
 }
 
 /// The shadowAccount attributes, as /etc/shadow's fields (days).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Shadow {
-    pub last_change: Option<i64>,
-    pub max: Option<i64>,
-    pub warning: Option<i64>,
-    pub inactive: Option<i64>,
-    pub expire: Option<i64>,
-}
+pub use aging::Shadow;
 
 /// The attributes `AccountAttrs` is read from (requested with every search).
 pub const ACCOUNT_ATTRIBUTES: &[&str] = &[

@@ -1,7 +1,7 @@
 //! The account phase's checks of account state in the directory, besides
 //! the shell: administrative locks (389-DS `nsAccountLock`, OpenLDAP
 //! ppolicy's permanent `pwdAccountLockedTime`), shadowAccount aging
-//! (`shadow.rs`), and a password change the auth phase was told is due
+//! (the `aging` crate, shared with pamlint), and a password change the auth phase was told is due
 //! (ppolicy `changeAfterReset`, grace logins). Each refusal names the
 //! attribute and the entry in syslog and tells the user what pam_unix
 //! tells a local user in the same state.
@@ -9,7 +9,7 @@
 use crate::context::Context;
 use crate::directory::UserEntry;
 use crate::pam_ops::{MessageKind, Priority};
-use crate::shadow::{check, day_of, Aging};
+use aging::{check, day_of, Aging};
 use pam::constants::PamResultCode;
 
 /// OpenLDAP ppolicy's value for "locked by an administrator until unlocked"

@@ -23,7 +23,6 @@ pub mod password;
 pub mod ppolicy;
 pub mod recent;
 pub mod resolve;
-pub mod shadow;
 pub mod shells;
 pub mod sources;
 pub mod tls;

@@ -32,6 +32,9 @@ pub struct Facts {
     pub version: VersionInfo,
     /// pam_shells built with libeconf (reads /usr/etc/shells when /etc/shells is absent).
     pub shells_econf: bool,
+    /// The user's shadow aging fields: NSS (getspnam, root only) on the
+    /// host, the image's /etc/shadow under --root; None when unknown.
+    pub shadow: Option<aging::Shadow>,
 }
 
 /// Where facts come from.
@@ -67,6 +70,14 @@ impl Facts {
             .version
             .is_some_and(|v| v >= PamVersion::new(1, 5, 3))
             && shells::built_with_econf(&fs);
+        let shadow = match source {
+            Source::Host => ffi::getspnam(user).and_then(|l| aging::parse_shadow_line(&l, user)),
+            Source::Root(_) => fs
+                .read("/etc/shadow")
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .and_then(|t| t.lines().find_map(|l| aging::parse_shadow_line(l, user))),
+        };
         Facts {
             service: service.to_string(),
             user: user.to_string(),
@@ -76,6 +87,7 @@ impl Facts {
             fs,
             version,
             shells_econf,
+            shadow,
         }
     }
 

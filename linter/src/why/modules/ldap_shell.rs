@@ -18,6 +18,7 @@ struct Policy {
     shell_attr: String,
     minimum_uid: Option<u32>,
     skip_shell_services: Vec<String>,
+    shadow_expiry: bool,
 }
 
 /// The module's default `skip_shell_services` (pam_module/src/options.rs,
@@ -64,6 +65,39 @@ fn policy(call: &Call<'_>) -> Policy {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect(),
+        shadow_expiry: get("shadow_expiry").is_none_or(|v| v != "no"),
+    }
+}
+
+/// The module's shadow aging (the `aging` crate, the module's own rule) on
+/// what NSS or the image says; None when nothing stops the account here.
+fn aging_refusal(call: &Call<'_>, p: &Policy) -> Option<Prediction> {
+    let shadow = call.facts.shadow.filter(|_| p.shadow_expiry)?;
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| aging::day_of(d.as_secs()));
+    let who = call.who();
+    match aging::check(&shadow, today) {
+        aging::Aging::AccountExpired => Some(Prediction::known(
+            PamCode::AcctExpired,
+            format!(
+                "{who}'s account expired (shadowExpire {} is not after today, day {today})",
+                shadow.expire.unwrap_or(-1)
+            ),
+        )),
+        aging::Aging::Inactive => Some(Prediction::known(
+            PamCode::AcctExpired,
+            format!("{who}'s password expired longer ago than shadowInactive allows"),
+        )),
+        aging::Aging::ChangeEnforced => Some(Prediction::known(
+            PamCode::NewAuthtokReqd,
+            format!("{who} must change the password first (shadowLastChange 0)"),
+        )),
+        aging::Aging::PasswordExpired => Some(Prediction::known(
+            PamCode::NewAuthtokReqd,
+            format!("{who}'s password is older than shadowMax: a change is required first"),
+        )),
+        aging::Aging::Fine | aging::Aging::ExpiresIn(_) => None,
     }
 }
 
@@ -85,6 +119,9 @@ pub fn predict(call: &Call<'_>) -> Prediction {
             PamCode::Ignore,
             format!("uid {} is below minimum_uid", pw.uid),
         );
+    }
+    if let Some(refusal) = aging_refusal(call, &p) {
+        return refusal;
     }
     if p.skip_shell_services.contains(&call.facts.service) {
         return Prediction::success(format!(

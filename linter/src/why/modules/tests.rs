@@ -266,6 +266,32 @@ fn pam_ldap_shell_policy() {
         code(&carol, "pam_ldap_shell", acct, "minimum_uid=5000"),
         PamCode::Ignore
     );
+    // Shadow aging as the module decides it (the image's /etc/shadow).
+    std::fs::write(
+        img.path().join("etc/shadow"),
+        "carol:x:19000:0:90:7::1:\nalice:x:0:0:99999:7:::\n",
+    )
+    .unwrap();
+    let carol_aged = facts(img.path(), "carol", "1.5.2");
+    assert_eq!(
+        code(&carol_aged, "pam_ldap_shell", acct, ""),
+        PamCode::AcctExpired
+    );
+    assert_eq!(
+        code(
+            &carol_aged,
+            "pam_ldap_shell",
+            acct,
+            "shadow_expiry=no check_shells=no"
+        ),
+        PamCode::Success
+    );
+    let alice = facts(img.path(), "alice", "1.5.2");
+    assert_eq!(
+        code(&alice, "pam_ldap_shell", acct, "check_shells=no"),
+        PamCode::NewAuthtokReqd
+    );
+    std::fs::remove_file(img.path().join("etc/shadow")).unwrap();
     // sudo's account phase does not check the shell, unless told to.
     let mut carol_sudo = facts(img.path(), "carol", "1.5.2");
     carol_sudo.service = "sudo".into();

@@ -1,11 +1,38 @@
-//! Password and account aging from the shadowAccount attributes, decided
-//! as pam_unix decides it for /etc/shadow (same order, same comparisons),
-//! so an LDAP user and a local user with the same fields get the same
-//! answer. Fields are days since 1970-01-01; an absent field is shadow's
+//! Password and account aging, decided as pam_unix decides it for
+//! /etc/shadow (same order, same comparisons): pam_ldap_shell applies it to
+//! the shadowAccount attributes, pamlint's `why` to what NSS or an image's
+//! /etc/shadow says, so an LDAP user and a local user with the same fields
+//! get the same answer, and the prediction is the module's own rule. Fields are days since 1970-01-01; an absent field is shadow's
 //! empty field (-1: no limit). An absent shadowLastChange means no aging,
 //! as shadow(5) says for an empty field.
 
-use crate::directory::Shadow;
+/// The shadow fields aging looks at, in days since 1970-01-01 (None: the
+/// field is empty, shadow's -1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shadow {
+    pub last_change: Option<i64>,
+    pub max: Option<i64>,
+    pub warning: Option<i64>,
+    pub inactive: Option<i64>,
+    pub expire: Option<i64>,
+}
+
+/// `name:password:lastchg:min:max:warn:inactive:expire:reserved` as in
+/// /etc/shadow: the entry for `name`, if the line is theirs.
+pub fn parse_shadow_line(line: &str, name: &str) -> Option<Shadow> {
+    let f: Vec<&str> = line.split(':').collect();
+    if f.len() < 8 || f[0] != name {
+        return None;
+    }
+    let day = |s: &str| s.trim().parse::<i64>().ok().filter(|d| *d >= 0);
+    Some(Shadow {
+        last_change: day(f[2]),
+        max: day(f[4]),
+        warning: day(f[5]),
+        inactive: day(f[6]),
+        expire: day(f[7]),
+    })
+}
 
 /// What the fields say today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +165,26 @@ mod tests {
             check(&s(Some(0), None, None, None, Some(1)), today),
             Aging::AccountExpired
         );
+    }
+
+    #[test]
+    fn shadow_lines_parse_like_etc_shadow() {
+        let s = parse_shadow_line("bob:$6$x:19000:0:90:7::20000:", "bob").unwrap();
+        assert_eq!(
+            s,
+            Shadow {
+                last_change: Some(19000),
+                max: Some(90),
+                warning: Some(7),
+                inactive: None,
+                expire: Some(20000)
+            }
+        );
+        assert_eq!(
+            parse_shadow_line("bob:x:19000:0:90:7::20000:", "alice"),
+            None
+        );
+        assert_eq!(parse_shadow_line("short:x:1", "short"), None);
     }
 
     #[test]
