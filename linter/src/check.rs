@@ -112,8 +112,16 @@ fn targets(opts: &CheckOptions, io_errors: &mut Vec<String>) -> (Vec<Target>, Ve
     if paths.is_empty() {
         let pam_d = root.join("etc/pam.d");
         let conf = root.join("etc/pam.conf");
-        // a root with only pam.conf (libpam then reads it) is fine
-        if pam_d.is_dir() || !conf.is_file() {
+        let ctx = make_dir_ctx(&pam_d);
+        if ctx.pam_dirs.iter().any(|d| d.is_dir()) {
+            // /etc/pam.d or only a vendor dir (Alpine's /usr/lib/pam.d)
+            out.push(Target {
+                services: ctx.service_names(),
+                ctx,
+                whole_dir: true,
+            });
+        } else if !conf.is_file() {
+            // a root with only pam.conf (libpam then reads it) is fine
             paths.push(pam_d);
         }
         if conf.is_file() {
@@ -168,6 +176,11 @@ pub fn lint(opts: &CheckOptions) -> Report {
     let mut findings = UniqueFindings::default();
     // What the summary counts: whole directories, or just the files named.
     let mut scope = FileScope::default();
+    // Service-rule findings wait until every service is resolved: a file that other
+    // services include (common-auth, system-auth, base-auth) is a library, and
+    // what its stacks look like read alone as a service is not what runs.
+    let mut pending: Vec<(String, Vec<Finding>)> = Vec::new();
+    let mut included: HashSet<String> = HashSet::new();
     for target in &targets {
         let env = LintEnv { ctx: &target.ctx };
         for name in target.services.iter() {
@@ -178,7 +191,10 @@ pub fn lint(opts: &CheckOptions) -> Report {
                 scope.check_file(path.clone());
             }
             let parsed = target.ctx.parsed(&path);
-            let found = lint_service(&parsed, name, &rules, &env);
+            let (found, service_found) = lint_service(&parsed, name, &rules, &env, &mut included);
+            if !service_found.is_empty() {
+                pending.push((name.to_string(), service_found));
+            }
             // The renderers need the lines of a file with findings: keep its parse
             // rather than reading and parsing it again at the end.
             let keep = found.iter().any(|f| *f.span.file == *path);
@@ -189,6 +205,12 @@ pub fn lint(opts: &CheckOptions) -> Report {
                 report.files.entry(path).or_insert(parsed);
             }
         }
+        for (name, found) in pending.drain(..) {
+            if !included.contains(&name) {
+                findings.extend(found);
+            }
+        }
+        included.clear();
         scope.list(&target.ctx.pam_dirs);
         if target.whole_dir {
             scope.check_dirs(&target.ctx.pam_dirs);
@@ -230,14 +252,16 @@ pub fn lint(opts: &CheckOptions) -> Report {
     report
 }
 
-/// The findings of one service: its file's syntax and file rules, then the rules
-/// over its resolved stacks.
+/// The findings of one service: its file's syntax and file rules with its
+/// resolution findings, and apart the service rules' findings over its resolved
+/// stacks. The names of the files it includes are added to `included`.
 fn lint_service(
     parsed: &ParsedFile,
     name: &str,
     rules: &[crate::rules::Rule],
     env: &LintEnv,
-) -> Vec<Finding> {
+    included: &mut HashSet<String>,
+) -> (Vec<Finding>, Vec<Finding>) {
     let mut found = parsed.findings.clone();
     for rule in rules {
         if let Some(check) = rule.file_check {
@@ -246,12 +270,38 @@ fn lint_service(
     }
     let service = resolve_service(env.ctx, name);
     found.extend(service.findings.iter().cloned());
+    note_included(&service, included);
+    let mut service_found = Vec::new();
     for rule in rules {
         if let Some(check) = rule.service_check {
-            found.extend(check(&service, env));
+            service_found.extend(check(&service, env));
         }
     }
-    found
+    (found, service_found)
+}
+
+/// The file names the service's stacks pulled in (include, substack, @include).
+fn note_included(service: &crate::model::ResolvedService, included: &mut HashSet<String>) {
+    for stack in &service.stacks {
+        for h in stack.flatten() {
+            let origin = match h {
+                crate::model::FlatHandler::Rule { rule, .. } => &rule.origin,
+                crate::model::FlatHandler::Substack { frame, .. } => {
+                    included.insert(base_name(&frame.target));
+                    &frame.origin
+                }
+            };
+            for step in &origin.include_chain {
+                if !included.contains(step.target.as_str()) {
+                    included.insert(base_name(&step.target));
+                }
+            }
+        }
+    }
+}
+
+fn base_name(target: &str) -> String {
+    target.rsplit('/').next().unwrap_or(target).to_string()
 }
 
 /// pam.conf: syntax, file rules, PL407, and, when libpam really reads it (no pam.d

@@ -13,7 +13,10 @@ pub const INFO: RuleInfo = RuleInfo {
     explain: r#"A rule after one that always ends the stack never runs: after `requisite pam_deny.so`
 (die on its only return), after `sufficient pam_permit.so` at the start of a stack (done on
 success while nothing has failed yet), after `[default=die]`-style controls covering every
-return, unless a jump lands beyond them. pamlint follows every return value and every jump
+return, or after a rule whose every return jumps past it, unless a jump lands on it. A
+`pam_deny.so` jumped over on every return is not reported: pam-auth-update writes
+`[default=1] pam_permit.so` before its `requisite pam_deny.so` fallback when no profile
+fills the primary block, and a deny that never runs grants nothing. pamlint follows every return value and every jump
 as pam_dispatch.c does (`done` only ends the stack while no earlier rule has failed).
 
 Wrong:   auth requisite pam_deny.so
@@ -76,11 +79,26 @@ fn check_items(items: &[StackItem], out: &mut Vec<Finding>) {
         if !reach[i] && prev_reachable && i > 0 {
             let rule = item_rule(item);
             let before = item_rule(&items[i - 1]);
+            let jumps = item_actions(&items[i - 1])
+                .iter()
+                .all(|a| matches!(a, Action::Jump(_)));
+            // pam-auth-update's fallback: `[default=1] pam_permit.so` jumps over
+            // `requisite pam_deny.so` while the primary block is empty; the deny
+            // is there for when a profile adds modules, and never grants anything.
+            if jumps && rule.module_name().as_deref() == Some("pam_deny") {
+                prev_reachable = reach[i];
+                continue;
+            }
+            let how = if jumps {
+                "jumps past it"
+            } else {
+                "ends the stack"
+            };
             out.push(finding(
                 INFO.code,
                 rule.span.clone(),
                 format!(
-                    "this {} rule can never run: the rule before it (`{}`, line {}) ends the stack on every return",
+                    "this {} rule can never run: the rule before it (`{}`, line {}) {how} on every return",
                     rule.pam_type.map(|t| t.as_str()).unwrap_or("?"),
                     before.module.as_ref().map(|m| m.text.as_str()).unwrap_or("?"),
                     before.span.line,
@@ -105,6 +123,19 @@ mod tests {
             ),
             vec![2]
         );
+    }
+
+    #[test]
+    fn pam_auth_update_fallback_is_quiet_other_jumped_rules_are_named_as_jumped() {
+        let fallback = "session [default=1] pam_permit.so\nsession requisite pam_deny.so\nsession required pam_permit.so\n";
+        assert!(service_lines("PL202", fallback).is_empty());
+        let f = crate::rules::testutil::lint_files(&[(
+            "svc",
+            "auth [default=1] pam_permit.so\nauth required pam_unix.so\nauth required pam_permit.so\n",
+        )]);
+        let hits: Vec<_> = f.iter().filter(|f| f.code == "PL202").collect();
+        assert_eq!(hits.len(), 1);
+        assert!(hits[0].message.contains("jumps past it"), "{}", hits[0].message);
     }
 
     #[test]

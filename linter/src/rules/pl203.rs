@@ -2,7 +2,7 @@
 
 use super::flow::can_refuse;
 use super::{service_rule, Rule, RuleInfo};
-use crate::model::{Finding, ResolvedService, Severity};
+use crate::model::{Finding, PamType, ResolvedService, Severity, SimpleControl, StackItem};
 use crate::rules::{finding, LintEnv};
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -19,8 +19,28 @@ Wrong:   auth sufficient pam_unix.so
          auth optional pam_permit.so
 Right:   auth sufficient pam_unix.so
          auth required pam_deny.so
+
+Not reported: session stacks (session modules set things up; one that cannot fail is
+normal), and stacks whose only deciding rules are pam_permit (a display-manager greeter or
+another service that needs no password, on purpose) or pam_rootok (root-only tools such as
+runuser: for anyone else nothing succeeds and libpam fails).
 "#,
 };
+
+/// A stack that decides on purpose without a refusing rule: every rule that is not
+/// merely optional is pam_permit (a greeter or a tool that needs no password, as
+/// lightdm-greeter's `auth required pam_permit.so`) or pam_rootok (root-only
+/// tools such as runuser: for anyone else nothing succeeds and libpam fails).
+fn deliberate(items: &[StackItem]) -> bool {
+    let optional = SimpleControl::Optional.action_table();
+    items.iter().all(|item| match item {
+        StackItem::Rule(r) => {
+            r.actions == optional
+                || matches!(r.module_name().as_deref(), Some("pam_permit" | "pam_rootok"))
+        }
+        StackItem::Substack(f) => deliberate(&f.items),
+    })
+}
 
 pub fn rule() -> Rule {
     service_rule(INFO, check)
@@ -29,7 +49,11 @@ pub fn rule() -> Rule {
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
     let mut out = Vec::new();
     for stack in &service.stacks {
-        if stack.from_other || stack.items.is_empty() {
+        // Session modules set things up; a session stack that cannot fail is normal.
+        if stack.from_other || stack.items.is_empty() || stack.pam_type == PamType::Session {
+            continue;
+        }
+        if deliberate(&stack.items) {
             continue;
         }
         if stack.items.iter().any(can_refuse) {
@@ -62,6 +86,17 @@ mod tests {
             ),
             vec![1]
         );
+    }
+
+    #[test]
+    fn quiet_on_greeters_root_only_tools_and_sessions() {
+        for svc in [
+            "auth required pam_permit.so\nauth optional pam_gnome_keyring.so\naccount required pam_permit.so\n",
+            "auth sufficient pam_rootok.so\nsession required pam_unix.so\n",
+            "session optional pam_keyinit.so revoke\nsession optional pam_systemd.so\n",
+        ] {
+            assert!(service_lines("PL203", svc).is_empty(), "{svc}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{service_rule, Rule, RuleInfo};
-use crate::model::{Finding, ResolvedService, Severity};
+use crate::model::{Action, ActionTable, Finding, ResolvedService, Severity};
 use crate::rules::{finding, LintEnv};
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -20,8 +20,30 @@ failure twice (pam_faillock) or prints its message twice.
 Wrong:   auth include common-auth       (common-auth has pam_unix.so)
          auth required pam_unix.so
 Right:   auth include common-auth
+
+Side-effect-free tests (pam_usertype, pam_succeed_if, pam_localuser, pam_rootok, pam_wheel,
+pam_listfile, pam_access, pam_time) neither prompt, count nor print: run twice with different
+controls, or as a jump guarding the rules after it (authselect's two `pam_usertype.so
+isregular` lines), each run decides something else and is not reported.
 "#,
 };
+
+/// Modules that only test something (no prompt, no counter, no message): a second
+/// run with another control or as a jump decides something else.
+const GUARDS: &[&str] = &[
+    "pam_usertype",
+    "pam_succeed_if",
+    "pam_localuser",
+    "pam_rootok",
+    "pam_wheel",
+    "pam_listfile",
+    "pam_access",
+    "pam_time",
+];
+
+fn has_jump(t: &ActionTable) -> bool {
+    t.iter().any(|(_, a)| matches!(a, Action::Jump(_)))
+}
 
 pub fn rule() -> Rule {
     service_rule(INFO, check)
@@ -32,7 +54,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
     for stack in &service.stacks {
         // Keyed by (module, arguments): a linear scan made a 200,000-line file
         // take minutes.
-        let mut seen: HashMap<(String, Vec<String>), (usize, Arc<Path>)> = HashMap::new();
+        let mut seen: HashMap<(String, Vec<String>), (usize, Arc<Path>, ActionTable)> =
+            HashMap::new();
         for r in stack.rules() {
             let Some(name) = r.module_name() else {
                 continue;
@@ -44,9 +67,14 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
                 continue;
             }
             let args: Vec<String> = r.rule.args.iter().map(|a| a.text.clone()).collect();
+            let table = r.rule.action_table();
+            let guard = GUARDS.contains(&name.as_str());
             match seen.entry((name, args)) {
                 Entry::Occupied(first) => {
-                    let (line, file) = first.get();
+                    let (line, file, first_table) = first.get();
+                    if guard && (*first_table != table || has_jump(&table)) {
+                        continue;
+                    }
                     let name = &first.key().0;
                     out.push(finding(
                         INFO.code,
@@ -59,7 +87,7 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
                     ));
                 }
                 Entry::Vacant(slot) => {
-                    slot.insert((r.rule.span.line, r.rule.span.file.clone()));
+                    slot.insert((r.rule.span.line, r.rule.span.file.clone(), table));
                 }
             }
         }
@@ -78,6 +106,30 @@ mod tests {
             ("common", "auth required pam_unix.so\n"),
         ]);
         assert_eq!(codes_lines(&f, "PL204"), vec![2]);
+    }
+
+    #[test]
+    fn quiet_for_a_guard_used_as_two_jumps_or_with_two_controls() {
+        let jumps = "auth [default=1 ignore=ignore success=ok] pam_usertype.so isregular\n\
+                     auth sufficient pam_unix.so\n\
+                     auth [default=1 ignore=ignore success=ok] pam_usertype.so isregular\n\
+                     auth sufficient pam_sss.so\nauth required pam_deny.so\n";
+        assert!(service_lines("PL204", jumps).is_empty());
+        let controls = "auth [success=ok user_unknown=ignore default=bad] pam_succeed_if.so user != root\n\
+                        auth required pam_unix.so\n\
+                        auth required pam_succeed_if.so user != root\n";
+        assert!(service_lines("PL204", controls).is_empty());
+    }
+
+    #[test]
+    fn fires_for_a_guard_repeated_with_the_same_plain_control() {
+        assert_eq!(
+            service_lines(
+                "PL204",
+                "auth required pam_succeed_if.so uid >= 1000\nauth required pam_unix.so\nauth required pam_succeed_if.so uid >= 1000\n"
+            ),
+            vec![3]
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! PL302 nullok: pam_unix accepting empty passwords.
 
 use super::{file_rule, Rule, RuleInfo};
-use crate::model::{Finding, ParsedFile, Severity};
+use crate::model::{Finding, PamType, ParsedFile, Severity};
 use crate::rules::{finding, LintEnv};
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -11,7 +11,9 @@ pub const INFO: RuleInfo = RuleInfo {
     title: "`nullok` on pam_unix",
     explain: r#"With `nullok`, pam_unix lets an account whose password field is empty log in without a
 password (`nullok_secure`, Debian, only on secure ttys). Debian and Ubuntu ship it in
-common-auth; on a server, accounts with empty passwords are then open to anyone.
+common-auth; on a server, accounts with empty passwords are then open to anyone (CIS
+benchmarks and the DISA STIGs require removing it). Only `auth` lines are reported: on a
+`password` line `nullok` just lets an account that has no password set one.
 Suppress with `# pamlint: allow(PL302)` if you rely on it.
 
 Wrong:   auth required pam_unix.so nullok
@@ -27,6 +29,8 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
     let mut out = Vec::new();
     for r in file
         .rules()
+        // On password lines nullok only lets an empty-password account set one.
+        .filter(|r| r.pam_type == Some(PamType::Auth))
         .filter(|r| r.module_name().as_deref() == Some("pam_unix"))
     {
         for a in r
@@ -58,6 +62,15 @@ mod tests {
             service_lines("PL302", "auth required pam_unix.so nullok\n"),
             vec![1]
         );
+    }
+
+    #[test]
+    fn quiet_on_password_lines() {
+        assert!(service_lines(
+            "PL302",
+            "password required pam_unix.so nullok yescrypt\n"
+        )
+        .is_empty());
     }
 
     #[test]

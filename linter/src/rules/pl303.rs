@@ -10,7 +10,8 @@ pub const INFO: RuleInfo = RuleInfo {
     severity: Severity::Warning,
     title: "pam_rootok outside su-like services",
     explain: r#"pam_rootok succeeds when the *calling process* runs as root. That is what su, runuser,
-chfn, chsh, passwd and similar local tools want (root needs no password). In a network
+chfn, chsh, passwd, groupmems, halt/reboot/poweroff and consolehelper tools (files that
+include config-util) and similar local tools want (root needs no password). In a network
 service's stack (sshd, vsftpd, login daemons run as root), `sufficient pam_rootok.so` would
 let every user in, because the daemon itself is root.
 
@@ -50,7 +51,29 @@ const SU_LIKE: &[&str] = &[
     "config-util",
     "system-config-util",
     "other",
+    // local console tools run by the user (set-uid or through consolehelper)
+    "groupmems",
+    "halt",
+    "reboot",
+    "poweroff",
+    "shutdown",
+    "setup",
+    "authconfig",
+    "authconfig-tui",
+    "authconfig-gtk",
+    "timeconfig",
+    "xserver",
 ];
+
+/// consolehelper tools (Fedora/RHEL usermode) are named after the program and
+/// include `config-util`: the caller's uid is the user's there too.
+fn is_console_tool(name: &str, file: &ParsedFile) -> bool {
+    name.starts_with("system-config-")
+        || file.rules().any(|r| {
+            r.control.as_ref().is_some_and(|c| c.is_include_like())
+                && r.module.as_ref().is_some_and(|m| m.text == "config-util")
+        })
+}
 
 pub fn rule() -> Rule {
     file_rule(INFO, check)
@@ -66,6 +89,7 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
         || SU_LIKE.contains(&name.as_str())
         || name.starts_with("common-")
         || name.ends_with("-auth")
+        || is_console_tool(&name, file)
     {
         return Vec::new();
     }
@@ -95,6 +119,18 @@ mod tests {
             "auth sufficient pam_rootok.so\nauth required pam_unix.so\n",
         )]);
         assert_eq!(codes_lines(&f, "PL303"), vec![1]);
+    }
+
+    #[test]
+    fn quiet_in_console_tools() {
+        let f = lint_files(&[
+            ("reboot", "auth sufficient pam_rootok.so\nauth required pam_console.so\n"),
+            ("groupmems", "auth sufficient pam_rootok.so\n"),
+            ("system-config-date", "auth include config-util\n"),
+            ("config-util", "auth sufficient pam_rootok.so\nauth required pam_unix.so\n"),
+            ("mytool", "auth sufficient pam_rootok.so\nauth include config-util\n"),
+        ]);
+        assert!(codes_lines(&f, "PL303").is_empty(), "{f:?}");
     }
 
     #[test]

@@ -13,7 +13,8 @@ pub const INFO: RuleInfo = RuleInfo {
 use pam_faillock), pam_cracklib (removed in 1.5.0, use pam_pwquality), pam_pwdb and
 pam_radius (long gone), pam_stack (Red Hat, replaced by `include`), pam_console (Red Hat),
 pam_lastlog (deprecated, removed in 1.7.0, use pam_lastlog2). On an upgraded host the file
-is missing and the rule returns PAM_MODULE_UNKNOWN.
+is missing and the rule returns PAM_MODULE_UNKNOWN. pam_lastlog is still shipped by
+Debian 12 and RHEL 9, so it is reported only where the module is not found.
 
 Wrong:   auth required pam_tally2.so deny=5
 Right:   auth required pam_faillock.so preauth deny=5
@@ -43,12 +44,20 @@ pub fn rule() -> Rule {
     file_rule(INFO, check)
 }
 
-fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
+/// Modules still shipped by the Linux-PAM of supported releases (pam_lastlog is in
+/// Debian 12's 1.5.2 and RHEL 9's 1.5.1): reported only where the module is missing.
+const STILL_SHIPPED: &[&str] = &["pam_lastlog"];
+
+fn check(file: &ParsedFile, env: &LintEnv) -> Vec<Finding> {
     file.rules()
         .filter(|r| !r.is_include() && !r.is_substack())
         .filter_map(|r| {
             let name = r.module_name()?;
             let (_, gone, instead) = REMOVED.iter().find(|(m, _, _)| *m == name)?;
+            let path = &r.module.as_ref()?.text;
+            if STILL_SHIPPED.contains(&name.as_str()) && env.ctx.find_module(path).is_some() {
+                return None;
+            }
             Some(finding(
                 INFO.code,
                 r.module.as_ref()?.span.clone(),

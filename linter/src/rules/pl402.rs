@@ -7,7 +7,7 @@ use crate::rules::{finding, LintEnv};
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL402",
     name: "pam-shells",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     title: "pam_shells refuses without telling the user",
     explain: r#"pam_shells accepts a user only if their login shell is listed in /etc/shells.
 - Before Linux-PAM 1.4.0 (CentOS/RHEL 7 and 8), an *empty* shell (an LDAP entry without
@@ -18,6 +18,9 @@ pub const INFO: RuleInfo = RuleInfo {
   told why.
 Give users a listed shell, add the shell to /etc/shells, or use pam_ldap_shell, which checks
 the shell and says what is wrong to the user and to syslog.
+
+It is reported as info: distributions ship pam_shells on purpose (chsh, vsftpd, Arch's
+system-login), and refusing an unlisted shell is its job.
 
 Risky:   auth required pam_shells.so
 Better:  account required pam_ldap_shell.so missing_shell=deny
