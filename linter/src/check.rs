@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use crate::model::{Finding, ParsedFile, Severity};
 use crate::parse::{parse_pam_conf_file, parse_service_file};
-use crate::resolve::{resolve_service, NameList, ResolveContext};
+use crate::resolve::{
+    openpam_evidence, openpam_refusal, resolve_service, NameList, ResolveContext,
+};
 use crate::rules::{registry, LintEnv};
 use crate::target as libpam_target;
 use files::FileScope;
@@ -182,8 +184,17 @@ pub fn lint(opts: &CheckOptions) -> Report {
     let mut pending: Vec<(String, Vec<Finding>)> = Vec::new();
     let mut included: HashSet<String> = HashSet::new();
     for target in &targets {
+        if let Some(why) = openpam_evidence(&target.ctx.pam_dirs) {
+            report.io_errors.push(openpam_refusal(&why));
+            continue;
+        }
         let env = LintEnv { ctx: &target.ctx };
         for name in target.services.iter() {
+            // pam_start lower-cases the service name: a file with capitals (a
+            // README) is never read as a service, only if something includes it.
+            if target.whole_dir && name.bytes().any(|b| b.is_ascii_uppercase()) {
+                continue;
+            }
             let Some(path) = target.ctx.find_config(name) else {
                 continue;
             };
@@ -204,6 +215,9 @@ pub fn lint(opts: &CheckOptions) -> Report {
             if keep {
                 report.files.entry(path).or_insert(parsed);
             }
+        }
+        if target.whole_dir {
+            findings.extend(dangling_links(&target.ctx.pam_dirs));
         }
         for (name, found) in pending.drain(..) {
             if !included.contains(&name) {
@@ -302,6 +316,37 @@ fn note_included(service: &crate::model::ResolvedService, included: &mut HashSet
 
 fn base_name(target: &str) -> String {
     target.rsplit('/').next().unwrap_or(target).to_string()
+}
+
+/// Service files that are symlinks to nothing: libpam cannot open them and
+/// silently uses `other` for the service instead.
+fn dangling_links(dirs: &[PathBuf]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in dirs {
+        let Ok(rd) = std::fs::read_dir(d) else {
+            continue;
+        };
+        for e in rd.filter_map(Result::ok) {
+            let path = e.path();
+            let is_link = e.file_type().is_ok_and(|t| t.is_symlink());
+            if !is_link || path.exists() {
+                continue;
+            }
+            let to = std::fs::read_link(&path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            out.push(crate::rules::finding(
+                "PL000",
+                crate::model::Span::file_start(Arc::from(path.as_path())),
+                format!(
+                    "`{}` is a symlink to `{to}`, which does not exist: libpam cannot open it and uses `other` for this service",
+                    e.file_name().to_string_lossy()
+                ),
+                "point the link at an existing file or remove it".into(),
+            ));
+        }
+    }
+    out
 }
 
 /// pam.conf: syntax, file rules, PL407, and, when libpam really reads it (no pam.d

@@ -18,7 +18,9 @@ use crate::rules::finding;
 use crate::target::Target;
 
 mod names;
+mod openpam;
 pub use names::{is_file_entry, NameList};
+pub use openpam::{openpam_evidence, refusal as openpam_refusal};
 
 /// `PAM_SUBSTACK_MAX_LEVEL`: libpam refuses includes nested this deep.
 pub const MAX_INCLUDE_LEVEL: usize = 16;
@@ -455,7 +457,21 @@ impl Resolver<'_> {
                         span: span.clone(),
                         target: target.text.clone(),
                     };
-                    if let Some(path) =
+                    if self.ctx.find_config(&target.text).is_none() {
+                        // Debian's libpam fails the whole configuration: pam_start
+                        // returns PAM_ABORT and no operation of the service runs.
+                        self.aborts = true;
+                        self.findings.push(finding(
+                            "PL103",
+                            target.span.clone(),
+                            format!(
+                                "`@include {}`: not found in {}; Debian's libpam then fails pam_start with PAM_ABORT, so every operation of the service fails",
+                                target.text,
+                                self.dirs_list()
+                            ),
+                            "create the file or fix the name".into(),
+                        ));
+                    } else if let Some(path) =
                         self.open_include(&target.text, &target.span, level, visiting)
                     {
                         let mut chain = chain.to_vec();

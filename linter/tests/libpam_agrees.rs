@@ -280,3 +280,30 @@ fn debian_at_include_pulls_every_type() {
     // pam_deny's account hook returns PAM_AUTH_ERR (what the PL2xx rules assume)
     assert_eq!(run(&files, "acct_mgmt").result(), "PAM_AUTH_ERR");
 }
+
+#[test]
+fn missing_at_include_aborts_the_whole_service() {
+    let files = [(
+        "svc",
+        "auth required pam_permit.so\naccount required pam_permit.so\n@include no-such-file\n",
+    )];
+    let s = resolved(&files);
+    assert!(s.aborts, "pamlint must model pam_start's PAM_ABORT");
+    assert!(s.findings.iter().any(|f| f.code == "PL103"));
+    let sim = pamlint::simulate::simulate(
+        &s,
+        pamlint::simulate::ops::Operation::Account,
+        &Default::default(),
+    );
+    assert_eq!(sim.result(), pamlint::model::PamCode::Abort);
+    // pamtester prints this when pam_start itself fails (pam_start returns
+    // PAM_ABORT there): no operation runs, whatever the other lines say.
+    for op in ["authenticate", "acct_mgmt"] {
+        let r = run(&files, op);
+        assert_ne!(r.exit_code, 0, "{op}: {r:?}");
+        assert!(
+            r.stderr.contains("Initialization failure") && !r.stderr.contains("successfully"),
+            "{op}: {r:?}"
+        );
+    }
+}

@@ -35,6 +35,11 @@ impl CommonArgs {
         }
         let settings = self.settings(cmd)?;
         let ctx = self.resolve_context(&settings.target);
+        // A FreeBSD/NetBSD/macOS tree linted from a Linux host: refuse by content.
+        if let Some(why) = crate::resolve::openpam_evidence(&ctx.pam_dirs) {
+            eprintln!("pamlint {cmd}: {}", crate::resolve::openpam_refusal(&why));
+            return Err(EXIT_ERROR);
+        }
         let has = |s: &str| ctx.find_config(s).is_some() || ctx.uses_pam_conf();
         match needed {
             Needed::Each(services) => {

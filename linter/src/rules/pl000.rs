@@ -9,7 +9,8 @@ pub const INFO: RuleInfo = RuleInfo {
     severity: Severity::Error,
     title: "file cannot be read",
     explain: r#"pamlint could not read a file it was asked to lint (missing, unreadable, a directory...).
-libpam would not be able to read it either."#,
+libpam would not be able to read it either. A service file that is a symlink to nothing is
+reported too: libpam cannot open it and silently uses `other` for that service."#,
 };
 
 pub fn rule() -> Rule {
@@ -29,6 +30,22 @@ mod tests {
             vec!["PL000"]
         );
         assert!(p.aborts);
+    }
+
+    #[test]
+    fn fires_on_a_dangling_service_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("other"), "auth required pam_deny.so\n").unwrap();
+        std::os::unix::fs::symlink("sshd-missing", dir.path().join("sshd")).unwrap();
+        let opts = crate::check::CheckOptions {
+            root: Path::new("/").to_path_buf(),
+            dir: Some(dir.path().to_path_buf()),
+            ..Default::default()
+        };
+        let found = crate::check::lint(&opts).findings;
+        let hits: Vec<_> = found.iter().filter(|f| f.code == "PL000").collect();
+        assert_eq!(hits.len(), 1, "{found:?}");
+        assert!(hits[0].span.file.ends_with("sshd"));
     }
 
     #[test]

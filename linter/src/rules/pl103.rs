@@ -10,7 +10,9 @@ pub const INFO: RuleInfo = RuleInfo {
     title: "include or substack target not found",
     explain: r#"`include`, `substack` and Debian's `@include` name a file in the pam.d directory (or an
 absolute path). When it is missing, libpam logs "unable to open config" and installs a rule
-that always fails in its place.
+that always fails in its place. Debian's `@include` of a missing file is worse: pam_start
+itself fails with PAM_ABORT, so the whole service is unusable (`simulate` answers
+PAM_ABORT for every operation).
 
 Wrong:   auth include common-authh
 Right:   auth include common-auth
@@ -31,6 +33,19 @@ mod tests {
             service_lines(super::INFO.code, "auth include no-such-file-xyz\n"),
             vec![1]
         );
+    }
+
+    #[test]
+    fn missing_at_include_aborts_the_service() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("svc"), "@include nowhere\n").unwrap();
+        let ctx = crate::resolve::ResolveContext::for_dir(dir.path(), std::path::Path::new("/"));
+        let s = crate::resolve::resolve_service(&ctx, "svc");
+        assert!(s.aborts);
+        assert!(s
+            .findings
+            .iter()
+            .any(|f| f.code == "PL103" && f.message.contains("PAM_ABORT")));
     }
 
     #[test]

@@ -135,7 +135,11 @@ mod tests {
         )]);
         let hits: Vec<_> = f.iter().filter(|f| f.code == "PL202").collect();
         assert_eq!(hits.len(), 1);
-        assert!(hits[0].message.contains("jumps past it"), "{}", hits[0].message);
+        assert!(
+            hits[0].message.contains("jumps past it"),
+            "{}",
+            hits[0].message
+        );
     }
 
     #[test]

@@ -36,7 +36,10 @@ fn deliberate(items: &[StackItem]) -> bool {
     items.iter().all(|item| match item {
         StackItem::Rule(r) => {
             r.actions == optional
-                || matches!(r.module_name().as_deref(), Some("pam_permit" | "pam_rootok"))
+                || matches!(
+                    r.module_name().as_deref(),
+                    Some("pam_permit" | "pam_rootok")
+                )
         }
         StackItem::Substack(f) => deliberate(&f.items),
     })

@@ -41,6 +41,9 @@ const GUARDS: &[&str] = &[
     "pam_time",
 ];
 
+/// Where a (module, arguments) pair first ran: line, file and its action table.
+type FirstRun = (usize, Arc<Path>, ActionTable);
+
 fn has_jump(t: &ActionTable) -> bool {
     t.iter().any(|(_, a)| matches!(a, Action::Jump(_)))
 }
@@ -54,8 +57,7 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
     for stack in &service.stacks {
         // Keyed by (module, arguments): a linear scan made a 200,000-line file
         // take minutes.
-        let mut seen: HashMap<(String, Vec<String>), (usize, Arc<Path>, ActionTable)> =
-            HashMap::new();
+        let mut seen: HashMap<(String, Vec<String>), FirstRun> = HashMap::new();
         for r in stack.rules() {
             let Some(name) = r.module_name() else {
                 continue;
@@ -115,7 +117,8 @@ mod tests {
                      auth [default=1 ignore=ignore success=ok] pam_usertype.so isregular\n\
                      auth sufficient pam_sss.so\nauth required pam_deny.so\n";
         assert!(service_lines("PL204", jumps).is_empty());
-        let controls = "auth [success=ok user_unknown=ignore default=bad] pam_succeed_if.so user != root\n\
+        let controls =
+            "auth [success=ok user_unknown=ignore default=bad] pam_succeed_if.so user != root\n\
                         auth required pam_unix.so\n\
                         auth required pam_succeed_if.so user != root\n";
         assert!(service_lines("PL204", controls).is_empty());

@@ -66,11 +66,9 @@ mod tests {
 
     #[test]
     fn quiet_on_password_lines() {
-        assert!(service_lines(
-            "PL302",
-            "password required pam_unix.so nullok yescrypt\n"
-        )
-        .is_empty());
+        assert!(
+            service_lines("PL302", "password required pam_unix.so nullok yescrypt\n").is_empty()
+        );
     }
 
     #[test]

@@ -124,11 +124,20 @@ mod tests {
     #[test]
     fn quiet_in_console_tools() {
         let f = lint_files(&[
-            ("reboot", "auth sufficient pam_rootok.so\nauth required pam_console.so\n"),
+            (
+                "reboot",
+                "auth sufficient pam_rootok.so\nauth required pam_console.so\n",
+            ),
             ("groupmems", "auth sufficient pam_rootok.so\n"),
             ("system-config-date", "auth include config-util\n"),
-            ("config-util", "auth sufficient pam_rootok.so\nauth required pam_unix.so\n"),
-            ("mytool", "auth sufficient pam_rootok.so\nauth include config-util\n"),
+            (
+                "config-util",
+                "auth sufficient pam_rootok.so\nauth required pam_unix.so\n",
+            ),
+            (
+                "mytool",
+                "auth sufficient pam_rootok.so\nauth include config-util\n",
+            ),
         ]);
         assert!(codes_lines(&f, "PL303").is_empty(), "{f:?}");
     }

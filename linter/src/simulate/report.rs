@@ -132,7 +132,7 @@ pub fn render_human(sim: &Simulation, flavor: super::engine::Flavor) -> String {
             out.push_str(&format!("    {indent}  note: {n}\n"));
         }
     }
-    if report.trace.is_empty() {
+    if report.trace.is_empty() && sim.result() != crate::model::PamCode::Abort {
         out.push_str("  no rules: libpam fails with PAM_PERM_DENIED\n");
     }
     if let Some(n) = report.note {

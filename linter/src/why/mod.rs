@@ -68,6 +68,9 @@ pub fn explain(
         .iter()
         .map(|t| {
             let stack = service.stack(*t);
+            if service.aborts {
+                return TypeReport::aborted(*t, stack.from_other);
+            }
             let w = walk::walk(stack, |rule| {
                 let p = predict_rule(rule, facts, opts);
                 let code = p.code;

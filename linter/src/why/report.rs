@@ -95,6 +95,23 @@ impl TypeReport {
         }
     }
 
+    /// pam_start fails (a missing Debian `@include`, include depth exceeded...): no
+    /// module runs and every operation fails with PAM_ABORT.
+    pub fn aborted(t: PamType, from_other: bool) -> Self {
+        TypeReport {
+            pam_type: t,
+            result: PamCode::Abort.name().to_string(),
+            refused: true,
+            from_other,
+            decided_by: None,
+            note: Some(
+                "libpam refuses this configuration: pam_start returns PAM_ABORT and no module runs"
+                    .into(),
+            ),
+            trace: Vec::new(),
+        }
+    }
+
     pub fn decider(&self) -> Option<&StepReport> {
         self.decided_by.and_then(|i| self.trace.get(i))
     }
