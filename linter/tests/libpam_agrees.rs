@@ -307,3 +307,53 @@ fn missing_at_include_aborts_the_whole_service() {
         );
     }
 }
+
+/// PL205's claim checked with the real libpam: where pamlint finds no combination
+/// of module results that succeeds (module `M` unknown to it, so every outcome is
+/// explored), libpam with pam_debug in M's place returning each value fails every
+/// time; where pamlint finds a path, libpam succeeds on it.
+#[test]
+fn no_path_to_success_agrees_with_libpam() {
+    let lockouts = [
+        "auth requisite M\nauth [success=die default=ok] pam_permit.so\n",
+        "auth required M\nauth [default=die] pam_debug.so auth=success\nauth optional pam_permit.so\n",
+        "auth required pam_env.so\nauth required M\nauth required pam_deny.so\n",
+    ];
+    // sufficient success ends the stack before the deny
+    let open = "auth required pam_env.so\nauth sufficient M\nauth requisite pam_deny.so\n";
+    let lint = |text: &str| {
+        let files = [("svc", text.replace('M', "pam_unix.so"))];
+        let dir = write_dir(&[(files[0].0, files[0].1.as_str())]);
+        let opts = pamlint::check::CheckOptions {
+            root: Path::new("/").to_path_buf(),
+            dir: Some(dir.path().to_path_buf()),
+            ..Default::default()
+        };
+        pamlint::check::lint(&opts)
+            .findings
+            .iter()
+            .filter(|f| f.code == "PL205")
+            .count()
+    };
+    let outcomes = [
+        "success",
+        "auth_err",
+        "ignore",
+        "user_unknown",
+        "authinfo_unavail",
+    ];
+    for text in lockouts {
+        assert_eq!(lint(text), 1, "pamlint misses the lockout in\n{text}");
+        for code in outcomes {
+            let svc = text.replace('M', &format!("pam_debug.so auth={code}"));
+            let r = run(&[("svc", svc.as_str())], "authenticate");
+            assert_ne!(r.result(), "PAM_SUCCESS", "{svc}");
+        }
+    }
+    assert_eq!(lint(open), 0, "{open}");
+    let svc = open.replace('M', "pam_debug.so auth=success");
+    assert_eq!(
+        run(&[("svc", svc.as_str())], "authenticate").result(),
+        "PAM_SUCCESS"
+    );
+}

@@ -30,6 +30,7 @@ pub mod pl201;
 pub mod pl202;
 pub mod pl203;
 pub mod pl204;
+pub mod pl205;
 pub mod pl301;
 pub mod pl302;
 pub mod pl303;
@@ -95,6 +96,7 @@ pub fn registry() -> Vec<Rule> {
         pl202::rule(),
         pl203::rule(),
         pl204::rule(),
+        pl205::rule(),
         pl301::rule(),
         pl302::rule(),
         pl303::rule(),

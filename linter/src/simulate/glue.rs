@@ -11,6 +11,24 @@ use super::ir::{Handler, HandlerKind, Label, Module};
 /// looked up on disk, so a module not found is still simulated as loaded (not
 /// PAM_MODULE_UNKNOWN). Otherwise the target decides (`ResolvedRule::module_present`).
 pub fn handlers(stack: &Stack, assume_modules_present: bool) -> Vec<Handler> {
+    build(stack, assume_modules_present, true)
+}
+
+/// [`handlers`] without the trace labels (left empty), for callers that run the
+/// engine many times over many stacks and only need a label now and then
+/// (the PL205 check): building them was most of that check's cost.
+pub fn unlabelled_handlers(stack: &Stack, assume_modules_present: bool) -> Vec<Handler> {
+    build(stack, assume_modules_present, false)
+}
+
+fn build(stack: &Stack, assume_modules_present: bool, labelled: bool) -> Vec<Handler> {
+    let label = |rule: &Rule, file: &std::path::Path, line: usize| {
+        if labelled {
+            label(rule, file, line)
+        } else {
+            Label::default()
+        }
+    };
     stack
         .flatten()
         .into_iter()

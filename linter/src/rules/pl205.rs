@@ -1,0 +1,280 @@
+//! PL205 no-path-to-success: a stack that no combination of module results lets
+//! succeed. Found by running the simulator's dispatch engine (pam_dispatch.c) over
+//! every distinct outcome of every module, not by matching patterns.
+
+use super::{service_rule, Rule, RuleInfo};
+use crate::model::{
+    Action, ActionTable, Finding, FlatHandler, PamCode, PamType, ResolvedService, Severity,
+};
+use crate::rules::{finding, LintEnv};
+use crate::simulate::engine::{self, Flavor, Pass};
+use crate::simulate::glue;
+use crate::simulate::hooks::{modelled_return, Hook};
+use crate::simulate::ir::{Handler, HandlerKind, Module};
+
+pub const INFO: RuleInfo = RuleInfo {
+    code: "PL205",
+    name: "no-path-to-success",
+    severity: Severity::Error,
+    title: "stack that can never succeed",
+    explain: r#"pamlint runs libpam's dispatch (pam_dispatch.c, the engine of `pamlint simulate`) over
+the stack once per combination of module results, every module returning each of the
+values its control treats differently (success, ignore, and one value per other action);
+pam_permit, pam_deny and pam_debug return what they really return. When no combination
+ends in PAM_SUCCESS, nobody can ever pass this type of the service: a lockout. The finding
+names the rule that fails the stack even when every module succeeds.
+
+Wrong:   auth required pam_env.so
+         auth required pam_deny.so          <- closes the only path
+Wrong:   auth [success=1 default=ignore] pam_unix.so
+         auth [default=die] pam_faillock.so authfail
+         (no rule after the jump target: success jumps past the end)
+Right:   auth required pam_env.so
+         auth required pam_unix.so
+
+Not reported: the `other` service (denying every unknown service is the recommended
+default), stacks made only of pam_deny and logging (pam_warn, pam_echo,
+pam_faildelay), which refuse on purpose (Fedora's `other`, a greeter's `password`),
+services pam_start refuses (reported as PL103/PL105), and stacks closed by a line libpam
+cannot use or a failed include (their PL0xx/PL103 error says so). Missing modules are explored like
+present ones: module presence is PL101's business.
+"#,
+};
+
+/// Runs of the engine tried per stack before giving up (the answer is then
+/// unknown and nothing is reported): lockouts end early, and a stack that can
+/// succeed does so on the first run, every module succeeding.
+const BUDGET: usize = 4096;
+
+/// Modules of a stack that refuses on purpose.
+const DELIBERATE: &[&str] = &["pam_deny", "pam_warn", "pam_echo", "pam_faildelay"];
+
+pub fn rule() -> Rule {
+    service_rule(INFO, check)
+}
+
+fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
+    // `other` denying everything is the recommended default for unknown services.
+    if service.aborts || service.name == crate::resolve::OTHER {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for stack in &service.stacks {
+        if stack.from_other || stack.items.is_empty() {
+            continue;
+        }
+        let deliberate = stack.rules().iter().all(|r| {
+            r.module_name()
+                .is_some_and(|m| DELIBERATE.contains(&m.as_str()))
+        });
+        if deliberate {
+            continue;
+        }
+        let handlers = glue::unlabelled_handlers(stack, true);
+        let hook = hook_of(stack.pam_type);
+        let Some(closer) = never_succeeds(&handlers, hook) else {
+            continue;
+        };
+        // A line libpam could not use (PL0xx), a failed include (PL103) or a jump
+        // past the end (PL201) already has its error, which says it always fails.
+        let (closer, bad_jump) = closer;
+        if bad_jump || handlers[closer].kind == HandlerKind::MustFail {
+            continue;
+        }
+        // A control libpam could not read makes every value `bad` (PL002/PL003).
+        if handlers[closer].actions == ActionTable::all_bad() {
+            continue;
+        }
+        // glue::handlers is the flat list, one handler per entry.
+        let flat = stack.flatten();
+        let Some(rule) = flat.get(closer).map(|h| match h {
+            FlatHandler::Rule { rule, .. } => &rule.rule,
+            FlatHandler::Substack { frame, .. } => &frame.rule,
+        }) else {
+            continue;
+        };
+        let module = rule.module.as_ref().map(|m| m.text.as_str()).unwrap_or("?");
+        let control = rule
+            .control_token
+            .as_ref()
+            .map(|c| c.text.as_str())
+            .unwrap_or("");
+        out.push(finding(
+            INFO.code,
+            rule.span.clone(),
+            format!(
+                "no combination of module results lets this {t} stack succeed: even when every module succeeds, `{module}` ({control}, line {}) fails it, so every {t} call is refused",
+                rule.span.line,
+                t = stack.pam_type
+            ),
+            "give the stack a rule whose success reaches the end (e.g. move the deny after the sufficient rules, or fix the jump)".into(),
+        ));
+    }
+    out
+}
+
+/// The hook that decides the type (chauthtok's update pass for password).
+fn hook_of(t: PamType) -> Hook {
+    match t {
+        PamType::Auth => Hook::Authenticate,
+        PamType::Account => Hook::AcctMgmt,
+        PamType::Password => Hook::ChauthtokUpdate,
+        PamType::Session => Hook::OpenSession,
+    }
+}
+
+/// The values a handler may return that its control treats differently:
+/// success first (the best chance), ignore, then one per other action.
+fn outcomes(h: &Handler, hook: Hook) -> Vec<PamCode> {
+    let module = match &h.kind {
+        HandlerKind::Module(m) => m,
+        HandlerKind::MustFail => return vec![engine::MUST_FAIL],
+        HandlerKind::SubstackMarker => return vec![PamCode::Success],
+    };
+    if !matches!(module, Module::Other | Module::Missing) {
+        if let Some(code) = modelled_return(module, hook) {
+            return vec![code];
+        }
+    }
+    let mut out = vec![PamCode::Success, PamCode::Ignore];
+    let mut actions: Vec<Action> = vec![h.actions.get(PamCode::Success)];
+    for code in PamCode::ALL {
+        // PAM_INCOMPLETE suspends the call rather than deciding it.
+        if matches!(
+            code,
+            PamCode::Success | PamCode::Ignore | PamCode::Incomplete
+        ) {
+            continue;
+        }
+        let a = h.actions.get(code);
+        if !actions.contains(&a) {
+            actions.push(a);
+            out.push(code);
+        }
+    }
+    out
+}
+
+/// Explore every combination of outcomes depth-first; None when some path
+/// succeeds (or the budget runs out), else the handler that fails the run in
+/// which every module returns its first outcome (success).
+fn never_succeeds(handlers: &[Handler], hook: Hook) -> Option<(usize, bool)> {
+    // (chosen outcome, number of outcomes) per module call, in call order.
+    let mut path: Vec<(usize, usize)> = Vec::new();
+    let mut first: Option<Pass> = None;
+    for _ in 0..BUDGET {
+        let mut depth = 0;
+        let mut cache = Vec::new();
+        let pass = engine::dispatch(handlers, hook, false, Flavor::default(), &mut cache, |h| {
+            let options = outcomes(h, hook);
+            if depth == path.len() {
+                path.push((0, options.len()));
+            }
+            let (choice, _) = path[depth];
+            depth += 1;
+            options.get(choice).copied().unwrap_or(PamCode::Success)
+        });
+        if pass.result == PamCode::Success {
+            return None;
+        }
+        path.truncate(depth);
+        if first.is_none() {
+            first = Some(pass);
+        }
+        // next combination: advance the deepest call that has outcomes left
+        loop {
+            match path.last_mut() {
+                None => return first.as_ref().map(closer),
+                Some((choice, n)) if *choice + 1 < *n => {
+                    *choice += 1;
+                    break;
+                }
+                Some(_) => {
+                    path.pop();
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The handler that fails the all-success run: the first `bad`/`die` or bad jump,
+/// else the last one that ran (nothing set a positive result); and whether it is
+/// a bad jump.
+fn closer(pass: &Pass) -> (usize, bool) {
+    pass.steps
+        .iter()
+        .find(|s| matches!(s.action, Action::Bad | Action::Die) || s.note.is_some())
+        .or(pass.steps.last())
+        .map(|s| (s.handler, s.note.is_some()))
+        .unwrap_or((0, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testutil::{codes_lines, lint_files, service_lines};
+
+    #[test]
+    fn fires_when_deny_closes_the_only_path() {
+        assert_eq!(
+            service_lines(
+                "PL205",
+                "auth required pam_env.so\nauth required pam_deny.so\n"
+            ),
+            vec![2]
+        );
+    }
+
+    #[test]
+    fn fires_on_default_die_that_ends_every_path() {
+        // Arch's system-auth with the jump of pam_unix's line turned into `required`
+        let f = lint_files(&[(
+            "svc",
+            "auth required pam_unix.so\nauth [default=die] pam_faillock.so authfail\nauth optional pam_permit.so\n",
+        )]);
+        assert_eq!(codes_lines(&f, "PL205"), vec![2], "{f:?}");
+    }
+
+    #[test]
+    fn quiet_where_another_error_already_says_the_rule_always_fails() {
+        for svc in [
+            "auth requird pam_permit.so\n",
+            "auth [success=3 default=ignore] pam_unix.so\nauth requisite pam_deny.so\n",
+            "auth include no-such-file-here\n",
+        ] {
+            assert!(service_lines("PL205", svc).is_empty(), "{svc}");
+        }
+    }
+
+    #[test]
+    fn quiet_on_stacks_that_can_succeed() {
+        for svc in [
+            "auth [success=1 default=ignore] pam_unix.so nullok\nauth requisite pam_deny.so\nauth required pam_permit.so\n",
+            "auth required pam_faillock.so preauth\nauth [success=2 default=ignore] pam_unix.so\nauth [default=die] pam_faillock.so authfail\nauth optional pam_permit.so\nauth required pam_env.so\n",
+            "auth sufficient pam_unix.so\nauth required pam_deny.so\n",
+            "account required pam_unix.so\n",
+        ] {
+            assert!(service_lines("PL205", svc).is_empty(), "{svc}");
+        }
+    }
+
+    #[test]
+    fn fires_on_requisite_deny_before_everything() {
+        assert_eq!(
+            service_lines(
+                "PL205",
+                "auth required pam_unix.so\nauth requisite pam_deny.so\nauth required pam_permit.so\n"
+            ),
+            vec![2]
+        );
+    }
+
+    #[test]
+    fn quiet_on_deliberate_refusals() {
+        assert!(service_lines(
+            "PL205",
+            "auth required pam_warn.so\nauth required pam_deny.so\npassword required pam_deny.so\n"
+        )
+        .is_empty());
+    }
+}
