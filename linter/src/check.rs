@@ -310,6 +310,14 @@ fn note_included(service: &crate::model::ResolvedService, included: &mut HashSet
                     included.insert(base_name(&step.target));
                 }
             }
+            // the file really read (a same-directory symlink's target)
+            if !origin.include_chain.is_empty() {
+                if let Some(n) = origin.file.file_name().and_then(|n| n.to_str()) {
+                    if !included.contains(n) {
+                        included.insert(n.to_string());
+                    }
+                }
+            }
         }
     }
 }

@@ -152,6 +152,7 @@ impl ResolveContext {
             .iter()
             .map(|d| d.join(name))
             .find(|p| p.is_file())
+            .map(|p| same_dir_link_target(&p).unwrap_or(p))
     }
 
     /// An absolute path inside the root.
@@ -246,6 +247,20 @@ impl ResolveContext {
             .filter_map(|e| e.file_name().into_string().ok());
         NameList::from_names(names)
     }
+}
+
+/// RHEL 7's `password-auth -> password-auth-ac`: a service file that is a symlink
+/// to another file of the same directory is read as that file, so its findings
+/// are reported once, at the file that holds the text.
+fn same_dir_link_target(path: &Path) -> Option<PathBuf> {
+    if !path.symlink_metadata().ok()?.file_type().is_symlink() {
+        return None;
+    }
+    let dir = path.parent()?;
+    let target = std::fs::canonicalize(path).ok()?;
+    let same_dir = std::fs::canonicalize(dir).ok()? == target.parent()?;
+    let name = target.file_name()?;
+    same_dir.then(|| dir.join(name))
 }
 
 /// libpam's module directories on Debian, Fedora, Arch, SUSE..., multiarch included.

@@ -65,6 +65,32 @@ mod tests {
     }
 
     #[test]
+    fn a_symlinked_file_is_reported_once_at_its_target() {
+        // RHEL 7: password-auth -> password-auth-ac, included by sshd
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(
+            d.join("password-auth-ac"),
+            "auth sufficient pam_unix.so nullok\nauth required pam_deny.so\n",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("password-auth-ac", d.join("password-auth")).unwrap();
+        std::fs::write(d.join("sshd"), "auth include password-auth\n").unwrap();
+        let opts = crate::check::CheckOptions {
+            root: std::path::Path::new("/").to_path_buf(),
+            dir: Some(d.to_path_buf()),
+            ..Default::default()
+        };
+        let found: Vec<_> = crate::check::lint(&opts)
+            .findings
+            .into_iter()
+            .filter(|f| f.code == "PL302")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].span.file.ends_with("password-auth-ac"));
+    }
+
+    #[test]
     fn quiet_on_password_lines() {
         assert!(
             service_lines("PL302", "password required pam_unix.so nullok yescrypt\n").is_empty()

@@ -11,7 +11,8 @@ pub const INFO: RuleInfo = RuleInfo {
     title: "pam_rootok outside su-like services",
     explain: r#"pam_rootok succeeds when the *calling process* runs as root. That is what su, runuser,
 chfn, chsh, passwd, groupmems, halt/reboot/poweroff and consolehelper tools (files that
-include config-util) and similar local tools want (root needs no password). In a network
+include config-util) and similar local tools want (root needs no password). cron and at
+daemons (cron, crond, atd) never call pam_authenticate, so their auth lines grant nothing. In a network
 service's stack (sshd, vsftpd, login daemons run as root), `sufficient pam_rootok.so` would
 let every user in, because the daemon itself is root.
 
@@ -63,6 +64,11 @@ const SU_LIKE: &[&str] = &[
     "authconfig-gtk",
     "timeconfig",
     "xserver",
+    // cron and at daemons never call pam_authenticate (only account and session),
+    // so an auth line there grants nothing; SUSE ships `auth sufficient pam_rootok.so`
+    "cron",
+    "crond",
+    "atd",
 ];
 
 /// consolehelper tools (Fedora/RHEL usermode) are named after the program and
@@ -85,8 +91,10 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // `su.security-misc` and the like: a packaging suffix on an su-like name
+    let base = name.split('.').next().unwrap_or(&name);
     if file.is_pam_conf
-        || SU_LIKE.contains(&name.as_str())
+        || SU_LIKE.contains(&base)
         || name.starts_with("common-")
         || name.ends_with("-auth")
         || is_console_tool(&name, file)
@@ -129,6 +137,12 @@ mod tests {
                 "auth sufficient pam_rootok.so\nauth required pam_console.so\n",
             ),
             ("groupmems", "auth sufficient pam_rootok.so\n"),
+            (
+                "crond",
+                "auth sufficient pam_rootok.so\nauth include common\n",
+            ),
+            ("common", "auth required pam_unix.so\n"),
+            ("su.security-misc", "auth sufficient pam_rootok.so\n"),
             ("system-config-date", "auth include config-util\n"),
             (
                 "config-util",
