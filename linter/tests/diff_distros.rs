@@ -178,3 +178,44 @@ fn missing_service_is_a_usage_error() {
     let (code, _) = diff("centos7", "sshd", "no-such-service", "human");
     assert_eq!(code, 2);
 }
+
+/// Issue 12 item 7: the pam_unix both services reach through common-auth is
+/// paired with itself, not with vsftpd's own, earlier pam_unix line.
+#[test]
+fn a_rule_both_services_include_is_paired_with_itself() {
+    use pamlint::diff::{diff_services, Kind};
+    use pamlint::resolve::{resolve_service, ResolveContext};
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("common-auth", "auth [success=1 default=ignore] pam_unix.so nullok\nauth requisite pam_deny.so\nauth required pam_permit.so\n"),
+        ("sshd", "@include common-auth\n"),
+        ("vsftpd", "auth required pam_listfile.so item=user sense=deny file=/etc/ftpusers onerr=succeed\nauth required pam_unix.so\n@include common-auth\nauth required pam_shells.so\n"),
+    ];
+    for (n, t) in files {
+        std::fs::write(dir.path().join(n), t).unwrap();
+    }
+    let ctx = ResolveContext::for_dir(dir.path(), std::path::Path::new("/"));
+    let d = diff_services(
+        &resolve_service(&ctx, "sshd"),
+        &resolve_service(&ctx, "vsftpd"),
+    );
+    let auth = d
+        .types
+        .iter()
+        .find(|t| t.pam_type == pamlint::model::PamType::Auth)
+        .unwrap();
+    let unix: Vec<_> = auth
+        .rows
+        .iter()
+        .filter(|r| r.module == "pam_unix")
+        .collect();
+    assert_eq!(unix.len(), 2, "{unix:#?}");
+    let shared = unix.iter().find(|r| r.a.is_some()).unwrap();
+    assert_eq!(shared.kind, Kind::Same, "{shared:#?}");
+    assert!(
+        shared.b.as_ref().unwrap().file.ends_with("common-auth"),
+        "{shared:#?}"
+    );
+    let own = unix.iter().find(|r| r.a.is_none()).unwrap();
+    assert!(own.b.as_ref().unwrap().file.ends_with("vsftpd"), "{own:#?}");
+}

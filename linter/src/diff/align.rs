@@ -15,32 +15,50 @@ pub enum Op {
 /// Align `a` and `b` by key: an LCS keeps the longest run in common order; what is
 /// left over and shares a key with something on the other side becomes a move.
 pub fn align<K: Eq + std::hash::Hash>(a: &[K], b: &[K]) -> Vec<Op> {
-    let ops = lcs(a, b);
-    pair_moves(ops, a, b)
+    align_rules(a, b, a, b)
+}
+
+/// [`align`] that pairs identical rules first: `ia`/`ib` identify each rule itself
+/// (file, line, control, arguments). An alignment keeps as many identical pairs
+/// as it can before counting pairs that only share a key (the module name), so a
+/// rule both services include is paired with itself, not with another rule of
+/// the same module; leftovers are paired as moves the same way.
+pub fn align_rules<K, I>(a: &[K], b: &[K], ia: &[I], ib: &[I]) -> Vec<Op>
+where
+    K: Eq + std::hash::Hash,
+    I: Eq + std::hash::Hash,
+{
+    let ops = lcs(a, b, ia, ib);
+    pair_moves(ops, a, b, ia, ib)
 }
 
 /// Above this many table cells the middle part is not aligned (every rule there
 /// is reported as only on its side): a pathological file must not exhaust memory.
 const MAX_CELLS: usize = 4_000_000;
 
-/// LCS after trimming the common prefix and suffix.
-fn lcs<K: Eq>(a: &[K], b: &[K]) -> Vec<Op> {
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
+/// LCS after trimming the common prefix and suffix (identical rules).
+fn lcs<K: Eq, I: Eq>(a: &[K], b: &[K], ia: &[I], ib: &[I]) -> Vec<Op> {
+    let same = |i: usize, j: usize| a[i] == b[j] && ia[i] == ib[j];
+    let prefix = (0..a.len().min(b.len()))
+        .take_while(|&k| same(k, k))
         .count();
-    let (mid_a, mid_b) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    let suffix = (0..(a.len() - prefix).min(b.len() - prefix))
+        .take_while(|&k| same(a.len() - 1 - k, b.len() - 1 - k))
+        .count();
+    let (ea, eb) = (a.len() - suffix, b.len() - suffix);
     let mut ops: Vec<Op> = (0..prefix).map(|i| Op::Both(i, i)).collect();
-    let middle = if mid_a.len().saturating_mul(mid_b.len()) > MAX_CELLS {
-        (0..mid_a.len())
+    let middle = if (ea - prefix).saturating_mul(eb - prefix) > MAX_CELLS {
+        (0..ea - prefix)
             .map(Op::OnlyA)
-            .chain((0..mid_b.len()).map(Op::OnlyB))
+            .chain((0..eb - prefix).map(Op::OnlyB))
             .collect()
     } else {
-        lcs_table(mid_a, mid_b)
+        lcs_table(
+            &a[prefix..ea],
+            &b[prefix..eb],
+            &ia[prefix..ea],
+            &ib[prefix..eb],
+        )
     };
     ops.extend(middle.into_iter().map(|op| match op {
         Op::Both(i, j) => Op::Both(i + prefix, j + prefix),
@@ -48,28 +66,41 @@ fn lcs<K: Eq>(a: &[K], b: &[K]) -> Vec<Op> {
         Op::OnlyB(j) => Op::OnlyB(j + prefix),
         Op::Moved(i, j) => Op::Moved(i + prefix, j + prefix),
     }));
-    let (sa, sb) = (a.len() - suffix, b.len() - suffix);
-    ops.extend((0..suffix).map(|k| Op::Both(sa + k, sb + k)));
+    ops.extend((0..suffix).map(|k| Op::Both(ea + k, eb + k)));
     ops
 }
 
-fn lcs_table<K: Eq>(a: &[K], b: &[K]) -> Vec<Op> {
+/// Weighted LCS: an identical pair outweighs every key-only pair together.
+fn lcs_table<K: Eq, I: Eq>(a: &[K], b: &[K], ia: &[I], ib: &[I]) -> Vec<Op> {
     let (n, m) = (a.len(), b.len());
-    // table[i][j]: LCS length of a[i..] and b[j..]
+    let heavy = n + m + 1;
+    let weight = |i: usize, j: usize| {
+        if a[i] != b[j] {
+            0
+        } else if ia[i] == ib[j] {
+            heavy
+        } else {
+            1
+        }
+    };
+    // table[i][j]: best score of a[i..] and b[j..]
     let mut table = vec![vec![0usize; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            table[i][j] = if a[i] == b[j] {
-                table[i + 1][j + 1] + 1
+            let skip = table[i + 1][j].max(table[i][j + 1]);
+            let w = weight(i, j);
+            table[i][j] = if w > 0 {
+                skip.max(table[i + 1][j + 1] + w)
             } else {
-                table[i + 1][j].max(table[i][j + 1])
+                skip
             };
         }
     }
     let (mut i, mut j) = (0, 0);
     let mut ops = Vec::with_capacity(n + m);
     while i < n && j < m {
-        if a[i] == b[j] {
+        let w = weight(i, j);
+        if w > 0 && table[i][j] == table[i + 1][j + 1] + w {
             ops.push(Op::Both(i, j));
             i += 1;
             j += 1;
@@ -87,25 +118,54 @@ fn lcs_table<K: Eq>(a: &[K], b: &[K]) -> Vec<Op> {
 }
 
 /// Turn an OnlyA/OnlyB pair with equal keys into one Moved row (at A's position),
-/// pairing each key's leftovers in order.
-fn pair_moves<K: Eq + std::hash::Hash>(ops: Vec<Op>, a: &[K], b: &[K]) -> Vec<Op> {
+/// identical rules first, then each key's leftovers in order.
+fn pair_moves<K, I>(ops: Vec<Op>, a: &[K], b: &[K], ia: &[I], ib: &[I]) -> Vec<Op>
+where
+    K: Eq + std::hash::Hash,
+    I: Eq + std::hash::Hash,
+{
     use std::collections::{HashMap, VecDeque};
-    let mut free_b: HashMap<&K, VecDeque<usize>> = HashMap::new();
+    let mut free_by_id: HashMap<(&K, &I), VecDeque<usize>> = HashMap::new();
+    let mut free_by_key: HashMap<&K, VecDeque<usize>> = HashMap::new();
     for op in &ops {
         if let Op::OnlyB(j) = op {
-            free_b.entry(&b[*j]).or_default().push_back(*j);
+            free_by_id
+                .entry((&b[*j], &ib[*j]))
+                .or_default()
+                .push_back(*j);
+            free_by_key.entry(&b[*j]).or_default().push_back(*j);
         }
     }
     // First decide every pairing, then emit: an OnlyB row may come before the
     // OnlyA row it pairs with.
     let mut pair_of_a = HashMap::new();
     let mut used_b = vec![false; b.len()];
-    for op in &ops {
-        if let Op::OnlyA(i) = op {
-            if let Some(j) = free_b.get_mut(&a[*i]).and_then(VecDeque::pop_front) {
-                used_b[j] = true;
-                pair_of_a.insert(*i, j);
-            }
+    let only_a: Vec<usize> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::OnlyA(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    for &i in &only_a {
+        let found = free_by_id
+            .get_mut(&(&a[i], &ia[i]))
+            .and_then(|q| q.iter().position(|j| !used_b[*j]).and_then(|p| q.remove(p)));
+        if let Some(j) = found {
+            used_b[j] = true;
+            pair_of_a.insert(i, j);
+        }
+    }
+    for &i in &only_a {
+        if pair_of_a.contains_key(&i) {
+            continue;
+        }
+        let found = free_by_key
+            .get_mut(&a[i])
+            .and_then(|q| q.iter().position(|j| !used_b[*j]).and_then(|p| q.remove(p)));
+        if let Some(j) = found {
+            used_b[j] = true;
+            pair_of_a.insert(i, j);
         }
     }
     ops.into_iter()
@@ -164,6 +224,26 @@ mod tests {
             .iter()
             .all(|o| matches!(o, Op::Both(..) | Op::Moved(..))));
         assert_eq!(ops.len(), 5000);
+    }
+
+    #[test]
+    fn identical_rules_pair_before_rules_that_only_share_a_module() {
+        // sshd: common-auth's pam_unix; vsftpd: its own pam_unix, then common-auth's
+        let a = ["unix"];
+        let ia = [("common-auth", 17)];
+        let b = ["listfile", "unix", "unix"];
+        let ib = [("vsftpd", 4), ("vsftpd", 6), ("common-auth", 17)];
+        let ops = align_rules(&a, &b, &ia, &ib);
+        assert!(ops.contains(&Op::Both(0, 2)), "{ops:?}");
+        assert!(ops.contains(&Op::OnlyB(1)), "{ops:?}");
+        // a move also prefers the identical rule
+        let ops = align_rules(
+            &["unix", "env"],
+            &["env", "unix", "unix"],
+            &[1, 2],
+            &[2, 3, 1],
+        );
+        assert!(ops.contains(&Op::Moved(0, 2)), "{ops:?}");
     }
 
     #[test]

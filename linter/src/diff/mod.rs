@@ -10,7 +10,7 @@ pub mod render;
 use serde::Serialize;
 
 use crate::model::{PamType, ResolvedRule, ResolvedService};
-use align::{align, Op};
+use align::{align_rules, Op};
 
 /// One side of a difference: where the rule is after include expansion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,6 +67,27 @@ pub enum Kind {
     Changed,
     /// Same module, different position relative to the others.
     Moved,
+}
+
+/// A rule itself: where it is written and what it says, so that a rule both
+/// services reach (through the same include) is paired with itself.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct RuleId {
+    file: std::sync::Arc<std::path::Path>,
+    line: usize,
+    control: String,
+    args: Vec<String>,
+}
+
+impl RuleId {
+    fn of(r: &ResolvedRule) -> Self {
+        RuleId {
+            file: r.origin.file.clone(),
+            line: r.origin.line,
+            control: r.control_as_written(),
+            args: r.rule.args.iter().map(|t| t.text.clone()).collect(),
+        }
+    }
 }
 
 /// One aligned row.
@@ -152,7 +173,9 @@ pub fn diff_type(
 ) -> TypeDiff {
     let ka: Vec<String> = a.iter().map(|r| key(r)).collect();
     let kb: Vec<String> = b.iter().map(|r| key(r)).collect();
-    let rows: Vec<Row> = align(&ka, &kb)
+    let ia: Vec<RuleId> = a.iter().map(|r| RuleId::of(r)).collect();
+    let ib: Vec<RuleId> = b.iter().map(|r| RuleId::of(r)).collect();
+    let rows: Vec<Row> = align_rules(&ka, &kb, &ia, &ib)
         .into_iter()
         .map(|op| {
             let (kind, ra, rb) = match op {
