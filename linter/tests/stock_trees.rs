@@ -7,11 +7,18 @@
 //!
 //! Review (warnings and errors; infos are not counted):
 //! - PL302 on `auth ... pam_unix.so nullok` (Debian's common-auth, authselect's
-//!   system-auth and password-auth, Arch's system-auth, Alpine's base-auth with
+//!   system-auth and password-auth, Arch's and Void's system-auth, Alpine's base-auth with
 //!   `nullok_secure` and `nullok`): an account with an empty password logs in
 //!   without one. CIS Debian 12 and RHEL 9 benchmarks ("Ensure pam_unix does not
 //!   include nullok") and DISA STIG RHEL-09-611025 require removing it.
-//!   `nullok` on password lines is not reported.
+//!   `nullok` on password lines is not reported. rsh-redone-server's rlogin has
+//!   it on a remote login service.
+//! - PL501 `min=4` on rlogin's `password ... pam_unix.so`: pam_unix has no `min=`
+//!   option (it logs "unrecognized option" on every password change).
+//! - PL204 in lxdm (Debian's lxdm package): its own `session required
+//!   pam_unix.so` and `session optional pam_systemd.so` run again from the
+//!   `@include common-session` it adds: two "session opened" records and a
+//!   second logind registration attempt.
 //!
 //! Nothing else: the pam-auth-update fallback, authselect's repeated
 //! pam_usertype guards, greeters and root-only tools, `@include` on Debian,
@@ -49,6 +56,12 @@ const REVIEWED: &[(&str, &str, usize, &str)] = &[
     ("authselect-sssd", "etc/authselect/system-auth", 10, "PL302"),
     ("debian12", "etc/pam.d/common-auth", 17, "PL302"),
     ("debian12-allprofiles", "etc/pam.d/common-auth", 18, "PL302"),
+    ("debian12-more", "etc/pam.d/common-auth", 20, "PL302"),
+    ("debian12-more", "etc/pam.d/rlogin", 4, "PL302"),
+    ("debian12-more", "etc/pam.d/rlogin", 7, "PL501"),
+    ("debian12-more", "etc/pam.d/common-session", 26, "PL204"),
+    ("debian12-more", "etc/pam.d/lxdm", 40, "PL204"),
+    ("void-pam-base", "etc/pam.d/system-auth", 3, "PL302"),
 ];
 
 /// Trees pamlint lints (FreeBSD's is OpenPAM: refused, tested below).
@@ -59,6 +72,8 @@ const LINUX_TREES: &[&str] = &[
     "authselect-sssd",
     "debian12",
     "debian12-allprofiles",
+    "debian12-more",
+    "void-pam-base",
 ];
 
 /// An empty file for every `pam_*.so` the tree's files name.

@@ -25,6 +25,8 @@ const LINUX_TREES: &[&str] = &[
     "authselect-sssd",
     "debian12",
     "debian12-allprofiles",
+    "debian12-more",
+    "void-pam-base",
 ];
 
 fn tree_dir(name: &str) -> PathBuf {

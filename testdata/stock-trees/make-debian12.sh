@@ -7,6 +7,8 @@
 # debian12-allprofiles: the same services, common-* generated from every
 # profile below (unix, systemd, sss, ldap, krb5, pwquality, capability,
 # gnome-keyring), each enabled as on installing its package (Default: yes).
+# debian12-more: debian12-allprofiles plus the packages of $more (more services,
+# and the profiles of more PAM module packages, again Default: yes ones).
 # MANIFEST.tsv rows are printed on stdout.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,11 +18,19 @@ pkgs="libpam-runtime login passwd openssh-server sudo cron util-linux vsftpd ppp
 samba-common at cups-daemon dovecot-core gdm3 lightdm sddm xscreensaver polkitd
 systemd libpam-systemd libpam-sss libpam-ldapd libpam-krb5 libpam-pwquality
 libpam-cap libpam-gnome-keyring"
+more="rsh-redone-server xrdp cockpit-ws proftpd-core xdm freeradius lxdm
+pure-ftpd-common libpam-winbind libpam-mount libpam-tmpdir libpam-fprintd
+libpam-passwdqc libpam-ccreds libpam-mklocaluser libpam-afs-session
+libpam-radius-auth libpam-script libpam-shield libpam-abl"
 cd "$work"
 apt-get download $pkgs >/dev/null 2>&1
-mkdir x
+mkdir x more
 for f in *.deb; do dpkg-deb -x "$f" x; done
-for tree in debian12 debian12-allprofiles; do
+(cd more && apt-get download $more >/dev/null 2>&1)
+for tree in debian12 debian12-allprofiles debian12-more; do
+    if [ "$tree" = debian12-more ]; then
+        for f in more/*.deb; do dpkg-deb -x "$f" x; mv "$f" .; done
+    fi
     out="$here/$tree"
     rm -rf "$out"
     mkdir -p "$out/etc/pam.d" "$out/usr/lib/pam.d"

@@ -182,8 +182,8 @@ impl Sandbox {
             // pamtester may exit before reading everything: ignore EPIPE.
             let _ = input.write_all(stdin.as_bytes());
         }
-        let out = child.wait_with_output().expect("wait for pamtester");
-        let syslog = capture.drain();
+        let (out, syslog) =
+            capture.collect_while(|| child.wait_with_output().expect("wait for pamtester"));
         let _ = std::fs::remove_file(&sock);
         PamRun {
             exit_code: out.status.code().unwrap_or(-1),

@@ -24,6 +24,35 @@ impl SyslogCapture {
         &self.path
     }
 
+    /// Run `work` while reading the socket: a datagram socket holds only
+    /// net.unix.max_dgram_qlen (10) messages, and a process that logs more than
+    /// that with nobody reading blocks in syslog(3) for ever.
+    pub fn collect_while<T>(&self, work: impl FnOnce() -> T) -> (T, Vec<String>) {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let done = AtomicBool::new(false);
+        let timeout = Some(std::time::Duration::from_millis(20));
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                let mut out = Vec::new();
+                let mut buf = vec![0u8; 64 * 1024];
+                if self.socket.set_read_timeout(timeout).is_err() {
+                    return out;
+                }
+                while !done.load(Ordering::Acquire) {
+                    if let Ok(n) = self.socket.recv(&mut buf) {
+                        out.push(strip_header(&String::from_utf8_lossy(&buf[..n])));
+                    }
+                }
+                out
+            });
+            let result = work();
+            done.store(true, Ordering::Release);
+            let mut lines = reader.join().unwrap_or_default();
+            lines.extend(self.drain());
+            (result, lines)
+        })
+    }
+
     /// Every message received so far, without the `<PRI>` header and the
     /// timestamp/ident prefix glibc adds (the text after "ident[pid]: ").
     pub fn drain(&self) -> Vec<String> {

@@ -15,6 +15,10 @@ is reached with nothing failed before it: everyone gets in.
 
 Wrong:   auth sufficient pam_permit.so
 Right:   auth required pam_unix.so
+
+Not reported: `auth sufficient pam_permit.so` as the only auth rule of `system-services`
+(Arch, Void), the file that daemons which never call pam_authenticate (cronie, at)
+include for their account and session stacks.
 "#,
 };
 
@@ -22,8 +26,23 @@ pub fn rule() -> Rule {
     file_rule(INFO, check)
 }
 
+/// Arch's, Void's and Gentoo's base file for daemons that never call
+/// pam_authenticate (cronie, at): its only auth rule grants on purpose.
+const NO_AUTH_LIBRARIES: &[&str] = &["system-services"];
+
+/// `rule` is the only rule of its type in a no-auth library.
+fn deliberate(file: &ParsedFile, rule: &crate::model::Rule) -> bool {
+    let named = file
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| NO_AUTH_LIBRARIES.contains(&n));
+    named && file.rules().filter(|r| r.pam_type == rule.pam_type).count() == 1
+}
+
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
     file.rules()
+        .filter(|r| !deliberate(file, r))
         .filter(|r| matches!(r.pam_type, Some(PamType::Auth | PamType::Account)))
         .filter(|r| r.module_name().as_deref() == Some("pam_permit"))
         .filter(|r| r.action_table().get(PamCode::Success) == Action::Done)
@@ -55,6 +74,20 @@ mod tests {
             ),
             vec![1]
         );
+    }
+
+    #[test]
+    fn quiet_on_the_system_services_library_only() {
+        let f = crate::rules::testutil::lint_files(&[
+            (
+                "system-services",
+                "auth sufficient pam_permit.so\naccount required pam_unix.so\n",
+            ),
+            ("sshd", "auth sufficient pam_permit.so\n"),
+        ]);
+        let hits: Vec<_> = f.iter().filter(|f| f.code == "PL301").collect();
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert!(hits[0].span.file.ends_with("sshd"));
     }
 
     #[test]
