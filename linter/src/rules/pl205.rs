@@ -33,8 +33,12 @@ Right:   auth required pam_env.so
          auth required pam_unix.so
 
 Not reported: the `other` service (denying every unknown service is the recommended
-default), stacks made only of pam_deny and logging (pam_warn, pam_echo,
-pam_faildelay), which refuse on purpose (Fedora's `other`, a greeter's `password`),
+default), stacks made only of pam_deny, pam_debug and logging (pam_warn, pam_echo,
+pam_faildelay), which refuse on purpose (Fedora's `other`, a greeter's `password`,
+authselect's `auth required pam_debug.so auth=authinfo_unavail` for a disabled
+fingerprint-auth), a pam_deny or pam_debug written as the type's very first rule (Debian's
+lightdm-autologin refuses password changes with `password required pam_deny.so` before
+its `@include common-password`),
 services pam_start refuses (reported as PL103/PL105), and stacks closed by a line libpam
 cannot use or a failed include (their PL0xx/PL103 error says so). Missing modules are explored like
 present ones: module presence is PL101's business.
@@ -47,7 +51,15 @@ present ones: module presence is PL101's business.
 const BUDGET: usize = 4096;
 
 /// Modules of a stack that refuses on purpose.
-const DELIBERATE: &[&str] = &["pam_deny", "pam_warn", "pam_echo", "pam_faildelay"];
+/// (authselect writes `auth required pam_debug.so auth=authinfo_unavail` for a
+/// disabled fingerprint-auth or smartcard-auth.)
+const DELIBERATE: &[&str] = &[
+    "pam_deny",
+    "pam_debug",
+    "pam_warn",
+    "pam_echo",
+    "pam_faildelay",
+];
 
 pub fn rule() -> Rule {
     service_rule(INFO, check)
@@ -70,7 +82,18 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
         if deliberate {
             continue;
         }
-        let handlers = glue::unlabelled_handlers(stack, true);
+        let mut handlers = glue::unlabelled_handlers(stack, true);
+        // A module the simulator models is modelled by its name even where the
+        // file is missing or not a loadable object (module presence is PL101's).
+        for (h, f) in handlers.iter_mut().zip(stack.flatten()) {
+            if let (HandlerKind::Module(Module::Missing), FlatHandler::Rule { rule, .. }) =
+                (&h.kind, f)
+            {
+                if let Some(m) = modelled_by_name(rule) {
+                    h.kind = HandlerKind::Module(m);
+                }
+            }
+        }
         let hook = hook_of(stack.pam_type);
         let Some(closer) = never_succeeds(&handlers, hook) else {
             continue;
@@ -93,12 +116,20 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
         }) else {
             continue;
         };
+        // A deny written as the type's first rule refuses the type on purpose
+        // (lightdm-autologin: "Can't change password", then common-password).
+        let refuser = rule
+            .module_name()
+            .is_some_and(|m| m == "pam_deny" || m == "pam_debug");
+        if closer == 0 && refuser {
+            continue;
+        }
         let module = rule.module.as_ref().map(|m| m.text.as_str()).unwrap_or("?");
-        let control = rule
-            .control_token
-            .as_ref()
-            .map(|c| c.text.as_str())
-            .unwrap_or("");
+        let control = match (&rule.control, &rule.control_token) {
+            (Some(crate::model::Control::Bracket { .. }), Some(c)) => format!("[{}]", c.text),
+            (_, Some(c)) => c.text.clone(),
+            (_, None) => String::new(),
+        };
         out.push(finding(
             INFO.code,
             rule.span.clone(),
@@ -111,6 +142,18 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// pam_permit, pam_deny and pam_debug, as glue models them when loaded.
+fn modelled_by_name(rule: &crate::model::ResolvedRule) -> Option<Module> {
+    match rule.module_name()?.as_str() {
+        "pam_permit" => Some(Module::Permit),
+        "pam_deny" => Some(Module::Deny),
+        "pam_debug" => Some(Module::Debug {
+            args: rule.rule.args.iter().map(|a| a.text.clone()).collect(),
+        }),
+        _ => None,
+    }
 }
 
 /// The hook that decides the type (chauthtok's update pass for password).
@@ -233,6 +276,11 @@ mod tests {
             "auth required pam_unix.so\nauth [default=die] pam_faillock.so authfail\nauth optional pam_permit.so\n",
         )]);
         assert_eq!(codes_lines(&f, "PL205"), vec![2], "{f:?}");
+        let msg = &f.iter().find(|f| f.code == "PL205").unwrap().message;
+        assert!(
+            msg.contains("`pam_faillock.so` ([default=die], line 2)"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -276,5 +324,42 @@ mod tests {
             "auth required pam_warn.so\nauth required pam_deny.so\npassword required pam_deny.so\n"
         )
         .is_empty());
+        assert!(service_lines(
+            "PL205",
+            "auth required pam_debug.so auth=authinfo_unavail\n"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn quiet_on_a_deny_that_opens_the_type() {
+        assert!(service_lines(
+            "PL205",
+            "password required pam_deny.so\npassword required pam_unix.so\n"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn permit_and_deny_are_modelled_even_when_their_file_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let modules = tempfile::tempdir().unwrap();
+        // empty stand-ins: found, but not loadable objects
+        for m in ["pam_env.so", "pam_deny.so"] {
+            std::fs::write(modules.path().join(m), "").unwrap();
+        }
+        std::fs::write(
+            dir.path().join("svc"),
+            "auth required pam_env.so\nauth required pam_deny.so\n",
+        )
+        .unwrap();
+        let opts = crate::check::CheckOptions {
+            root: "/".into(),
+            dir: Some(dir.path().to_path_buf()),
+            module_paths: vec![modules.path().to_path_buf()],
+            ..Default::default()
+        };
+        let found = crate::check::lint(&opts).findings;
+        assert_eq!(codes_lines(&found, "PL205"), vec![2], "{found:?}");
     }
 }

@@ -14,7 +14,7 @@ use pam_faillock), pam_cracklib (removed in 1.5.0, use pam_pwquality), pam_pwdb 
 pam_radius (long gone), pam_stack (Red Hat, replaced by `include`), pam_console (Red Hat),
 pam_lastlog (deprecated, removed in 1.7.0, use pam_lastlog2). On an upgraded host the file
 is missing and the rule returns PAM_MODULE_UNKNOWN. pam_lastlog is still shipped by
-Debian 12 and RHEL 9, so it is reported only where the module is not found.
+Debian 12 and RHEL 9, so it is reported only where the module is not found (on disk, or in the target's catalogue).
 
 Wrong:   auth required pam_tally2.so deny=5
 Right:   auth required pam_faillock.so preauth deny=5
@@ -55,7 +55,8 @@ fn check(file: &ParsedFile, env: &LintEnv) -> Vec<Finding> {
             let name = r.module_name()?;
             let (_, gone, instead) = REMOVED.iter().find(|(m, _, _)| *m == name)?;
             let path = &r.module.as_ref()?.text;
-            if STILL_SHIPPED.contains(&name.as_str()) && env.ctx.find_module(path).is_some() {
+            let present = env.ctx.find_module(path).is_some() || env.ctx.target.ships(path);
+            if STILL_SHIPPED.contains(&name.as_str()) && present {
                 return None;
             }
             Some(finding(

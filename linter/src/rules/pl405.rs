@@ -4,6 +4,7 @@ use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Entry, Finding, ParsedFile, Severity, Span, Token};
 use crate::resolve::ResolveContext;
 use crate::rules::{finding, LintEnv};
+use crate::target::Flavour;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
@@ -21,9 +22,10 @@ should use `TYPE include FILE` for each type.
 Debian:    @include common-auth
 Portable:  auth include common-auth
 
-On a Debian or Ubuntu tree it is the normal syntax and is not reported: the root being
-linted has /etc/debian_version, or the pam.d directory has a common-auth written by
-pam-auth-update.
+On a Debian or Ubuntu tree it is the normal syntax and is not reported: the target is a
+Debian-flavoured one (`--target debian12`, ubuntu2404...), or, with no flavour known, the
+root being linted has /etc/debian_version or the pam.d directory has a common-auth written
+by pam-auth-update. With a non-Debian target it is always reported.
 "#,
 };
 
@@ -35,6 +37,11 @@ pub fn rule() -> Rule {
 /// pam.d directory has pam-auth-update's common-auth. Remembered per context
 /// directory set: every file of a tree asks.
 fn debian_tree(ctx: &ResolveContext) -> bool {
+    match ctx.target.flavour {
+        Some(Flavour::Debian) => return true,
+        Some(_) => return false,
+        None => {}
+    }
     static SEEN: OnceLock<Mutex<HashMap<Vec<PathBuf>, bool>>> = OnceLock::new();
     let seen = SEEN.get_or_init(Default::default);
     if let Some(hit) = seen.lock().ok().and_then(|m| m.get(&ctx.pam_dirs).copied()) {
