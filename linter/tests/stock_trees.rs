@@ -195,3 +195,26 @@ fn freebsd_tree_exits_2_with_one_message() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("OpenPAM") && out.stdout.is_empty(), "{err}");
 }
+
+#[test]
+fn simulate_why_and_diff_refuse_the_freebsd_tree_too() {
+    let root = stock_dir().join("freebsd");
+    for args in [
+        vec!["simulate", "--type", "auth", "sshd"],
+        vec!["why", "sshd", "root"],
+        vec!["diff", "sshd", "login"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pamlint"))
+            .arg("--root")
+            .arg(&root)
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("OpenPAM") && out.stdout.is_empty(),
+            "{args:?}: {err}"
+        );
+    }
+}
