@@ -82,8 +82,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
                         INFO.code,
                         r.rule.span.clone(),
                         format!(
-                            "`{name}` runs twice in the {} stack of service `{}` with the same arguments (first at {}:{line})",
-                            stack.pam_type, service.name, file.display()
+                            "`{name}` runs twice in the {} stack with the same arguments (first at {}:{line})",
+                            stack.pam_type, file.display()
                         ),
                         "remove one of the two rules".into(),
                     ));
@@ -133,6 +133,19 @@ mod tests {
             ),
             vec![3]
         );
+    }
+
+    #[test]
+    fn one_finding_for_a_duplicate_every_including_service_runs() {
+        let f = lint_files(&[
+            (
+                "common",
+                "auth required pam_unix.so\nauth required pam_unix.so\n",
+            ),
+            ("sshd", "auth include common\n"),
+            ("login", "auth include common\n"),
+        ]);
+        assert_eq!(codes_lines(&f, "PL204"), vec![2], "{f:?}");
     }
 
     #[test]
