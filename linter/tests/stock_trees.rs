@@ -70,6 +70,7 @@ const LINUX_TREES: &[&str] = &[
     "arch-pambase",
     "authselect-local",
     "authselect-sssd",
+    "authselect-sssd-hardened",
     "debian12",
     "debian12-allprofiles",
     "debian12-more",

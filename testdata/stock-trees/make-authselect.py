@@ -9,8 +9,8 @@ prepended as src/lib/util/template.c does. authselect links
 /etc/pam.d/NAME -> /etc/authselect/NAME (absolute); here the link is relative
 (../authselect/NAME) so that the tree stays inside the repository.
 
-usage: make-authselect.py AUTHSELECT_CHECKOUT COMMIT PROFILE OUT_TREE
-prints MANIFEST.tsv rows on stdout.
+usage: make-authselect.py AUTHSELECT_CHECKOUT COMMIT PROFILE OUT_TREE [FEATURE...]
+(`authselect select PROFILE FEATURE...`); prints MANIFEST.tsv rows on stdout.
 """
 import os
 import re
@@ -26,15 +26,29 @@ PREAMBLE = (
 OP = re.compile(r"\{(continue if|stop if|include if|exclude if|imply \"[^\"]*\" if|if) ([^}:]*?)(?::([^}|]*)(?:\|([^}]*))?)?\}")
 
 
+FEATURES = set()
+
+
 def value(expr):
-    """An expression over features, every feature undefined."""
-    py = re.sub(r'"[^"]*"', "False", expr)
+    """An expression over features: the selected ones are defined."""
+    py = re.sub(r'"([^"]*)"', lambda m: str(m.group(1) in FEATURES), expr)
     if not re.fullmatch(r"[\sA-Za-z()]*", py):
         raise SystemExit(f"unexpected expression {expr!r}")
-    return bool(eval(py, {"__builtins__": {}}, {}))  # only False/and/or/not/()
+    return bool(eval(py, {"__builtins__": {}}, {}))  # only True/False/and/or/not/()
+
+
+IMPLY = re.compile(r'\{imply "([^"]*)" if ([^}]*)\}')
 
 
 def render(text):
+    # {imply "a" if expr}: defined before the rest of the file is processed
+    changed = True
+    while changed:
+        changed = False
+        for m in IMPLY.finditer(text):
+            if m.group(1) not in FEATURES and value(m.group(2)):
+                FEATURES.add(m.group(1))
+                changed = True
     out = []
     for line in text.split("\n"):
         keep = True
@@ -68,6 +82,8 @@ def render(text):
 
 def main():
     repo, commit, profile, tree = sys.argv[1:5]
+    FEATURES.update(sys.argv[5:])
+    how = " ".join(sys.argv[5:]) or "no features"
     os.makedirs(os.path.join(tree, "etc/authselect"), exist_ok=True)
     os.makedirs(os.path.join(tree, "etc/pam.d"), exist_ok=True)
     for name in FILES:
@@ -81,7 +97,7 @@ def main():
             os.remove(link)
         os.symlink(os.path.join("../authselect", name), link)
         t = os.path.basename(tree.rstrip("/"))
-        print(f"{t}\tetc/authselect/{name}\tgithub:authselect/authselect@{commit} rendered by make-authselect.py (no features)\tprofiles/{profile}/{name}")
+        print(f"{t}\tetc/authselect/{name}\tgithub:authselect/authselect@{commit} rendered by make-authselect.py ({how})\tprofiles/{profile}/{name}")
         print(f"{t}\tetc/pam.d/{name}\tsymlink -> ../authselect/{name} (authselect: absolute /etc/authselect/{name})\t-")
 
 
