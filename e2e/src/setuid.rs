@@ -17,8 +17,9 @@ pub const LOCAL_USER: (&str, u32, u32) = ("lena", 1500, 1500);
 pub const LOCAL_PASSWORD: &str = "Local-Pass-5";
 
 /// Home directories: every LDAP test user (uid, gid from
-/// testdata/ldap/users.ldif) and the local user.
-const HOMES: &str = "alice 10001 5000\nnora 10002 5000\nemma 10003 5000\ncarol 10004 5000\ndave 10005 5000\noscar 10008 6000\nlena 1500 1500\n";
+/// testdata/ldap/users.ldif), the users of e2e::ppolicy's directory who log
+/// in through sshd (gracie, resetty) and the local user.
+const HOMES: &str = "alice 10001 5000\nnora 10002 5000\nemma 10003 5000\ncarol 10004 5000\ndave 10005 5000\noscar 10008 6000\ngracie 20002 5000\nresetty 20004 5000\nlena 1500 1500\n";
 
 /// sudo's policy in the sandbox: LDAP users alice, oscar and nora may run
 /// anything; no cached credentials; alice gets 21 tries in one sudo run,

@@ -19,31 +19,10 @@ pub fn run(port: u16, user: &str, password: &str, command: &str) -> Session {
 /// As `run`, with the SSH authentication `method` ("password" or
 /// "keyboard-interactive": sshpass answers any prompt with "assword").
 pub fn run_method(port: u16, user: &str, password: &str, command: &str, method: &str) -> Session {
-    let sshpass = require(SSHPASS);
-    let ssh = require(SSH);
-    let out = Command::new(sshpass)
+    let out = Command::new(require(SSHPASS))
         .arg("-e")
-        .arg(ssh)
-        .args([
-            "-F",
-            "/dev/null",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "PubkeyAuthentication=no",
-            "-o",
-            &format!("PreferredAuthentications={method}"),
-            "-o",
-            "NumberOfPasswordPrompts=1",
-            "-o",
-            "ConnectTimeout=30",
-            "-o",
-            "LogLevel=ERROR",
-            "-p",
-        ])
-        .arg(port.to_string())
+        .arg(require(SSH))
+        .args(client_options(port, method))
         .arg(format!("{user}@127.0.0.1"))
         .arg(command)
         // The password goes through the environment (sshpass -e), never argv.
@@ -56,6 +35,34 @@ pub fn run_method(port: u16, user: &str, password: &str, command: &str, method: 
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// The ssh client's options for a login to 127.0.0.1:`port` with the SSH
+/// authentication `method` only, one password prompt, no host key check;
+/// the user and command follow.
+pub fn client_options(port: u16, method: &str) -> Vec<String> {
+    [
+        "-F",
+        "/dev/null",
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "PubkeyAuthentication=no",
+        "-o",
+        &format!("PreferredAuthentications={method}"),
+        "-o",
+        "NumberOfPasswordPrompts=1",
+        "-o",
+        "ConnectTimeout=30",
+        "-o",
+        "LogLevel=ERROR",
+        "-p",
+        &port.to_string(),
+    ]
+    .map(str::to_string)
+    .to_vec()
 }
 
 /// Runs `command` as `user` with the private key `key` (public key
