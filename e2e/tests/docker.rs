@@ -1,8 +1,8 @@
-//! docker/: no Docker engine runs in CI, so the fixture is checked without
-//! one: compose.yaml by `docker-compose config` (offline) and structurally,
-//! the Dockerfiles' COPY sources against the repository, and the OpenLDAP
-//! image's entrypoint by running it for real on this host (same script, same
-//! testdata/ldap, same make-slapd-config) and searching the directory.
+//! docker/ without a Docker engine (the images themselves are built and run
+//! by docker/test, which scripts/test calls after this suite): compose.yaml
+//! by `docker-compose config` (offline) and structurally, the Dockerfiles'
+//! COPY sources against the repository, and both entrypoints by running
+//! them on this host (same scripts, same testdata/ldap and testdata/e2e).
 
 use e2e::tools::{require, DOCKER_COMPOSE, LDAPSEARCH};
 use std::net::{TcpListener, TcpStream};
@@ -70,19 +70,41 @@ fn compose_services_build_existing_dockerfiles_on_loopback_ports() {
 }
 
 /// Every COPY source (other than from a build stage) exists in the build
-/// context, the repository root; images are pinned to a release.
+/// context, the repository root; images are pinned to a release, and a
+/// `FROM ${ARG}` names a stage by its default.
 #[test]
 fn dockerfiles_copy_files_that_exist() {
     let root = testkit::repo_root();
     for df in ["openldap/Dockerfile", "demo/Dockerfile"] {
         let text = std::fs::read_to_string(docker_dir().join(df)).unwrap();
+        let mut stages: Vec<&str> = Vec::new();
+        let mut args: Vec<(&str, &str)> = Vec::new();
         for line in text.lines().map(str::trim) {
-            if let Some(image) = line.strip_prefix("FROM ") {
-                let image = image.split_whitespace().next().unwrap();
+            if let Some(arg) = line.strip_prefix("ARG ") {
+                if let Some((name, default)) = arg.split_once('=') {
+                    args.push((name, default));
+                }
+            }
+            if let Some(from) = line.strip_prefix("FROM ") {
+                let words: Vec<&str> = from.split_whitespace().collect();
+                let image = words[0];
+                let image = match image.strip_prefix("${").and_then(|a| a.strip_suffix('}')) {
+                    Some(arg) => args
+                        .iter()
+                        .find(|(n, _)| *n == arg)
+                        .map(|(_, d)| *d)
+                        .unwrap_or_else(|| panic!("{df}: FROM ${{{arg}}} without a default")),
+                    None => image,
+                };
                 assert!(
-                    image.contains(':') && !image.ends_with(":latest"),
+                    stages.contains(&image)
+                        || image == "scratch"
+                        || (image.contains(':') && !image.ends_with(":latest")),
                     "{df}: unpinned base image {image}"
                 );
+                if let [_, "AS", name] = words[..] {
+                    stages.push(name);
+                }
             }
             let Some(args) = line.strip_prefix("COPY ") else {
                 continue;
@@ -92,6 +114,10 @@ fn dockerfiles_copy_files_that_exist() {
             }
             let words: Vec<&str> = args.split_whitespace().collect();
             for src in &words[..words.len() - 1] {
+                // Laid out by docker/build-images --prebuilt in a context of its own.
+                if src.starts_with("prebuilt/") {
+                    continue;
+                }
                 assert!(
                     root.join(src).exists(),
                     "{df}: COPY source {src} does not exist"
@@ -112,7 +138,14 @@ fn dockerfiles_copy_files_that_exist() {
 
 #[test]
 fn entrypoints_are_valid_shell() {
-    for script in ["openldap/entrypoint", "demo/entrypoint"] {
+    for script in [
+        "openldap/entrypoint",
+        "openldap/healthcheck",
+        "openldap/defaults",
+        "demo/entrypoint",
+        "demo/healthcheck",
+        "demo/defaults",
+    ] {
         let status = Command::new("/bin/sh")
             .arg("-n")
             .arg(docker_dir().join(script))
@@ -161,6 +194,20 @@ fn openldap_entrypoint_serves_the_test_directory() {
     let _slapd = Running(child);
     wait_port(port);
     wait_port(tls_port);
+    // The image's healthcheck probes the port the environment names.
+    let healthy = |ldap_port: u16| {
+        Command::new("/bin/sh")
+            .arg(docker_dir().join("openldap/healthcheck"))
+            .env("LDAP_PORT", ldap_port.to_string())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(healthy(port), "healthcheck failed on LDAP_PORT={port}");
+    // Port 1: nothing listens there (a port just found free could be taken
+    // by another test's server by now).
+    assert!(!healthy(1), "healthcheck passed on a closed port");
 
     let search = |uri: &str| {
         let out = Command::new(ldapsearch)
@@ -283,9 +330,9 @@ done
 LDAP_URI=ldap://127.0.0.1:389/ PAM_STACK=module E2E_DIR={repo}/testdata/e2e ETC_DIR=/run/e2e \
   MODULE_SO={module} SYSLOGD= sh {docker}/demo/entrypoint >{t}/demo.out 2>&1 &
 i=0
-# curl exits 7 while nothing listens on the port.
-until [ -S /run/nslcd/socket ] && {{ {curl} -s --max-time 2 telnet://127.0.0.1:21 </dev/null >/dev/null 2>&1; [ $? -ne 7 ]; }}; do
-  i=$((i+1)); [ $i -gt 150 ] && {{ echo "vsftpd did not start"; cat {t}/demo.out; exit 1; }}; sleep 0.2
+# The image's healthcheck: nslcd's socket, vsftpd and sshd listening.
+until sh {docker}/demo/healthcheck; do
+  i=$((i+1)); [ $i -gt 150 ] && {{ echo "the demo did not become healthy"; cat {t}/demo.out; exit 1; }}; sleep 0.2
 done
 for u in carol alice; do
   echo "== $u"

@@ -7,6 +7,7 @@ pub const SLAPADD: (&str, &str) = ("/usr/sbin/slapadd", "slapd");
 pub const PAMTESTER: (&str, &str) = ("/usr/bin/pamtester", "pamtester");
 pub const OPENSSL: (&str, &str) = ("/usr/bin/openssl", "openssl");
 pub const BWRAP: (&str, &str) = ("/usr/bin/bwrap", "bubblewrap");
+pub const SS: (&str, &str) = ("/bin/ss", "iproute2");
 pub const PAM_DEBUG: (&str, &str) = (
     "/lib/x86_64-linux-gnu/security/pam_debug.so",
     "libpam-modules",
