@@ -48,10 +48,13 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Read at most `MAX_FILE_BYTES`; more is an error naming the limit.
 fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
+    let file = std::fs::File::open(path)?;
+    // `take` hides the file's size from read_to_end, which then reads in growing
+    // 32-byte steps (5 reads for a 216-byte service): reserve the size + 1 so that
+    // one read fills it and a second sees the end.
+    let size = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(std::io::Error::other(format!(
             "larger than {} MiB, which no pam.d file is; not read",

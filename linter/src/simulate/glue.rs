@@ -33,16 +33,19 @@ fn build(stack: &Stack, assume_modules_present: bool, labelled: bool) -> Vec<Han
         .flatten()
         .into_iter()
         .map(|h| match h {
-            FlatHandler::Rule { rule, stack_level } => Handler {
-                kind: kind_of(rule, assume_modules_present),
-                level: stack_level,
-                actions: rule.actions,
-                label: label(&rule.rule, &rule.origin.file, rule.origin.line),
-                hooks: rule
+            FlatHandler::Rule { rule, stack_level } => {
+                let hooks = rule
                     .module_file
                     .as_deref()
-                    .and_then(crate::elf::cached_hooks),
-            },
+                    .and_then(crate::elf::shared_hooks);
+                Handler {
+                    kind: kind_of(rule, assume_modules_present, hooks.is_some()),
+                    level: stack_level,
+                    actions: rule.actions,
+                    label: label(&rule.rule, &rule.origin.file, rule.origin.line),
+                    hooks,
+                }
+            }
             FlatHandler::Substack { frame, stack_level } => Handler {
                 kind: HandlerKind::SubstackMarker,
                 level: stack_level,
@@ -54,19 +57,17 @@ fn build(stack: &Stack, assume_modules_present: bool, labelled: bool) -> Vec<Han
         .collect()
 }
 
-fn kind_of(rule: &ResolvedRule, assume_present: bool) -> HandlerKind {
+/// `loadable`: the module file's symbols could be read (`elf::shared_hooks`).
+fn kind_of(rule: &ResolvedRule, assume_present: bool, loadable: bool) -> HandlerKind {
     if rule.handler == ModelKind::MustFail {
         return HandlerKind::MustFail;
     }
     if !rule.module_present && !assume_present {
         return HandlerKind::Module(Module::Missing);
     }
-    match &rule.module_file {
-        // A file that is not a loadable object: libpam's dlopen fails the same way.
-        Some(f) if crate::elf::cached_hooks(f).is_none() => {
-            return HandlerKind::Module(Module::Missing)
-        }
-        _ => {}
+    // A file that is not a loadable object: libpam's dlopen fails the same way.
+    if rule.module_file.is_some() && !loadable {
+        return HandlerKind::Module(Module::Missing);
     }
     let name = rule.module_name().unwrap_or_default();
     HandlerKind::Module(match name.as_str() {

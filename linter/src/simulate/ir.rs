@@ -59,5 +59,5 @@ pub struct Handler {
     pub label: Label,
     /// The `pam_sm_*` symbols the module file exports, when it could be read
     /// (libpam calls a missing hook as PAM_MODULE_UNKNOWN).
-    pub hooks: Option<Vec<String>>,
+    pub hooks: Option<std::sync::Arc<[String]>>,
 }
