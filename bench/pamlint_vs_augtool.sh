@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Benchmark: pamlint check vs Augeas's Pam lens (augtool, Debian package
-# augeas-tools) on this host's /etc/pam.d and on a generated tree of 10,000 services:
-# wall time, peak RSS and working memory (peak RSS over an empty pam.d's, massif's
-# heap peak, both against the input size); then, for reference, Lynis's PAM checks
-# (bench/lynis.sh, Debian package lynis) on the host, a broken stack and the big tree.
-# Usage: bench/pamlint_vs_augtool.sh [SERVICES]   (not part of the test suite)
+# augeas-tools) and vs `cat` of the same files, on this host's /etc/pam.d and on
+# generated trees of 2,000 and 10,000 services (bench/lint_speed.py: cat, augtool
+# load only, augtool load + query, pamlint human and JSON, side by side, interleaved);
+# then peak RSS and working memory (peak RSS over an empty pam.d's, massif's heap
+# peak, both against the input size) on the host and the largest tree; then, for
+# reference, Lynis's PAM checks (bench/lynis.sh, Debian package lynis) on the host,
+# a broken stack and the largest tree.
+# Usage: bench/pamlint_vs_augtool.sh [SERVICES...]   (default: 2000 10000; not part
+# of the test suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v augtool >/dev/null || { echo "augtool missing: apt-get install augeas-tools" >&2; exit 2; }
-n=${1:-10000}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(2000 10000)
+n=${sizes[-1]}   # the largest tree: memory and Lynis rows
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
 cargo build -q --release -p pamlint
 pamlint="$CARGO_TARGET_DIR/release/pamlint"
@@ -40,19 +46,14 @@ run() {
   echo "($e - $s) / $reps" | bc -l
 }
 
-# augtool with only the Pam lens (the fair comparison) and with its default
-# autoload of every lens (what `augtool print /files/etc/pam.d` does).
-bench() {
-  local label=$1 root=$2 reps=$3
-  local aug auto pl
-  aug=$(run "$reps" augtool --noautoload -r "$root" -t "Pam.lns incl /etc/pam.d/*" match "/files/etc/pam.d/*/*/module")
-  pl=$(run "$reps" "$pamlint" --root "$root" "${modargs[@]}" --format json check)
-  printf '%s, mean of %s runs\n  augtool (Pam lens only) %.4fs  pamlint check %.4fs  ratio %.1fx\n' \
-    "$label" "$reps" "$aug" "$pl" "$(echo "$aug / $pl" | bc -l)"
-  if [ "$reps" -gt 1 ]; then
-    auto=$(run "$reps" augtool -r "$root" match "/files/etc/pam.d/*/*/module")
-    printf '  augtool (default autoload) %.4fs  ratio %.1fx\n' "$auto" "$(echo "$auto / $pl" | bc -l)"
-  fi
+# augtool as usually run, autoloading every lens (what `augtool print
+# /files/etc/pam.d` does), for reference on the host tree only.
+autoload() {
+  local label=$1 root=$2 reps=$3 auto pl
+  auto=$(run "$reps" augtool -r "$root" match "/files/etc/pam.d/*/*/module")
+  pl=$(run "$reps" "$pamlint" --root "$root" "${modargs[@]}" check)
+  printf '%s, mean of %s runs: augtool (default autoload) %.4fs  pamlint check %.4fs  ratio %.1fx\n' \
+    "$label" "$reps" "$auto" "$pl" "$(echo "$auto / $pl" | bc -l)"
 }
 
 # peak resident memory (KiB) of one run, from GNU time (Debian package `time`)
@@ -87,17 +88,24 @@ memory() {
 [ -x /usr/bin/time ] || { echo "/usr/bin/time missing: apt-get install time" >&2; exit 2; }
 mkdir -p "$work/host/etc"
 cp -r /etc/pam.d "$work/host/etc/pam.d"
-gen_tree "$work/big" "$n"
+trees=("host=$work/host=20=20")
+for s in "${sizes[@]}"; do
+  gen_tree "$work/gen$s" "$s"
+  # runs: 9 up to 2,000 services, 5 above; augtool's query (superlinear: ~40 s
+  # on 10,000 services) 3 and 1 times
+  if [ "$s" -le 2000 ]; then trees+=("$s services=$work/gen$s=9=3"); else trees+=("$s services=$work/gen$s=5=1"); fi
+done
 mkdir -p "$work/empty/etc/pam.d"
-echo "$("$pamlint" --version), $(augtool --version 2>&1 | head -1), $(nproc) CPUs"
-bench "host /etc/pam.d ($(ls /etc/pam.d | wc -l) files)" "$work/host" 20
-bench "generated tree ($n services)" "$work/big" 1
+echo "$("$pamlint" --version), $(augtool --version 2>&1 | head -1), $(nproc) CPUs, $(date -u '+%F %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 bench/lint_speed.py "$pamlint" "${trees[@]}" -- "${modargs[@]}"
+echo
+autoload "host /etc/pam.d ($(ls /etc/pam.d | wc -l) files)" "$work/host" 20
 memory "host /etc/pam.d" "$work/host" yes
-memory "generated tree ($n services)" "$work/big" no
+memory "generated tree ($n services)" "$work/gen$n" no
 
 # For reference, Lynis's PAM checks on the same trees (bench/lynis.sh).
 if command -v lynis >/dev/null; then
-  bench/lynis.sh "$pamlint" "$work/big"
+  bench/lynis.sh "$pamlint" "$work/gen$n"
 else
   echo "Lynis reference skipped: lynis missing (apt-get install lynis)"
 fi

@@ -561,7 +561,12 @@ impl Rule {
 
 /// `pam_unix` from `/lib/security/pam_unix.so`.
 pub fn module_basename(path: &str) -> String {
-    let file = path.rsplit('/').next().unwrap_or(path);
+    // A byte scan: `rsplit('/')` (a char searcher) was most of this function's
+    // cost, and rules ask for a module's name ~70 times per service.
+    let file = match path.bytes().rposition(|b| b == b'/') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    };
     file.strip_suffix(".so").unwrap_or(file).to_string()
 }
 

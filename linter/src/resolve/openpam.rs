@@ -43,13 +43,16 @@ fn dir_evidence(dir: &Path) -> Option<String> {
             ));
         }
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+    // Sorted by name bytes (the same order as the paths, all in one directory;
+    // comparing PathBufs walks their components); paths built only for the files read.
+    let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(Result::ok)
-        .map(|e| e.path())
+        .map(|e| e.file_name())
         .collect();
-    entries.sort();
-    for path in entries.into_iter().filter(|p| p.is_file()).take(FILES_READ) {
+    names.sort_unstable_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+    let paths = names.iter().map(|n| dir.join(n));
+    for path in paths.filter(|p| p.is_file()).take(FILES_READ) {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
