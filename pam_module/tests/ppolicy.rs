@@ -8,71 +8,17 @@ use common::*;
 use testkit::libpam::{Session, PAM_CHANGE_EXPIRED_AUTHTOK};
 use testkit::{PamRun, Slapd};
 
-/// A user entry with the test password, optional extra attribute lines.
-fn user_ldif(uid: &str, uid_number: u32, extra: &str) -> String {
-    format!(
-        "dn: uid={uid},ou=people,{BASE}\nobjectClass: inetOrgPerson\nobjectClass: posixAccount\n\
-         objectClass: shadowAccount\nuid: {uid}\ncn: {uid}\nsn: {uid}\nuidNumber: {uid_number}\n\
-         gidNumber: 5000\nhomeDirectory: /home/{uid}\nloginShell: /bin/bash\n\
-         userPassword: {PASSWORD}\n{extra}\n"
-    )
-}
-
-fn policy_ldif(cn: &str, attrs: &str) -> String {
-    format!(
-        "dn: cn={cn},ou=policies,{BASE}\nobjectClass: device\nobjectClass: pwdPolicy\n\
-         cn: {cn}\npwdAttribute: userPassword\n{attrs}\n"
-    )
-}
-
-fn subentry(cn: &str) -> String {
-    format!("pwdPolicySubentry: cn={cn},ou=policies,{BASE}")
-}
-
-/// A private slapd with four policies and one user for each case, and the
-/// shadowAccount users.
+/// The shared password-policy directory (testkit::ppolicy): one user per
+/// case, the same one the e2e tests and the nss-pam-ldapd comparison use.
 fn directory() -> Slapd {
-    let s = Slapd::start_with_config(
-        "moduleload ppolicy",
-        &format!(
-            "overlay ppolicy\nppolicy_default \"cn=default,ou=policies,{BASE}\"\nppolicy_use_lockout"
-        ),
-    );
-    let today = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        / 86_400;
-    let ldif = [
-        format!("dn: ou=policies,{BASE}\nobjectClass: organizationalUnit\nou: policies\n"),
-        policy_ldif("default", ""),
-        policy_ldif("lockout", "pwdLockout: TRUE\npwdMaxFailure: 3\n"),
-        policy_ldif("grace", "pwdMaxAge: 1\npwdGraceAuthNLimit: 5\n"),
-        policy_ldif("warn", "pwdMaxAge: 864000\npwdExpireWarning: 1728000\n"),
-        policy_ldif("reset", "pwdMustChange: TRUE\npwdAllowUserChange: TRUE\n"),
-        user_ldif("locky", 20001, &subentry("lockout")),
-        user_ldif("gracie", 20002, &subentry("grace")),
-        user_ldif("warner", 20003, &subentry("warn")),
-        user_ldif("resetty", 20004, &subentry("reset")),
-        user_ldif("gone", 20005, "shadowExpire: 1"),
-        user_ldif("forced", 20006, "shadowLastChange: 0"),
-        user_ldif(
-            "aged",
-            20007,
-            &format!("shadowLastChange: {}\nshadowMax: 90", today - 100),
-        ),
-        user_ldif(
-            "soon",
-            20008,
-            &format!(
-                "shadowLastChange: {}\nshadowMax: 90\nshadowWarning: 7",
-                today - 85
-            ),
-        ),
-    ]
-    .join("\n");
-    ldapadd(&s, &ldif, "the policies and users");
-    s
+    testkit::ppolicy::directory()
+}
+
+/// An operational attribute of `uid`'s entry, read as the rootdn.
+fn operational(s: &Slapd, uid: &str, attr: &str) -> Option<String> {
+    testkit::ppolicy::operational(s, uid, attr)
+        .into_iter()
+        .next()
 }
 
 fn stack_for(s: &Slapd) -> tempfile::TempDir {
@@ -92,33 +38,6 @@ fn pamtester(s: &Slapd, user: &str, ops: &[&str], input: &str) -> PamRun {
     sb.service("test", &stack(&format!("uri={} base={BASE}", s.uri())))
         .shells(SHELLS);
     sb.pamtester("test", user, ops, input)
-}
-
-/// An operational attribute of `uid`'s entry, read as the rootdn.
-fn operational(s: &Slapd, uid: &str, attr: &str) -> Option<String> {
-    let out = std::process::Command::new("/usr/bin/ldapsearch")
-        .args([
-            "-LLL",
-            "-x",
-            "-D",
-            &format!("cn=admin,{BASE}"),
-            "-w",
-            "admin-secret",
-            "-H",
-            s.uri(),
-        ])
-        .args([
-            "-b",
-            &format!("uid={uid},ou=people,{BASE}"),
-            "-s",
-            "base",
-            attr,
-        ])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{attr}: ")).map(str::to_string))
 }
 
 #[test]
@@ -174,11 +93,7 @@ fn an_expired_password_with_grace_logins_must_be_changed_on_the_same_handle() {
 #[test]
 fn an_administrator_reset_forces_a_change_before_login() {
     let s = directory();
-    ldapmodify(
-        s.uri(),
-        &format!("dn: uid=resetty,ou=people,{BASE}\nchangetype: modify\nreplace: pwdReset\npwdReset: TRUE\n"),
-        "pwdReset",
-    );
+    testkit::ppolicy::reset_password(&s, "resetty");
     let run = pamtester(
         &s,
         "resetty",

@@ -23,6 +23,7 @@
 
 pub mod libpam;
 pub mod pam_codes;
+pub mod ppolicy;
 pub mod rng;
 pub mod sandbox;
 pub mod slapd;
