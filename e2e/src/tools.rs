@@ -30,7 +30,6 @@ pub fn require_all() {
 /// Validates docker/compose.yaml offline (`docker-compose config`).
 pub const DOCKER_COMPOSE: (&str, &str) = ("/usr/bin/docker-compose", "docker-compose");
 pub const LDAPSEARCH: (&str, &str) = ("/usr/bin/ldapsearch", "ldap-utils");
-pub const LDAPADD: (&str, &str) = ("/usr/bin/ldapadd", "ldap-utils");
 pub const CURL: (&str, &str) = ("/usr/bin/curl", "curl");
 
 /// The setuid sandbox (e2e/src/setuid.rs) and the programs run in it.

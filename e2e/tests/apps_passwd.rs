@@ -7,10 +7,8 @@
 use e2e::pty::{as_user, chat, Screen};
 use e2e::setuid::{LOCAL_PASSWORD, LOCAL_USER};
 use e2e::syslog::{line_with, module_lines};
-use e2e::tools::{require, LDAPADD, PASSWD, SU};
+use e2e::tools::{require, PASSWD, SU};
 use e2e::{Stack, World, PASSWORD};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use testkit::slapd::BASE;
 use testkit::Slapd;
 
@@ -26,27 +24,7 @@ fn slapd_with_policy() -> Slapd {
          dn: cn=default,ou=policies,{BASE}\nobjectClass: device\nobjectClass: pwdPolicy\n\
          cn: default\npwdAttribute: userPassword\npwdMinLength: 12\npwdCheckQuality: 2\n"
     );
-    // The rootdn of testdata/ldap/make-slapd-config.
-    let mut child = Command::new(require(LDAPADD))
-        .args([
-            "-x",
-            "-D",
-            &format!("cn=admin,{BASE}"),
-            "-w",
-            "admin-secret",
-        ])
-        .args(["-H", s.uri()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("run ldapadd");
-    if let Some(mut i) = child.stdin.take() {
-        i.write_all(ldif.as_bytes()).expect("write the policy");
-    }
-    assert!(
-        child.wait().expect("ldapadd").success(),
-        "ldapadd of the policy"
-    );
+    testkit::slapd::as_rootdn(s.uri(), testkit::slapd::LDAPADD, &ldif);
     s
 }
 

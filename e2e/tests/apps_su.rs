@@ -76,8 +76,6 @@ fn su_right_wrong_and_unlisted_shell() {
 /// out, so it cannot forge a second line or drive the terminal.
 #[test]
 fn control_characters_from_the_directory_are_escaped() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     use testkit::slapd::BASE;
     let slapd = testkit::Slapd::start();
     let shell = "/bin/sh\nDec  2 10:00:00 host sshd[999]: Accepted password for root\x1b[2J";
@@ -88,24 +86,7 @@ fn control_characters_from_the_directory_are_escaped() {
          homeDirectory: /home/mallory\nuserPassword: {PASSWORD}\nloginShell:: {}\n",
         base64(shell.as_bytes())
     );
-    // The rootdn of testdata/ldap/make-slapd-config.
-    let mut add = Command::new(require(e2e::tools::LDAPADD))
-        .args([
-            "-x",
-            "-D",
-            &format!("cn=admin,{BASE}"),
-            "-w",
-            "admin-secret",
-        ])
-        .args(["-H", slapd.uri()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("run ldapadd");
-    if let Some(mut i) = add.stdin.take() {
-        i.write_all(ldif.as_bytes()).expect("write the entry");
-    }
-    assert!(add.wait().expect("ldapadd").success(), "ldapadd mallory");
+    testkit::slapd::as_rootdn(slapd.uri(), testkit::slapd::LDAPADD, &ldif);
     let w = World::start_with_server(Stack::Apps(String::new()), slapd.uri());
 
     let (s, log) = su_to(&w, "mallory", PASSWORD);

@@ -99,7 +99,7 @@ fn odd_entries(s: &Slapd) {
          dn: uid=huge,ou=people,{BASE}\nobjectClass: inetOrgPerson\nuid: huge\ncn: h\nsn: h\n\
          userPassword: Huge-Pass-3\ndescription: {huge}\n"
     );
-    ldapadd(s, &ldif, "the odd entries");
+    ldapadd(s, &ldif);
 }
 
 #[test]

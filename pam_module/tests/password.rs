@@ -90,7 +90,7 @@ fn slapd_with_policy() -> Slapd {
          dn: cn=default,ou=policies,{BASE}\nobjectClass: device\nobjectClass: pwdPolicy\n\
          cn: default\npwdAttribute: userPassword\npwdMinLength: 12\npwdCheckQuality: 2\n"
     );
-    ldapadd(&s, &ldif, "the policy");
+    ldapadd(&s, &ldif);
     s
 }
 

@@ -222,7 +222,6 @@ options timeout:30 attempts:1
     ldapmodify(
         b.uri(),
         &format!("dn: uid=carol,ou=people,{BASE}\nchangetype: modify\nreplace: loginShell\nloginShell: /bin/bash\n"),
-        "carol's loginShell",
     );
     eventually("carol's shell on A", || {
         shell_on(a.uri(), "carol").as_deref() == Some("/bin/bash")

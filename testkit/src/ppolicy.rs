@@ -3,17 +3,14 @@
 //! (pam_module/tests/ppolicy.rs), the end-to-end sshd test and the
 //! comparison with nss-pam-ldapd's pam_ldap use this one directory.
 
-use crate::slapd::BASE;
+use crate::slapd::{as_rootdn, BASE, LDAPADD, LDAPMODIFY};
 use crate::tools::require;
 use crate::Slapd;
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// The test directory's password for every user (testdata/ldap/users.ldif).
 pub const PASSWORD: &str = "Correct-Horse-9";
-const LDAPADD: (&str, &str) = ("/usr/bin/ldapadd", "ldap-utils");
 const LDAPSEARCH: (&str, &str) = ("/usr/bin/ldapsearch", "ldap-utils");
-const LDAPMODIFY: (&str, &str) = ("/usr/bin/ldapmodify", "ldap-utils");
 const ROOT_DN: &str = "cn=admin,dc=example,dc=org";
 const ROOT_PW: &str = "admin-secret";
 
@@ -93,14 +90,14 @@ pub fn directory() -> Slapd {
             .replace("loginShell: /bin/bash", "loginShell: /opt/missing/zsh"),
     ]
     .join("\n");
-    as_root(&s, LDAPADD, &ldif);
+    as_rootdn(s.uri(), LDAPADD, &ldif);
     s
 }
 
 /// Sets pwdReset on `uid` as the rootdn does after an administrator reset.
 pub fn reset_password(s: &Slapd, uid: &str) {
-    as_root(
-        s,
+    as_rootdn(
+        s.uri(),
         LDAPMODIFY,
         &format!(
             "dn: uid={uid},ou=people,{BASE}\nchangetype: modify\nreplace: pwdReset\npwdReset: TRUE\n"
@@ -122,19 +119,4 @@ pub fn operational(s: &Slapd, uid: &str, attr: &str) -> Vec<String> {
         .lines()
         .filter_map(|l| l.strip_prefix(&prefix).map(str::to_string))
         .collect()
-}
-
-/// Feeds `ldif` to ldapadd or ldapmodify bound as the rootdn.
-fn as_root(s: &Slapd, tool: (&'static str, &'static str), ldif: &str) {
-    let mut child = Command::new(require(tool))
-        .args(["-x", "-D", ROOT_DN, "-w", ROOT_PW, "-H", s.uri()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("run an LDAP client");
-    if let Some(mut input) = child.stdin.take() {
-        input.write_all(ldif.as_bytes()).expect("write LDIF");
-    }
-    let status = child.wait().expect("wait for the LDAP client");
-    assert!(status.success(), "{} failed on:\n{ldif}", tool.0);
 }

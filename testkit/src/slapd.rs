@@ -318,6 +318,36 @@ fn register_for_exit(s: Slapd) {
     });
 }
 
+/// ldap-utils' clients, for `as_rootdn`.
+pub const LDAPADD: (&str, &str) = ("/usr/bin/ldapadd", "ldap-utils");
+pub const LDAPMODIFY: (&str, &str) = ("/usr/bin/ldapmodify", "ldap-utils");
+
+/// Feeds `ldif` to `tool` (ldapadd or ldapmodify) against `uri`, bound as
+/// the rootdn of testdata/ldap/make-slapd-config; panics naming `tool` and
+/// the LDIF when it fails.
+pub fn as_rootdn(uri: &str, tool: (&'static str, &'static str), ldif: &str) {
+    use std::io::Write;
+    let mut child = Command::new(require(tool))
+        .args([
+            "-x",
+            "-D",
+            &format!("cn=admin,{BASE}"),
+            "-w",
+            "admin-secret",
+            "-H",
+            uri,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("run an LDAP client");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(ldif.as_bytes()).expect("write LDIF");
+    }
+    let status = child.wait().expect("wait for the LDAP client");
+    assert!(status.success(), "{} failed on:\n{ldif}", tool.0);
+}
+
 pub fn ldap_dir() -> PathBuf {
     crate::repo_root().join("testdata/ldap")
 }

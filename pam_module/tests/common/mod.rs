@@ -182,44 +182,15 @@ pub fn assert_no_password_in(run: &PamRun, secrets: &[&str]) {
     }
 }
 
-/// Adds the entries of `ldif` to `slapd` as its rootdn with ldapadd
-/// (ldap-utils); `what` names them in the failure message.
-pub fn ldapadd(slapd: &Slapd, ldif: &str, what: &str) {
-    as_rootdn("/usr/bin/ldapadd", slapd.uri(), ldif, what);
+/// Adds the entries of `ldif` to `slapd` as its rootdn with ldapadd.
+pub fn ldapadd(slapd: &Slapd, ldif: &str) {
+    testkit::slapd::as_rootdn(slapd.uri(), testkit::slapd::LDAPADD, ldif);
 }
 
 /// Applies the changes of `ldif` (changetype records) on the server at
 /// `uri` as its rootdn with ldapmodify.
-pub fn ldapmodify(uri: &str, ldif: &str, what: &str) {
-    as_rootdn("/usr/bin/ldapmodify", uri, ldif, what);
-}
-
-/// Runs the ldap-utils `tool` against `uri` as the rootdn, `ldif` on stdin.
-fn as_rootdn(tool: &'static str, uri: &str, ldif: &str, what: &str) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let tool = testkit::tools::require((tool, "ldap-utils"));
-    let mut child = Command::new(tool)
-        .args([
-            "-x",
-            "-D",
-            &format!("cn=admin,{BASE}"),
-            "-w",
-            "admin-secret",
-            "-H",
-            uri,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ldif.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "{tool} of {what} failed");
+pub fn ldapmodify(uri: &str, ldif: &str) {
+    testkit::slapd::as_rootdn(uri, testkit::slapd::LDAPMODIFY, ldif);
 }
 
 /// Some line our module logged contains every one of `parts`.
