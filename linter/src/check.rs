@@ -72,7 +72,7 @@ impl Report {
         self.findings.iter().filter(|f| f.severity == s).count()
     }
 
-    /// Exit status per DESIGN.md: 1 when a finding is at or above `deny`.
+    /// Exit status (docs/pamlint.md): 1 when a finding is at or above `deny`.
     pub fn fails(&self, deny: Severity) -> bool {
         self.findings.iter().any(|f| f.severity >= deny)
     }

@@ -1,4 +1,4 @@
-//! `pamlint simulate` from the command line: JSON shape (DESIGN.md), --assume,
+//! `pamlint simulate` from the command line: JSON shape (docs/simulate.md), --assume,
 //! --flavor, --type variants and exit codes, on testdata/simulate.
 
 use assert_cmd::Command;

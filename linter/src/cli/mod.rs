@@ -19,7 +19,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::model::Severity;
 use crate::output::Format;
 
-/// Exit codes (DESIGN.md).
+/// Exit codes (docs/pamlint.md: exit status).
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
@@ -144,7 +144,7 @@ impl Command {
     }
 }
 
-/// Parse arguments and run; clap's usage errors exit 2 as DESIGN.md wants.
+/// Parse arguments and run; clap's usage errors exit 2 (docs/pamlint.md).
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,

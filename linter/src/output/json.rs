@@ -1,4 +1,4 @@
-//! `--format json`: `{"findings": [...], "summary": {...}}` (DESIGN.md).
+//! `--format json`: `{"findings": [...], "summary": {...}}` (docs/pamlint.md).
 
 use serde::Serialize;
 

@@ -1,5 +1,5 @@
 //! Known modules' arguments, for PL501. Sources: each module's man page
-//! (Linux-PAM 1.5/1.6, libpwquality, sssd, nss-pam-ldapd) and DESIGN.md for
+//! (Linux-PAM 1.5/1.6, libpwquality, sssd, nss-pam-ldapd) and pam_module/src/options.rs for
 //! pam_ldap_shell.
 
 /// What an argument takes.

@@ -1,4 +1,4 @@
-//! Output of `pamlint simulate`: human text and the JSON of DESIGN.md
+//! Output of `pamlint simulate`: human text and the JSON documented in docs/simulate.md
 //! (`{"service", "type", "result", "trace": [...]}`).
 
 use serde::Serialize;
