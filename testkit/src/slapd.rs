@@ -206,8 +206,16 @@ impl Slapd {
     }
 
     /// SIGSTOP: the kernel still accepts connections, nothing answers.
+    /// Returns once every thread is stopped (the signal is delivered
+    /// asynchronously: a request sent right after kill(2) could still be
+    /// answered).
     pub fn freeze(&self) {
         self.signal(libc::SIGSTOP);
+        let Some(pid) = self.pid() else { return };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && !all_threads_stopped(pid) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// SIGCONT after `freeze`.
@@ -316,6 +324,22 @@ fn register_for_exit(s: Slapd) {
             libc::atexit(stop_shared);
         }
     });
+}
+
+/// Whether every thread of `pid` is in state T (stopped), per /proc.
+fn all_threads_stopped(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().all(|t| {
+        std::fs::read_to_string(t.path().join("stat"))
+            .ok()
+            .and_then(|st| {
+                st.rsplit_once(')')
+                    .map(|(_, rest)| rest.trim_start().starts_with('T'))
+            })
+            .unwrap_or(false)
+    })
 }
 
 /// ldap-utils' clients, for `as_rootdn`.
