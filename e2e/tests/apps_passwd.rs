@@ -9,23 +9,12 @@ use e2e::setuid::{LOCAL_PASSWORD, LOCAL_USER};
 use e2e::syslog::{line_with, module_lines};
 use e2e::tools::{require, PASSWD, SU};
 use e2e::{Stack, World, PASSWORD};
-use testkit::slapd::BASE;
 use testkit::Slapd;
 
 /// A private slapd with the ppolicy overlay: new passwords need 12
 /// characters (this test changes passwords, so not the shared server).
 fn slapd_with_policy() -> Slapd {
-    let s = Slapd::start_with_config(
-        "moduleload ppolicy",
-        &format!("overlay ppolicy\nppolicy_default \"cn=default,ou=policies,{BASE}\""),
-    );
-    let ldif = format!(
-        "dn: ou=policies,{BASE}\nobjectClass: organizationalUnit\nou: policies\n\n\
-         dn: cn=default,ou=policies,{BASE}\nobjectClass: device\nobjectClass: pwdPolicy\n\
-         cn: default\npwdAttribute: userPassword\npwdMinLength: 12\npwdCheckQuality: 2\n"
-    );
-    testkit::slapd::as_rootdn(s.uri(), testkit::slapd::LDAPADD, &ldif);
-    s
+    testkit::ppolicy::min_length_directory()
 }
 
 /// `passwd` run by `user` on a terminal: current password, new one twice.

@@ -25,8 +25,11 @@
 //! pam_shells in chsh/vsftpd and pam_lastlog on Debian 12 stay quiet (see
 //! docs/rules.md and docs/pamlint.md "Stock distribution trees").
 
+#[path = "support/stock_trees.rs"]
+mod stock;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use stock::LINUX_TREES;
 
 use pamlint::check::{lint, CheckOptions};
 use pamlint::model::Severity;
@@ -62,19 +65,6 @@ const REVIEWED: &[(&str, &str, usize, &str)] = &[
     ("debian12-more", "etc/pam.d/common-session", 26, "PL204"),
     ("debian12-more", "etc/pam.d/lxdm", 40, "PL204"),
     ("void-pam-base", "etc/pam.d/system-auth", 3, "PL302"),
-];
-
-/// Trees pamlint lints (FreeBSD's is OpenPAM: refused, tested below).
-const LINUX_TREES: &[&str] = &[
-    "alpine-linux-pam",
-    "arch-pambase",
-    "authselect-local",
-    "authselect-sssd",
-    "authselect-sssd-hardened",
-    "debian12",
-    "debian12-allprofiles",
-    "debian12-more",
-    "void-pam-base",
 ];
 
 /// An empty file for every `pam_*.so` the tree's files name.

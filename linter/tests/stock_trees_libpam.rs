@@ -11,24 +11,15 @@
 //!
 //! Needs bubblewrap and pamtester (scripts/test installs them).
 
+#[path = "support/stock_trees.rs"]
+mod stock;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use stock::LINUX_TREES;
 
 use pamlint::check::{lint, CheckOptions};
 use pamlint::resolve::{resolve_service, ResolveContext};
 use testkit::sandbox::Sandbox;
-
-const LINUX_TREES: &[&str] = &[
-    "alpine-linux-pam",
-    "arch-pambase",
-    "authselect-local",
-    "authselect-sssd",
-    "authselect-sssd-hardened",
-    "debian12",
-    "debian12-allprofiles",
-    "debian12-more",
-    "void-pam-base",
-];
 
 fn tree_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -81,17 +81,7 @@ fn unknown_users_and_unreachable_servers() {
 
 /// A slapd with the ppolicy overlay: new passwords need 12 characters.
 fn slapd_with_policy() -> Slapd {
-    let s = Slapd::start_with_config(
-        "moduleload ppolicy",
-        &format!("overlay ppolicy\nppolicy_default \"cn=default,ou=policies,{BASE}\""),
-    );
-    let ldif = format!(
-        "dn: ou=policies,{BASE}\nobjectClass: organizationalUnit\nou: policies\n\n\
-         dn: cn=default,ou=policies,{BASE}\nobjectClass: device\nobjectClass: pwdPolicy\n\
-         cn: default\npwdAttribute: userPassword\npwdMinLength: 12\npwdCheckQuality: 2\n"
-    );
-    ldapadd(&s, &ldif);
-    s
+    testkit::ppolicy::min_length_directory()
 }
 
 #[test]

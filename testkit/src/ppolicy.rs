@@ -120,3 +120,19 @@ pub fn operational(s: &Slapd, uid: &str, attr: &str) -> Vec<String> {
         .filter_map(|l| l.strip_prefix(&prefix).map(str::to_string))
         .collect()
 }
+
+/// A private slapd with the ppolicy overlay whose default policy wants new
+/// passwords of 12 characters or more (for tests of a refused change).
+pub fn min_length_directory() -> Slapd {
+    let s = Slapd::start_with_config(
+        "moduleload ppolicy",
+        &format!("overlay ppolicy\nppolicy_default \"cn=default,ou=policies,{BASE}\""),
+    );
+    let ldif = format!(
+        "dn: ou=policies,{BASE}\nobjectClass: organizationalUnit\nou: policies\n\n\
+         dn: cn=default,ou=policies,{BASE}\nobjectClass: device\nobjectClass: pwdPolicy\n\
+         cn: default\npwdAttribute: userPassword\npwdMinLength: 12\npwdCheckQuality: 2\n"
+    );
+    as_rootdn(s.uri(), LDAPADD, &ldif);
+    s
+}
