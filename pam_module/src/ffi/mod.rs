@@ -1,9 +1,7 @@
-//! The only place with `unsafe`: libpam entry points and the libc calls.
-//! Each hook parses the options, then hands a `PamOps` to plain Rust code.
+//! The module's `unsafe`: libpam entry points, handle data and the allocator.
+//! Each hook parses the options, then hands a `PamOps` to the core's plain Rust.
 
 pub mod alloc;
 pub mod conn_slot;
 pub mod handle;
 pub mod hooks;
-pub mod nss;
-pub mod process;

@@ -2,7 +2,7 @@
 //! separate hook calls on one handle, and each used to connect, bind and
 //! unbind on its own (two TCP connects, two tokio runtimes and, with TLS,
 //! two handshakes per login). A hook now leaves its live connection on the
-//! handle (pam_set_data, see `ffi::conn_slot`) and the next hook takes it,
+//! handle (pam_set_data, see the module crate's `ffi::conn_slot`) and the next hook takes it,
 //! when that is safe:
 //!
 //! - same process: a forked child never touches its parent's connection

@@ -6,10 +6,10 @@ use crate::auth::{ambiguous_line, below_minimum_uid, directory_error, unknown_us
 use crate::context::Context;
 use crate::directory::{Directory, Lookup, UserEntry};
 use crate::expiry::{check_state, require_change, today, State};
-use crate::ffi::nss::getpwnam;
 use crate::options::MissingShell;
 use crate::pam_ops::{MessageKind, Priority};
 use crate::shells::{check_shell, read_shells, ShellProblem};
+use crate::sys::nss::getpwnam;
 use pam::constants::PamResultCode;
 
 pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {

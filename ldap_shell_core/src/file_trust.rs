@@ -76,7 +76,7 @@ mod tests {
     #[test]
     fn passwords_must_be_private_and_settings_not_writable() {
         let dir = tempfile::tempdir().unwrap();
-        let me = crate::ffi::process::euid();
+        let me = crate::sys::process::euid();
         for (mode, private_ok, settings_ok) in [
             (0o600, true, true),
             (0o400, true, true),
@@ -107,7 +107,7 @@ mod tests {
     fn another_users_file_or_a_directory_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let p = file(dir.path(), 0o600);
-        let me = crate::ffi::process::euid();
+        let me = crate::sys::process::euid();
         // Owned by us: trusted by us, not by a process of another user.
         assert!(check(&p, Guard::Private, me).is_ok());
         if me != 0 {

@@ -29,7 +29,7 @@ impl Default for Paths {
         Paths {
             config: PathBuf::from(DEFAULT_CONFIG),
             openldap: OPENLDAP_CONFS.iter().map(PathBuf::from).collect(),
-            euid: crate::ffi::process::euid(),
+            euid: crate::sys::process::euid(),
         }
     }
 }
@@ -194,7 +194,7 @@ mod tests {
         Paths {
             config: dir.join("pam_ldap_shell.conf"),
             openldap: vec![dir.join("ldap.conf"), dir.join("openldap.conf")],
-            euid: crate::ffi::process::euid(),
+            euid: crate::sys::process::euid(),
         }
     }
 

@@ -2,10 +2,10 @@
 
 use crate::context::Context;
 use crate::directory::{BindOutcome, DirError, Directory, Lookup, UserEntry};
-use crate::ffi::nss::{getpwnam, NssView};
 use crate::options::PassMode;
 use crate::pam_ops::{DueChange, MessageKind, Priority, Secret};
 use crate::ppolicy::{Policy, PolicyError, Warning};
+use crate::sys::nss::{getpwnam, NssView};
 use pam::constants::PamResultCode;
 
 const PROMPT: &str = "Password: ";
