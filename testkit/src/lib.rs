@@ -28,6 +28,7 @@ pub mod rng;
 pub mod sandbox;
 pub mod slapd;
 pub mod syslog;
+pub mod system;
 pub mod tools;
 
 pub use sandbox::{PamRun, Sandbox};
