@@ -5,9 +5,9 @@
 //! `ldap_shell_core`, re-exported here under its usual paths.
 
 pub use ldap_shell_core::{
-    account, auth, context, directory, discovery, escape, expiry, failover, file_trust, guard,
-    ldap, ldap_url, options, pam_ops, parked, password, ppolicy, recent, resolve, shells, sources,
-    sys, tls,
+    account, auth, connector, context, directory, discovery, escape, expiry, failover, file_trust,
+    guard, host, ldap, ldap_url, lifecycle, options, pam_ops, parked, password, ppolicy, recent,
+    resolve, reuse, shells, sources, sys, tls, transaction,
 };
 
 pub mod ffi;
