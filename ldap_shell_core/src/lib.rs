@@ -20,6 +20,7 @@ pub mod file_trust;
 pub mod guard;
 pub mod host;
 pub mod ldap;
+pub mod ldap_link;
 pub mod ldap_url;
 pub mod lifecycle;
 pub mod options;
