@@ -1,7 +1,7 @@
 //! pam_ldap_shell: LDAP authentication that reports a missing or unusable login shell.
 //!
 //! This crate is the thin FFI layer (`ffi`: libpam's entry points, the handle,
-//! the kept connection, the wiping allocator). The logic lives in
+//! the transaction state kept on it, the wiping allocator). The logic lives in
 //! `ldap_shell_core`, re-exported here under its usual paths.
 
 pub use ldap_shell_core::{
