@@ -8,8 +8,7 @@ use crate::directory::{Directory, Lookup, UserEntry};
 use crate::expiry::{check_state, require_change, today, State};
 use crate::options::MissingShell;
 use crate::pam_ops::{MessageKind, Priority};
-use crate::shells::{check_shell, read_shells, ShellProblem};
-use crate::sys::nss::getpwnam;
+use crate::shells::{check_shell, ShellProblem};
 use pam::constants::PamResultCode;
 
 pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
@@ -29,10 +28,7 @@ pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
         entry.dn, ctx.opts.shell_attr, entry.shell_values
     ));
     // A change the auth phase of this handle was told is due (ppolicy).
-    let due = ctx.pam.due_change().filter(|d| d.user == user);
-    if due.is_some() {
-        ctx.pam.set_due_change(None);
-    }
+    let due = take_due_change(ctx, &user);
     let aging_change = match check_state(ctx, &user, &entry, today()) {
         State::Refused(code) => return code,
         State::Usable { must_change } => must_change,
@@ -58,6 +54,15 @@ pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
     }
 }
 
+/// A change the auth phase of this handle was told is due for `user`
+/// (used once; another user's is left alone).
+fn take_due_change(ctx: &mut Context, user: &str) -> Option<crate::transaction::DueChange> {
+    if ctx.handover.due.as_ref()?.user != user {
+        return None;
+    }
+    ctx.handover.due.take()
+}
+
 /// The user's entry and where it came from: the one the auth phase of this
 /// PAM transaction read (`recent.rs`), else a search.
 fn user_entry(
@@ -65,7 +70,7 @@ fn user_entry(
     dir: &mut dyn Directory,
     user: &str,
 ) -> Result<(UserEntry, String), PamResultCode> {
-    if let Some(recent) = crate::recent::recall(ctx.pam, ctx.opts, user) {
+    if let Some(recent) = crate::recent::recall(ctx.handover, ctx.opts, user) {
         let age = recent.read_at.elapsed().as_millis();
         let source = format!("{} (read by the auth phase {age} ms ago)", recent.server);
         return Ok((recent.entry, source));
@@ -111,7 +116,7 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
     let shell = match shell_value(entry) {
         ShellValue::Set(s) => s,
         ShellValue::Many(n) => {
-            let nss = getpwnam(user);
+            let nss = ctx.host.nss.getpwnam(user);
             let line = format!(
                 "user \"{user}\" refused: attribute {attr} has {n} values in entry \"{dn}\"; {nss}; fix: keep exactly one {attr} value in that entry"
             );
@@ -122,7 +127,7 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
                 ShellValue::Empty => "is empty in",
                 _ => "is absent from",
             };
-            let nss = getpwnam(user).to_string();
+            let nss = ctx.host.nss.getpwnam(user).to_string();
             match missing_policy(ctx, user, &attr, state, dn, &nss) {
                 Missing::CheckInstead(s) => s,
                 Missing::Decided(code) => return code,
@@ -133,7 +138,7 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
         return PamResultCode::PAM_SUCCESS;
     }
     let shells_path = ctx.opts.shells.clone();
-    let listed = match read_shells(&shells_path) {
+    let listed = match ctx.host.shells.read(&shells_path) {
         Ok(l) => l,
         Err(e) => {
             ctx.log(
@@ -162,7 +167,7 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
             format!("Login refused: your login shell {shell} cannot be run on this host. Please contact your administrator."),
         ),
     };
-    let nss = getpwnam(user);
+    let nss = ctx.host.nss.getpwnam(user);
     let line = format!(
         "user \"{user}\" refused: attribute {attr} of entry \"{dn}\" is \"{shell}\", {what}; {nss}; fix: {fix}"
     );
@@ -234,7 +239,7 @@ fn check_authz(
     match dir.entry_matches(&entry.dn, &filter) {
         Ok(true) => PamResultCode::PAM_SUCCESS,
         Ok(false) => {
-            let nss = getpwnam(user);
+            let nss = ctx.host.nss.getpwnam(user);
             let line = format!(
                 "user \"{user}\" refused: entry \"{}\" does not match authz_filter {filter}; {nss}; fix: add the user to what authz_filter requires, or change authz_filter",
                 entry.dn
@@ -254,7 +259,9 @@ fn refuse(ctx: &mut Context, log_line: &str, user_message: &str) -> PamResultCod
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::Host;
     use crate::testing::{options, FakeDir, FakePam};
+    use crate::transaction::{DueChange, Handover};
     use std::io::Write;
 
     fn with_shell(values: &[&str]) -> FakeDir {
@@ -274,6 +281,17 @@ mod tests {
     }
 
     fn run(extra: &[&str], silent: bool, pam: &mut FakePam, dir: &mut FakeDir) -> PamResultCode {
+        run_after(&mut Handover::default(), extra, silent, pam, dir)
+    }
+
+    /// The account phase after an auth phase that left `handover`.
+    fn run_after(
+        handover: &mut Handover,
+        extra: &[&str],
+        silent: bool,
+        pam: &mut FakePam,
+        dir: &mut FakeDir,
+    ) -> PamResultCode {
         let shells = shells_file();
         let arg = format!("shells={}", shells.path().display());
         let mut all = vec![arg.as_str()];
@@ -283,6 +301,8 @@ mod tests {
             pam,
             opts: &o,
             silent,
+            handover,
+            host: Host::SYSTEM,
         };
         account(&mut ctx, dir)
     }
@@ -299,24 +319,33 @@ mod tests {
     #[test]
     fn a_change_the_auth_phase_found_due_is_new_authtok_reqd() {
         let mut pam = FakePam::new("u", &[]);
-        pam.due = Some(crate::pam_ops::DueChange {
-            user: "u".into(),
-            why: "reset by an administrator".into(),
-        });
-        let code = run(&[], false, &mut pam, &mut with_shell(&["/bin/sh"]));
+        let mut handover = Handover {
+            due: Some(DueChange {
+                user: "u".into(),
+                why: "reset by an administrator".into(),
+            }),
+            ..Handover::default()
+        };
+        let mut dir = with_shell(&["/bin/sh"]);
+        let code = run_after(&mut handover, &[], false, &mut pam, &mut dir);
         assert_eq!(code, PamResultCode::PAM_NEW_AUTHTOK_REQD);
-        assert!(pam.due.is_none(), "used once");
+        assert!(handover.due.is_none(), "used once");
         assert!(pam.messages.iter().any(
             |(_, m)| m.contains("change your password immediately (reset by an administrator)")
         ));
         // Another user's due change is not this one's.
         let mut pam = FakePam::new("u", &[]);
-        pam.due = Some(crate::pam_ops::DueChange {
-            user: "x".into(),
-            why: "w".into(),
-        });
-        let code = run(&[], false, &mut pam, &mut with_shell(&["/bin/sh"]));
+        let mut handover = Handover {
+            due: Some(DueChange {
+                user: "x".into(),
+                why: "w".into(),
+            }),
+            ..Handover::default()
+        };
+        let mut dir = with_shell(&["/bin/sh"]);
+        let code = run_after(&mut handover, &[], false, &mut pam, &mut dir);
         assert_eq!(code, PamResultCode::PAM_SUCCESS);
+        assert!(handover.due.is_some(), "left for its user");
     }
 
     #[test]
@@ -484,18 +513,19 @@ mod tests {
             uid_number: Some(2000),
             account: Default::default(),
         };
-        crate::recent::remember(&mut pam, &options(&[]), "u", "ldap://a", read_by_auth);
+        let mut handover = Handover::default();
+        crate::recent::remember(&mut handover, &options(&[]), "u", "ldap://a", read_by_auth);
         // The directory now says /bin/sh; this account phase goes by auth's read.
         let mut dir = with_shell(&["/bin/sh"]);
         assert_eq!(
-            run(&[], false, &mut pam, &mut dir),
+            run_after(&mut handover, &[], false, &mut pam, &mut dir),
             PamResultCode::PAM_PERM_DENIED
         );
         assert_eq!(dir.lookups, 0);
         assert!(pam.logged("\"/bin/zsh-gone\""), "{:?}", pam.logs);
         // Used once: the next account phase on this handle searches.
         assert_eq!(
-            run(&[], false, &mut pam, &mut dir),
+            run_after(&mut handover, &[], false, &mut pam, &mut dir),
             PamResultCode::PAM_SUCCESS
         );
         assert_eq!(dir.lookups, 1);

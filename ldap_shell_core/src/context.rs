@@ -1,8 +1,11 @@
 //! What a hook call carries around: libpam (as a trait), the options, the
-//! caller's flags; with the two ways of speaking: syslog and the user.
+//! caller's flags, what auth leaves for account, the host (NSS, the shells
+//! list); with the two ways of speaking: syslog and the user.
 
+use crate::host::Host;
 use crate::options::Options;
 use crate::pam_ops::{MessageKind, PamOps, Priority};
+use crate::transaction::Handover;
 use pam::constants::PamResultCode;
 
 pub struct Context<'a> {
@@ -10,6 +13,9 @@ pub struct Context<'a> {
     pub opts: &'a Options,
     /// PAM_SILENT was passed by the application.
     pub silent: bool,
+    /// The transaction state's part the phases read and write.
+    pub handover: &'a mut Handover,
+    pub host: Host<'a>,
 }
 
 impl Context<'_> {
@@ -60,18 +66,24 @@ mod tests {
         let o = options(&[]);
         let mut pam = FakePam::new("", &[]);
         pam.user_error = Some(PamResultCode::PAM_SYSTEM_ERR);
+        let mut handover = Handover::default();
         let mut ctx = Context {
             pam: &mut pam,
             opts: &o,
             silent: false,
+            handover: &mut handover,
+            host: Host::SYSTEM,
         };
         assert_eq!(ctx.user(), Err(PamResultCode::PAM_SYSTEM_ERR));
         assert!(pam.logged("cannot get the user name"), "{:?}", pam.logs);
         let mut pam = FakePam::new("", &[]);
+        let mut handover = Handover::default();
         let mut ctx = Context {
             pam: &mut pam,
             opts: &o,
             silent: false,
+            handover: &mut handover,
+            host: Host::SYSTEM,
         };
         assert_eq!(ctx.user(), Err(PamResultCode::PAM_USER_UNKNOWN));
     }

@@ -200,7 +200,9 @@ fn refused(
 mod tests {
     use super::*;
     use crate::directory::{Lookup, UserEntry};
+    use crate::host::Host;
     use crate::testing::{options, FakeDir, FakePam};
+    use crate::transaction::Handover;
 
     fn dir() -> FakeDir {
         FakeDir::with(Lookup::Found(UserEntry {
@@ -213,10 +215,13 @@ mod tests {
 
     fn run(pam: &mut FakePam, dir: &mut FakeDir, flags: PamFlag) -> PamResultCode {
         let o = options(&[]);
+        let mut handover = Handover::default();
         let mut ctx = Context {
             pam,
             opts: &o,
             silent: false,
+            handover: &mut handover,
+            host: Host::SYSTEM,
         };
         chauthtok(&mut ctx, dir, flags)
     }
@@ -227,10 +232,13 @@ mod tests {
             let o = options(&["ignore_unknown_user"]);
             let mut pam = FakePam::new("local", &["pw", "new", "new"]);
             let mut d = FakeDir::with(Lookup::NotFound);
+            let mut handover = Handover::default();
             let mut ctx = Context {
                 pam: &mut pam,
                 opts: &o,
                 silent: false,
+                handover: &mut handover,
+                host: Host::SYSTEM,
             };
             assert_eq!(
                 chauthtok(&mut ctx, &mut d, flags),
@@ -245,10 +253,13 @@ mod tests {
                 uid_number: Some(10),
                 account: Default::default(),
             }));
+            let mut handover = Handover::default();
             let mut ctx = Context {
                 pam: &mut pam,
                 opts: &o,
                 silent: false,
+                handover: &mut handover,
+                host: Host::SYSTEM,
             };
             assert_eq!(
                 chauthtok(&mut ctx, &mut d, flags),
