@@ -1,6 +1,6 @@
 //! Known modules' arguments, for PL501. Sources: each module's man page
-//! (Linux-PAM 1.5/1.6, libpwquality, sssd, nss-pam-ldapd) and pam_module/src/options.rs for
-//! pam_ldap_shell.
+//! (Linux-PAM 1.5/1.6, libpwquality, sssd, nss-pam-ldapd). pam_ldap_shell has
+//! no table: its own parser (`ldap_shell_core::sources::check_argument`) judges.
 
 /// What an argument takes.
 #[derive(Debug, Clone, Copy)]
@@ -151,36 +151,6 @@ const SSS: Spec = &[
     ("try_first_pass", Flag),
 ];
 
-const LDAP_SHELL: Spec = &[
-    ("uri", Text),
-    ("base", Text),
-    ("binddn", Text),
-    ("bindpw_file", Text),
-    ("user_attr", Text),
-    ("filter", Text),
-    ("dn_template", Text),
-    ("starttls", Flag),
-    ("tls_cacert", Text),
-    ("tls_reqcert", OneOf(&["demand", "never"])),
-    ("connect_timeout_ms", Int),
-    ("timeout_ms", Int),
-    ("shell_attr", Text),
-    ("missing_shell", Text),
-    ("shells", Text),
-    ("check_shells", OneOf(&["yes", "no"])),
-    ("authz_filter", Text),
-    ("skip_shell_services", Text),
-    ("shadow_expiry", OneOf(&["yes", "no"])),
-    ("expire_warning_days", Int),
-    ("minimum_uid", Int),
-    ("use_first_pass", Flag),
-    ("try_first_pass", Flag),
-    ("ignore_unknown_user", Flag),
-    ("no_warn", Flag),
-    ("debug", Flag),
-    ("config", Text),
-];
-
 /// The argument table of a module, if pamlint knows it.
 pub fn spec(module: &str) -> Option<Spec> {
     Some(match module {
@@ -191,7 +161,6 @@ pub fn spec(module: &str) -> Option<Spec> {
         "pam_pwquality" => PWQUALITY,
         "pam_ldap" => LDAP,
         "pam_sss" => SSS,
-        "pam_ldap_shell" => LDAP_SHELL,
         _ => return None,
     })
 }
@@ -221,17 +190,24 @@ pub fn check_arg(module: &str, spec: Spec, arg: &str) -> Option<String> {
     }
 }
 
-/// pam_ldap_shell's `missing_shell=deny|warn|default:PATH`.
-pub fn check_special(module: &str, arg: &str) -> Option<String> {
-    if module == "pam_ldap_shell" {
-        if let Some(v) = arg.strip_prefix("missing_shell=") {
-            let ok = v == "deny"
-                || v == "warn"
-                || v.strip_prefix("default:")
-                    .is_some_and(|p| p.starts_with('/'));
-            return (!ok)
-                .then(|| format!("`missing_shell={v}`: expected deny, warn or default:/PATH"));
-        }
+/// What is wrong with one argument of `module`, with what the module does
+/// about it; None when the argument is fine or the module is not known.
+pub fn problem(module: &str, arg: &str) -> Option<String> {
+    if module == LDAP_SHELL {
+        return ldap_shell_problem(arg);
     }
-    None
+    let table = spec(module)?;
+    check_arg(module, table, arg).map(|p| format!("{p}: the module ignores it or misreads it"))
+}
+
+const LDAP_SHELL: &str = "pam_ldap_shell";
+
+/// pam_ldap_shell refuses a bad argument outright (every hook returns
+/// PAM_SERVICE_ERR): the verdict and the reason are the module's own.
+fn ldap_shell_problem(arg: &str) -> Option<String> {
+    let e = ldap_shell_core::sources::check_argument(arg).err()?;
+    Some(format!(
+        "`{arg}`: {}: {LDAP_SHELL} refuses its configuration (every call returns PAM_SERVICE_ERR)",
+        e.reason
+    ))
 }

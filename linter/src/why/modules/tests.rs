@@ -239,6 +239,17 @@ fn pam_ldap_shell_policy() {
     std::fs::write(&bash, "").unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&bash, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Without a server and a base the module refuses its configuration.
+    assert_eq!(
+        code(&alice, "pam_ldap_shell", acct, ""),
+        PamCode::ServiceErr
+    );
+    std::fs::create_dir_all(img.path().join("etc/ldap")).unwrap();
+    std::fs::write(
+        img.path().join("etc/ldap/ldap.conf"),
+        "URI ldap://ldap.example.org\nBASE dc=example,dc=org\n",
+    )
+    .unwrap();
     assert_eq!(code(&alice, "pam_ldap_shell", acct, ""), PamCode::Success);
     assert_eq!(code(&bob, "pam_ldap_shell", acct, ""), PamCode::PermDenied);
     assert_eq!(
@@ -312,5 +323,43 @@ fn pam_ldap_shell_policy() {
     assert_eq!(
         code(&carol, "pam_ldap_shell", acct, "check_shells=yes"),
         PamCode::PermDenied
+    );
+}
+
+#[test]
+fn pam_ldap_shell_refuses_what_its_parser_refuses() {
+    let img = image();
+    std::fs::write(
+        img.path().join("etc/pam_ldap_shell.conf"),
+        "uri=ldap://ldap.example.org\nbase dc=example,dc=org\ncheck_shells no\n",
+    )
+    .unwrap();
+    let alice = facts(img.path(), "alice", "1.5.2");
+    let cases = [
+        ("", PamType::Account, PamCode::Success),
+        ("tls_reqcert=hard", PamType::Account, PamCode::Success),
+        ("timeout_ms=0", PamType::Account, PamCode::ServiceErr),
+        ("minimum_uid=-1", PamType::Account, PamCode::ServiceErr),
+        ("shells=etc/shells", PamType::Account, PamCode::ServiceErr),
+        ("filter=(uid=*", PamType::Auth, PamCode::ServiceErr),
+        (
+            "config=/etc/missing.conf",
+            PamType::Auth,
+            PamCode::ServiceErr,
+        ),
+        ("debug", PamType::Auth, PamCode::Success),
+    ];
+    for (args, t, want) in cases {
+        assert_eq!(code(&alice, "pam_ldap_shell", t, args), want, "{args}");
+    }
+    // The config file is the module's format: a bad line there is refused too.
+    std::fs::write(
+        img.path().join("etc/pam_ldap_shell.conf"),
+        "uri=ldap://ldap.example.org\nbase dc=example,dc=org\ncheck_shells maybe\n",
+    )
+    .unwrap();
+    assert_eq!(
+        code(&alice, "pam_ldap_shell", PamType::Account, ""),
+        PamCode::ServiceErr
     );
 }
