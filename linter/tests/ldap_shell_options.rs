@@ -110,7 +110,7 @@ fn pamlint_refuses(args: &[String]) -> Vec<bool> {
         ..CheckOptions::default()
     });
     let mut flagged = vec![false; args.len()];
-    for f in report.findings.iter().filter(|f| f.code == "PL501") {
+    for f in report.findings.iter().filter(|f| f.code() == "PL501") {
         flagged[f.span.line - 1] = true;
     }
     flagged

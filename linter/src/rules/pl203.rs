@@ -3,7 +3,7 @@
 use super::flow::can_refuse;
 use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Finding, PamType, ResolvedService, Severity, SimpleControl, StackItem};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL203",
@@ -46,7 +46,7 @@ fn deliberate(items: &[StackItem]) -> bool {
 }
 
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
@@ -63,8 +63,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             continue;
         }
         let first = super::flow::item_rule(&stack.items[0]);
-        out.push(finding(
-            INFO.code,
+        out.push(Finding::new(
+            &INFO,
             first.span.clone(),
             format!(
                 "no rule in the {} stack can refuse: every rule is optional/sufficient, ignores failures or cannot fail",

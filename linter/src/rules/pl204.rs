@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Action, ActionTable, Finding, ResolvedService, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL204",
@@ -49,7 +49,7 @@ fn has_jump(t: &ActionTable) -> bool {
 }
 
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
@@ -78,8 +78,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
                         continue;
                     }
                     let name = &first.key().0;
-                    out.push(finding(
-                        INFO.code,
+                    out.push(Finding::new(
+                        &INFO,
                         r.rule.span.clone(),
                         format!(
                             "`{name}` runs twice in the {} stack with the same arguments (first at {}:{line})",

@@ -6,7 +6,7 @@ use super::{service_rule, Rule, RuleInfo};
 use crate::model::{
     Action, ActionTable, Finding, FlatHandler, PamCode, PamType, ResolvedService, Severity,
 };
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 use crate::simulate::engine::{self, Flavor, Pass};
 use crate::simulate::glue;
 use crate::simulate::hooks::{modelled_return, Hook};
@@ -62,7 +62,7 @@ const DELIBERATE: &[&str] = &[
 ];
 
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
@@ -130,8 +130,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             (_, Some(c)) => c.text.clone(),
             (_, None) => String::new(),
         };
-        out.push(finding(
-            INFO.code,
+        out.push(Finding::new(
+            &INFO,
             rule.span.clone(),
             format!(
                 "no combination of module results lets this {t} stack succeed: even when every module succeeds, `{module}` ({control}, line {}) fails it, so every {t} call is refused",
@@ -276,7 +276,7 @@ mod tests {
             "auth required pam_unix.so\nauth [default=die] pam_faillock.so authfail\nauth optional pam_permit.so\n",
         )]);
         assert_eq!(codes_lines(&f, "PL205"), vec![2], "{f:?}");
-        let msg = &f.iter().find(|f| f.code == "PL205").unwrap().message;
+        let msg = &f.iter().find(|f| f.code() == "PL205").unwrap().message;
         assert!(
             msg.contains("`pam_faillock.so` ([default=die], line 2)"),
             "{msg}"

@@ -3,7 +3,7 @@
 use super::args::problem;
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL501",
@@ -22,7 +22,7 @@ Right:   auth required pam_faillock.so preauth deny=5
 };
 
 pub fn rule() -> Rule {
-    file_rule(INFO, check)
+    file_rule(&INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
@@ -33,8 +33,8 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
         };
         for a in &r.args {
             if let Some(p) = problem(&module, &a.text) {
-                out.push(finding(
-                    INFO.code,
+                out.push(Finding::new(
+                    &INFO,
                     a.span.clone(),
                     p,
                     format!("see `man {module}` for its arguments"),
