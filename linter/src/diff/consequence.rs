@@ -10,16 +10,6 @@ pub struct Names {
     pub b: String,
 }
 
-/// Whether a rule's control makes its failure a refusal (required, requisite, or
-/// a bracket whose failures are `bad`/`die`).
-fn can_refuse(control: &str) -> bool {
-    match control.to_ascii_lowercase().as_str() {
-        "required" | "requisite" => true,
-        "sufficient" | "optional" => false,
-        c => !c.contains("default=ignore") && !c.contains("default=1") && !c.contains("default=ok"),
-    }
-}
-
 /// "requires pam_shells.so" or "runs pam_unix.so (sufficient)".
 fn verb(side: &Side) -> String {
     match side.control.to_ascii_lowercase().as_str() {
@@ -117,7 +107,7 @@ pub fn describe(
 fn only(t: PamType, side: &Side, here: &str, there: &str) -> String {
     let verb = verb(side);
     match refuses(side) {
-        Some(who) if can_refuse(&side.control) => format!(
+        Some(who) if side.can_refuse => format!(
             "{here} also {verb} in {t}: {who} are refused by {here} but not by {there}"
         ),
         Some(who) => format!(
@@ -157,4 +147,57 @@ fn changed(module: &str, x: &Side, y: &Side, n: &Names) -> String {
         parts.push("the same arguments in another order".into());
     }
     format!("{module}: {}", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diff::{diff_services, Kind};
+    use crate::resolve::{resolve_service, ResolveContext};
+
+    /// The consequence of `auth CONTROL pam_shells.so` present in `b` only.
+    fn consequence(control: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let (pamd, root) = (dir.path().join("pam.d"), dir.path().join("root"));
+        std::fs::create_dir_all(&pamd).unwrap();
+        std::fs::create_dir_all(&root).unwrap();
+        let common = "auth required pam_unix.so\n";
+        std::fs::write(pamd.join("a"), common).unwrap();
+        let extra = format!("auth {control} pam_shells.so\n{common}");
+        std::fs::write(pamd.join("b"), extra).unwrap();
+        let ctx = ResolveContext::for_dir(&pamd, &root);
+        let d = diff_services(&resolve_service(&ctx, "a"), &resolve_service(&ctx, "b"));
+        let row = d.types[0]
+            .differences
+            .iter()
+            .find(|r| r.kind == Kind::OnlyInB)
+            .expect("pam_shells only in b");
+        row.consequence.clone()
+    }
+
+    /// Read from the rule's action table, not its text: the last four were
+    /// misjudged when the control's text was searched for `default=ignore`.
+    #[test]
+    fn a_refusal_is_what_the_action_table_says() {
+        let cases = [
+            ("required", true),
+            ("requisite", true),
+            ("sufficient", false),
+            ("optional", false),
+            ("[success=ok default=ignore]", false),
+            ("[success=ok new_authtok_reqd=ok default=die]", true),
+            ("[success=ok auth_err=bad default=ignore]", true),
+            ("[success=ok DEFAULT=IGNORE]", true),
+            ("[default=2]", false),
+            ("[success=done default=reset]", false),
+        ];
+        for (control, refuses) in cases {
+            let c = consequence(control);
+            assert_eq!(c.contains("are refused by b"), refuses, "{control}: {c}");
+            assert_eq!(
+                c.contains("does not make that a refusal"),
+                !refuses,
+                "{control}: {c}"
+            );
+        }
+    }
 }

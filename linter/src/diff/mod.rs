@@ -22,6 +22,9 @@ pub struct Side {
     pub module: String,
     pub control: String,
     pub args: Vec<String>,
+    /// The rule's action table sends a failure of its module to `bad` or `die`.
+    #[serde(skip)]
+    pub can_refuse: bool,
 }
 
 impl Side {
@@ -38,6 +41,7 @@ impl Side {
             module: rule.module_path().unwrap_or("").to_string(),
             control: rule.control_as_written(),
             args: rule.rule.args.iter().map(|a| a.text.clone()).collect(),
+            can_refuse: crate::rules::flow::rule_can_refuse(rule),
         }
     }
 

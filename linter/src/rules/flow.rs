@@ -39,11 +39,17 @@ pub fn item_actions(item: &StackItem) -> Vec<Action> {
 /// Whether any of an item's actions can make the stack fail.
 pub fn can_refuse(item: &StackItem) -> bool {
     match item {
-        StackItem::Rule(_) => item_actions(item)
-            .iter()
-            .any(|a| matches!(a, Action::Bad | Action::Die)),
+        StackItem::Rule(r) => rule_can_refuse(r),
         StackItem::Substack(f) => f.items.iter().any(can_refuse),
     }
+}
+
+/// Whether a value the rule's module can return maps to `bad` or `die` in the
+/// rule's action table (libpam's, parse errors included: all `bad`).
+pub fn rule_can_refuse(rule: &ResolvedRule) -> bool {
+    possible_returns(rule)
+        .into_iter()
+        .any(|c| matches!(rule.actions.get(c), Action::Bad | Action::Die))
 }
 
 /// The rule behind an item (a substack's own line for frames).
