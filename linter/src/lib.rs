@@ -9,6 +9,7 @@ pub mod config;
 pub mod diff;
 pub mod elf;
 pub mod model;
+pub mod modules;
 pub mod output;
 pub mod parse;
 pub mod resolve;

@@ -2,7 +2,6 @@
 
 use super::{Kind, Side};
 use crate::model::PamType;
-use crate::why::modules::succeed_if;
 
 /// The two services' names, for sentences.
 pub struct Names {
@@ -18,65 +17,11 @@ fn verb(side: &Side) -> String {
     }
 }
 
-fn arg<'a>(side: &'a Side, key: &str) -> Option<&'a str> {
-    let prefix = format!("{key}=");
-    side.args
-        .iter()
-        .rev()
-        .find_map(|a| a.strip_prefix(prefix.as_str()))
-}
-
 /// Who a module refuses, in words (for a rule present on one side only).
 fn refuses(side: &Side) -> Option<String> {
     let name = crate::model::module_basename(&side.module);
-    Some(match name.as_str() {
-        "pam_shells" => {
-            "users whose shell is not in /etc/shells, or empty on Linux-PAM < 1.4.0".into()
-        }
-        "pam_listfile" => {
-            let file = arg(side, "file").unwrap_or("the list file");
-            let item = arg(side, "item").unwrap_or("user");
-            let onerr = arg(side, "onerr").unwrap_or("fail");
-            let missing = if onerr == "succeed" {
-                "a missing file lets everyone in"
-            } else {
-                "a missing file refuses everyone"
-            };
-            let whose = match item {
-                "user" => String::new(),
-                i => format!(" whose {i} is"),
-            };
-            match arg(side, "sense") {
-                Some("deny") => format!("users{whose} listed in {file} ({missing})"),
-                Some("allow") => format!("users{whose} not listed in {file} ({missing})"),
-                _ => format!("everyone (pam_listfile without a valid sense=, {missing})"),
-            }
-        }
-        "pam_nologin" => {
-            "users other than root (while /etc/nologin or /var/run/nologin exists)".into()
-        }
-        "pam_succeed_if" => {
-            let conds: Vec<&str> = side
-                .args
-                .iter()
-                .map(String::as_str)
-                .filter(|a| !succeed_if::FLAGS.contains(a))
-                .collect();
-            format!("users for whom `{}` does not hold", conds.join(" "))
-        }
-        "pam_access" => "users denied by /etc/security/access.conf".into(),
-        "pam_localuser" => "users not in /etc/passwd (e.g. LDAP users)".into(),
-        "pam_ldap_shell" => "users whose LDAP login shell is missing or unusable".into(),
-        "pam_deny" => "everyone who reaches it".into(),
-        "pam_sepermit" => {
-            "users listed in /etc/security/sepermit.conf while SELinux enforces".into()
-        }
-        "pam_time" => "users outside the hours of /etc/security/time.conf".into(),
-        "pam_group" | "pam_env" | "pam_permit" | "pam_keyinit" | "pam_loginuid" | "pam_limits"
-        | "pam_motd" | "pam_mail" | "pam_lastlog" | "pam_umask" | "pam_systemd"
-        | "pam_faildelay" => return None,
-        _ => return None,
-    })
+    let refuses = crate::modules::find(&name)?.refuses?;
+    Some(refuses(&side.args))
 }
 
 /// The sentence for one row.

@@ -6,7 +6,6 @@
 use crate::model::{Finding, ParsedFile, ResolvedService};
 use crate::resolve::ResolveContext;
 
-pub mod args;
 pub mod flow;
 pub mod pl000;
 pub mod pl001;

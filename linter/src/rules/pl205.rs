@@ -3,9 +3,7 @@
 //! every distinct outcome of every module, not by matching patterns.
 
 use super::{service_rule, Rule, RuleInfo};
-use crate::model::{
-    Action, ActionTable, Finding, FlatHandler, PamCode, PamType, ResolvedService, Severity,
-};
+use crate::model::{Action, ActionTable, Finding, FlatHandler, PamCode, ResolvedService, Severity};
 use crate::rules::LintEnv;
 use crate::simulate::engine::{self, Flavor, Pass};
 use crate::simulate::glue;
@@ -89,12 +87,12 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             if let (HandlerKind::Module(Module::Missing), FlatHandler::Rule { rule, .. }) =
                 (&h.kind, f)
             {
-                if let Some(m) = modelled_by_name(rule) {
+                if let Some(m) = glue::modelled(rule) {
                     h.kind = HandlerKind::Module(m);
                 }
             }
         }
-        let hook = hook_of(stack.pam_type);
+        let hook = Hook::deciding(stack.pam_type);
         let Some(closer) = never_succeeds(&handlers, hook) else {
             continue;
         };
@@ -142,28 +140,6 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
         ));
     }
     out
-}
-
-/// pam_permit, pam_deny and pam_debug, as glue models them when loaded.
-fn modelled_by_name(rule: &crate::model::ResolvedRule) -> Option<Module> {
-    match rule.module_name()?.as_str() {
-        "pam_permit" => Some(Module::Permit),
-        "pam_deny" => Some(Module::Deny),
-        "pam_debug" => Some(Module::Debug {
-            args: rule.rule.args.iter().map(|a| a.text.clone()).collect(),
-        }),
-        _ => None,
-    }
-}
-
-/// The hook that decides the type (chauthtok's update pass for password).
-fn hook_of(t: PamType) -> Hook {
-    match t {
-        PamType::Auth => Hook::Authenticate,
-        PamType::Account => Hook::AcctMgmt,
-        PamType::Password => Hook::ChauthtokUpdate,
-        PamType::Session => Hook::OpenSession,
-    }
 }
 
 /// The values a handler may return that its control treats differently:

@@ -1,8 +1,8 @@
 //! PL501 module-argument: unknown argument or bad value for a known module.
 
-use super::args::problem;
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
+use crate::modules;
 use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -31,8 +31,11 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
         let Some(module) = r.module_name() else {
             continue;
         };
+        let Some(known) = modules::find(&module) else {
+            continue;
+        };
         for a in &r.args {
-            if let Some(p) = problem(&module, &a.text) {
+            if let Some(p) = known.args.problem(&module, &a.text) {
                 out.push(Finding::new(
                     &INFO,
                     a.span.clone(),

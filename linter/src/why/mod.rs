@@ -3,13 +3,12 @@
 
 pub mod cli;
 pub mod facts;
-pub mod modules;
 pub mod report;
 pub mod walk;
 
 use crate::model::{HandlerKind, PamCode, PamType, ResolvedRule, ResolvedService};
+use crate::modules::{self, Call, Certainty, Prediction};
 use facts::Facts;
-use modules::{Call, Certainty, Prediction};
 use report::{StepReport, TypeReport, WhyReport};
 
 /// Options of one `why` run that are not facts.

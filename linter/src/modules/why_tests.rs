@@ -363,3 +363,34 @@ fn pam_ldap_shell_refuses_what_its_parser_refuses() {
         PamCode::ServiceErr
     );
 }
+
+/// `why`, `simulate` and the PL2xx rules read one fact: where the catalogue
+/// knows a module's return from the line, the prediction is that value.
+#[test]
+fn predictions_of_modelled_modules_are_their_catalogue_returns() {
+    let img = image();
+    let alice = facts(img.path(), "alice", "1.5.2");
+    let lines = [
+        ("pam_permit", ""),
+        ("pam_deny", ""),
+        ("pam_debug", ""),
+        (
+            "pam_debug",
+            "auth=perm_denied acct=new_authtok_reqd chauthtok=try_again open_session=session_err",
+        ),
+        ("pam_debug", "auth=bogus auth=auth_err"),
+    ];
+    let mut modelled = 0;
+    for module in super::CATALOGUE.iter().filter(|m| m.returns.is_modelled()) {
+        for (name, args) in lines.iter().filter(|(n, _)| *n == module.name) {
+            let args: Vec<&str> = args.split_whitespace().collect();
+            for t in PamType::ALL {
+                let want = module.returns(&args, super::Hook::deciding(t));
+                let got = code(&alice, name, t, &args.join(" "));
+                assert_eq!(Some(got), want, "{name} {args:?} {t}");
+                modelled += 1;
+            }
+        }
+    }
+    assert_eq!(modelled, lines.len() * PamType::ALL.len());
+}

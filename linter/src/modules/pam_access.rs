@@ -2,8 +2,20 @@
 //! decided from the user and groups; lines that depend on the origin (tty, host,
 //! network) make the prediction unknown when the user part matches.
 
-use super::{Call, Prediction};
+use super::{Args, Call, Module, Prediction, Returns};
 use crate::model::PamCode;
+
+pub const MODULE: Module = Module {
+    name: "pam_access",
+    args: Args::Unchecked,
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: Some(refuses),
+};
+
+fn refuses(_: &[String]) -> String {
+    "users denied by /etc/security/access.conf".into()
+}
 
 const DEFAULT_FILE: &str = "/etc/security/access.conf";
 

@@ -9,8 +9,30 @@ use std::path::{Path, PathBuf};
 use ldap_shell_core::options::{ConfigError, MissingShell, Options, Origin};
 use ldap_shell_core::sources;
 
-use super::{Call, Prediction};
+use super::{Args, Call, Module, Prediction, Returns};
 use crate::model::{PamCode, PamType};
+
+pub const MODULE: Module = Module {
+    name: "pam_ldap_shell",
+    args: Args::Parser(argument_problem),
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: Some(refuses),
+};
+
+/// The module refuses a bad argument outright (every hook returns
+/// PAM_SERVICE_ERR): the verdict and the reason are its own parser's.
+fn argument_problem(arg: &str) -> Option<String> {
+    let e = sources::check_argument(arg).err()?;
+    Some(format!(
+        "`{arg}`: {}: pam_ldap_shell refuses its configuration (every call returns PAM_SERVICE_ERR)",
+        e.reason
+    ))
+}
+
+fn refuses(_: &[String]) -> String {
+    "users whose LDAP login shell is missing or unusable".into()
+}
 
 /// The module's options as it would build them: ldap.conf, then its config
 /// file (`config=` or the default), then the rule's arguments, all read by the

@@ -1,0 +1,15 @@
+//! pam_time: login hours.
+
+use super::{Args, Module, Returns};
+
+pub const MODULE: Module = Module {
+    name: "pam_time",
+    args: Args::Unchecked,
+    returns: Returns::Any,
+    predict: None,
+    refuses: Some(refuses),
+};
+
+fn refuses(_: &[String]) -> String {
+    "users outside the hours of /etc/security/time.conf".into()
+}
