@@ -3,7 +3,6 @@
 //! say what each difference means for a login.
 
 pub mod align;
-pub mod cli;
 pub mod consequence;
 pub mod render;
 
