@@ -14,6 +14,7 @@ pub mod predict;
 pub mod pam_access;
 pub mod pam_debug;
 pub mod pam_deny;
+pub mod pam_echo;
 pub mod pam_env;
 pub mod pam_faildelay;
 pub mod pam_faillock;
@@ -24,6 +25,7 @@ pub mod pam_localuser;
 pub mod pam_nologin;
 pub mod pam_permit;
 pub mod pam_pwquality;
+pub mod pam_rootok;
 pub mod pam_sepermit;
 pub mod pam_shells;
 pub mod pam_sss;
@@ -32,6 +34,7 @@ pub mod pam_time;
 pub mod pam_unix;
 pub mod pam_usertype;
 pub mod pam_warn;
+pub mod pam_wheel;
 
 #[cfg(test)]
 mod why_tests;
@@ -55,6 +58,23 @@ pub struct Module {
     pub predict: Option<fn(&Call<'_>) -> Prediction>,
     /// `diff`: who a failure of this rule refuses, from its arguments.
     pub refuses: Option<fn(&[String]) -> String>,
+    /// What the rules need to know of its role in a stack.
+    pub traits: &'static [Trait],
+}
+
+/// A module's role in a stack, as rules judge stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trait {
+    /// Only tests something (no prompt, no counter, no message): run twice with
+    /// other controls, or as a jump guarding later rules, each run decides
+    /// something else (PL204 does not report it).
+    Guard,
+    /// A stack of these refuses on purpose (PL205: `other`-style denials,
+    /// authselect's `pam_debug.so auth=authinfo_unavail` for a disabled profile).
+    RefusesOnPurpose,
+    /// A stack of these (optional rules aside) decides without a refusing rule
+    /// on purpose (PL203: greeters' pam_permit, root-only tools' pam_rootok).
+    AdmitsOnPurpose,
 }
 
 impl std::fmt::Debug for Module {
@@ -113,8 +133,18 @@ impl Module {
             returns: Returns::Any,
             predict: None,
             refuses: None,
+            traits: &[],
         }
     }
+
+    pub fn has(&self, t: Trait) -> bool {
+        self.traits.contains(&t)
+    }
+}
+
+/// Whether the module called `name` is known to have trait `t`.
+pub fn has(name: &str, t: Trait) -> bool {
+    find(name).is_some_and(|m| m.has(t))
 }
 
 /// Every module pamlint knows, by name.
@@ -122,6 +152,7 @@ pub const CATALOGUE: &[&Module] = &[
     &pam_access::MODULE,
     &pam_debug::MODULE,
     &pam_deny::MODULE,
+    &pam_echo::MODULE,
     &pam_env::MODULE,
     &pam_faildelay::MODULE,
     &pam_faillock::MODULE,
@@ -132,6 +163,7 @@ pub const CATALOGUE: &[&Module] = &[
     &pam_nologin::MODULE,
     &pam_permit::MODULE,
     &pam_pwquality::MODULE,
+    &pam_rootok::MODULE,
     &pam_sepermit::MODULE,
     &pam_shells::MODULE,
     &pam_sss::MODULE,
@@ -140,6 +172,7 @@ pub const CATALOGUE: &[&Module] = &[
     &pam_unix::MODULE,
     &pam_usertype::MODULE,
     &pam_warn::MODULE,
+    &pam_wheel::MODULE,
 ];
 
 /// The catalogue entry of a module by base name (`pam_shells`).

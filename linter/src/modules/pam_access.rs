@@ -2,7 +2,7 @@
 //! decided from the user and groups; lines that depend on the origin (tty, host,
 //! network) make the prediction unknown when the user part matches.
 
-use super::{Args, Call, Module, Prediction, Returns};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 
 pub const MODULE: Module = Module {
@@ -11,6 +11,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: Some(refuses),
+    traits: &[Trait::Guard],
 };
 
 fn refuses(_: &[String]) -> String {

@@ -1,6 +1,6 @@
 //! pam_debug: each hook returns what its `EVENT=CODE` argument says.
 
-use super::{Args, Call, Hook, Module, Prediction, Returns};
+use super::{Args, Call, Hook, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 
 pub const MODULE: Module = Module {
@@ -9,6 +9,7 @@ pub const MODULE: Module = Module {
     returns: Returns::FromArgs(returns),
     predict: Some(predict),
     refuses: None,
+    traits: &[Trait::RefusesOnPurpose],
 };
 
 /// pam_debug.c `parse_args`: the first argument `EVENT=...` decides; an unknown

@@ -1,6 +1,6 @@
 //! pam_deny: every hook returns its failure code (pam_deny.c).
 
-use super::{Args, Call, Hook, Module, Prediction, Returns};
+use super::{Args, Call, Hook, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 
 pub const MODULE: Module = Module {
@@ -9,6 +9,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Fixed(returns),
     predict: Some(predict),
     refuses: Some(refuses),
+    traits: &[Trait::RefusesOnPurpose],
 };
 
 /// pam_deny.c: each hook's fixed failure.

@@ -1,6 +1,6 @@
 //! pam_faildelay: sets the failure delay in auth and returns PAM_IGNORE.
 
-use super::{Args, Call, Module, Prediction, Returns};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::{PamCode, PamType};
 
 pub const MODULE: Module = Module {
@@ -9,6 +9,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: None,
+    traits: &[Trait::RefusesOnPurpose],
 };
 
 fn predict(call: &Call<'_>) -> Prediction {

@@ -9,6 +9,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: None,
+    traits: &[],
 };
 
 const ARGS: Spec = &[

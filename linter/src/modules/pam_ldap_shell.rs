@@ -18,6 +18,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: Some(refuses),
+    traits: &[],
 };
 
 /// The module refuses a bad argument outright (every hook returns

@@ -2,7 +2,7 @@
 //! sense=allow|deny, onerr=succeed|fail, file=, apply=, quiet).
 
 use super::args::{Kind::*, Spec};
-use super::{Args, Call, Module, Prediction, Returns};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 use crate::why::facts::files::unsafe_list_file;
 
@@ -12,6 +12,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: Some(refuses),
+    traits: &[Trait::Guard],
 };
 
 const ARGS: Spec = &[

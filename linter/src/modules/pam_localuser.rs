@@ -1,7 +1,7 @@
 //! pam_localuser: the user must have a line in /etc/passwd (or file=), whatever
 //! NSS says.
 
-use super::{Args, Call, Module, Prediction, Returns};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 
 pub const MODULE: Module = Module {
@@ -10,6 +10,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: Some(refuses),
+    traits: &[Trait::Guard],
 };
 
 fn refuses(_: &[String]) -> String {

@@ -9,6 +9,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: Some(refuses),
+    traits: &[],
 };
 
 fn refuses(_: &[String]) -> String {

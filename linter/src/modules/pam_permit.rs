@@ -1,6 +1,6 @@
 //! pam_permit: every hook returns PAM_SUCCESS.
 
-use super::{Args, Call, Hook, Module, Prediction, Returns};
+use super::{Args, Call, Hook, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 
 pub const MODULE: Module = Module {
@@ -9,6 +9,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Fixed(returns),
     predict: Some(predict),
     refuses: None,
+    traits: &[Trait::AdmitsOnPurpose],
 };
 
 fn returns(_: Hook) -> PamCode {

@@ -8,6 +8,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: None,
     refuses: Some(refuses),
+    traits: &[],
 };
 
 fn refuses(_: &[String]) -> String {

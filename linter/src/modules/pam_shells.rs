@@ -12,6 +12,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: Some(refuses),
+    traits: &[],
 };
 
 const ARGS: Spec = &[("debug", Flag)];

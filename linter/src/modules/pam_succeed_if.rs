@@ -1,6 +1,6 @@
 //! pam_succeed_if: `FIELD OP VALUE` conditions, all of which must hold.
 
-use super::{Args, Call, Module, Prediction, Returns};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 use crate::why::facts::ffi::fnmatch;
 use crate::why::facts::Passwd;
@@ -11,6 +11,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: Some(refuses),
+    traits: &[Trait::Guard],
 };
 
 /// The conditions that must hold, as written.

@@ -1,6 +1,6 @@
 //! pam_time: login hours.
 
-use super::{Args, Module, Returns};
+use super::{Args, Module, Returns, Trait};
 
 pub const MODULE: Module = Module {
     name: "pam_time",
@@ -8,6 +8,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: None,
     refuses: Some(refuses),
+    traits: &[Trait::Guard],
 };
 
 fn refuses(_: &[String]) -> String {

@@ -1,6 +1,6 @@
 //! pam_usertype: issystem / isregular from the uid and /etc/login.defs.
 
-use super::{Args, Call, Module, Prediction, Returns};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 use crate::why::facts::logindefs::uid_key;
 
@@ -10,6 +10,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: None,
+    traits: &[Trait::Guard],
 };
 
 const OVERFLOW_UID: u32 = 65534;

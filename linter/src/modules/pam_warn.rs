@@ -1,6 +1,6 @@
 //! pam_warn: logs the call and returns PAM_IGNORE.
 
-use super::{Args, Call, Module, Prediction, Returns};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 
 pub const MODULE: Module = Module {
@@ -9,6 +9,7 @@ pub const MODULE: Module = Module {
     returns: Returns::Any,
     predict: Some(predict),
     refuses: None,
+    traits: &[Trait::RefusesOnPurpose],
 };
 
 fn predict(_: &Call<'_>) -> Prediction {

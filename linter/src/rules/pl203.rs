@@ -3,6 +3,7 @@
 use super::flow::can_refuse;
 use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Finding, PamType, ResolvedService, Severity, SimpleControl, StackItem};
+use crate::modules::{self, Trait};
 use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
@@ -36,10 +37,8 @@ fn deliberate(items: &[StackItem]) -> bool {
     items.iter().all(|item| match item {
         StackItem::Rule(r) => {
             r.actions == optional
-                || matches!(
-                    r.module_name().as_deref(),
-                    Some("pam_permit" | "pam_rootok")
-                )
+                || r.module_name()
+                    .is_some_and(|m| modules::has(&m, Trait::AdmitsOnPurpose))
         }
         StackItem::Substack(f) => deliberate(&f.items),
     })

@@ -4,6 +4,7 @@
 
 use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Action, ActionTable, Finding, FlatHandler, PamCode, ResolvedService, Severity};
+use crate::modules::{self, Trait};
 use crate::rules::LintEnv;
 use crate::simulate::engine::{self, Flavor, Pass};
 use crate::simulate::glue;
@@ -48,17 +49,6 @@ present ones: module presence is PL101's business.
 /// succeed does so on the first run, every module succeeding.
 const BUDGET: usize = 4096;
 
-/// Modules of a stack that refuses on purpose.
-/// (authselect writes `auth required pam_debug.so auth=authinfo_unavail` for a
-/// disabled fingerprint-auth or smartcard-auth.)
-const DELIBERATE: &[&str] = &[
-    "pam_deny",
-    "pam_debug",
-    "pam_warn",
-    "pam_echo",
-    "pam_faildelay",
-];
-
 pub fn rule() -> Rule {
     service_rule(&INFO, check)
 }
@@ -75,7 +65,7 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
         }
         let deliberate = stack.rules().iter().all(|r| {
             r.module_name()
-                .is_some_and(|m| DELIBERATE.contains(&m.as_str()))
+                .is_some_and(|m| modules::has(&m, Trait::RefusesOnPurpose))
         });
         if deliberate {
             continue;
@@ -115,10 +105,12 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             continue;
         };
         // A deny written as the type's first rule refuses the type on purpose
-        // (lightdm-autologin: "Can't change password", then common-password).
+        // (lightdm-autologin: "Can't change password", then common-password):
+        // a refuser whose answer the line decides (pam_deny, pam_debug).
         let refuser = rule
             .module_name()
-            .is_some_and(|m| m == "pam_deny" || m == "pam_debug");
+            .and_then(|m| modules::find(&m))
+            .is_some_and(|m| m.has(Trait::RefusesOnPurpose) && m.returns.is_modelled());
         if closer == 0 && refuser {
             continue;
         }
