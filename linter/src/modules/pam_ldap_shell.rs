@@ -38,16 +38,27 @@ fn refuses(_: &[String]) -> String {
 /// The module's options as it would build them: ldap.conf, then its config
 /// file (`config=` or the default), then the rule's arguments, all read by the
 /// module's own parser (`ldap_shell_core`). The files are read through the
-/// facts' view (the host or an image); their ownership checks are not predicted.
+/// facts' view (the host or an image), in `sources::load`'s order (which reads
+/// the real paths itself); their ownership checks are not predicted.
 fn options(call: &Call<'_>) -> Result<Options, ConfigError> {
     let args: Vec<String> = call.args.iter().map(|a| a.to_string()).collect();
     let (explicit, arg_settings) = sources::split_arguments(&args)?;
     let fs = &call.facts.fs;
-    let mut settings = sources::OPENLDAP_CONFS
-        .iter()
-        .find_map(|p| fs.read(p).ok().map(|b| (p, b)))
-        .map(|(p, b)| sources::parse_openldap_conf(&String::from_utf8_lossy(&b), Path::new(p)))
-        .unwrap_or_default();
+    // As `sources::load`: the first ldap.conf that exists, an unreadable one
+    // an error about `uri`.
+    let mut settings = match sources::OPENLDAP_CONFS.iter().find(|p| fs.exists(p)) {
+        Some(p) => match fs.read(p) {
+            Ok(b) => sources::parse_openldap_conf(&String::from_utf8_lossy(&b), Path::new(p)),
+            Err(e) => {
+                return Err(ConfigError {
+                    option: "uri".into(),
+                    origin: Origin::File(PathBuf::from(p)),
+                    reason: format!("cannot read {p}: {e}"),
+                })
+            }
+        },
+        None => Vec::new(),
+    };
     let explicit_config = explicit.is_some();
     let config = explicit.unwrap_or_else(|| PathBuf::from(sources::DEFAULT_CONFIG));
     match fs.read(&config.to_string_lossy()) {

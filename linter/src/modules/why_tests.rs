@@ -394,3 +394,29 @@ fn predictions_of_modelled_modules_are_their_catalogue_returns() {
     }
     assert_eq!(modelled, lines.len() * PamType::ALL.len());
 }
+
+/// ldap.conf as the module finds it: the first that exists (Debian's, then
+/// RHEL's), one that cannot be read a configuration error.
+#[test]
+fn pam_ldap_shell_reads_ldap_conf_as_the_module_does() {
+    let img = image();
+    let acct = PamType::Account;
+    let etc = img.path().join("etc");
+    std::fs::create_dir_all(etc.join("openldap")).unwrap();
+    std::fs::write(
+        etc.join("openldap/ldap.conf"),
+        "URI ldap://rhel.example.org\nBASE dc=rhel\n",
+    )
+    .unwrap();
+    let alice = facts(img.path(), "alice", "1.5.2");
+    assert_eq!(
+        code(&alice, "pam_ldap_shell", acct, "check_shells=no"),
+        PamCode::Success
+    );
+    // Debian's path exists but is a directory: read first, and refused.
+    std::fs::create_dir_all(etc.join("ldap/ldap.conf")).unwrap();
+    assert_eq!(
+        code(&alice, "pam_ldap_shell", acct, "check_shells=no"),
+        PamCode::ServiceErr
+    );
+}
