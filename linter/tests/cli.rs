@@ -245,3 +245,37 @@ fn a_huge_file_is_an_error_not_a_memory_hog() {
         .unwrap()
         .contains("larger than 16 MiB"));
 }
+
+/// A format a subcommand cannot write is a usage error from clap, before or
+/// after the subcommand; an existing line with --format first still works.
+#[test]
+fn format_values_are_the_subcommands_own() {
+    let tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/pam.d/debian12");
+    for args in [
+        &["--format", "sarif", "diff", "sshd", "login"][..],
+        &["diff", "sshd", "login", "--format", "github"],
+        &["why", "sshd", "root", "--format", "sarif"],
+    ] {
+        let out = pamlint()
+            .arg("--dir")
+            .arg(&tree)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("possible values: human, json"),
+            "{args:?}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let out = pamlint()
+        .arg("--dir")
+        .arg(&tree)
+        .args(["--format", "json", "diff", "sshd", "sshd"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_of(&out.stdout)["a"], "sshd");
+}
