@@ -3,12 +3,16 @@
 //! Start with [`model`] (the types), [`parse::parse_service_file`] (one file) and
 //! [`resolve::resolve_service`] (a service's effective stacks).
 
+// No `unsafe` outside the FFI module (why/facts/ffi.rs, which allows it).
+#![deny(unsafe_code)]
+
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod elf;
 pub mod model;
+pub mod modules;
 pub mod output;
 pub mod parse;
 pub mod resolve;

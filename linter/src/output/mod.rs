@@ -44,8 +44,8 @@ mod snapshot_tests {
         let src = b"#%PAM-1.0\nauht required pam_unix.so\nauth [success=0 default=bad] pam_unix.so nullok\n";
         let parsed = parse_service_bytes(Path::new("pam.d/svc"), src);
         let mut findings = parsed.findings.clone();
-        findings.push(crate::rules::finding(
-            "PL302",
+        findings.push(crate::model::Finding::new(
+            &crate::rules::pl302::INFO,
             parsed.rules().nth(1).unwrap().args[0].span.clone(),
             "`nullok` on pam_unix.so: accounts with an empty password log in without one".into(),
             "remove `nullok`".into(),

@@ -3,10 +3,9 @@
 //! resolution, PL2xx control flow, PL3xx security, PL4xx portability, PL5xx
 //! module arguments.
 
-use crate::model::{Finding, ParsedFile, ResolvedService, Severity, Span};
+use crate::model::{Finding, ParsedFile, ResolvedService};
 use crate::resolve::ResolveContext;
 
-pub mod args;
 pub mod flow;
 pub mod pl000;
 pub mod pl001;
@@ -44,16 +43,7 @@ pub mod pl406;
 pub mod pl407;
 pub mod pl501;
 
-/// What a rule is: its stable code, default severity, one-line title and the
-/// documentation `pamlint explain CODE` prints.
-#[derive(Debug, Clone, Copy)]
-pub struct RuleInfo {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub title: &'static str,
-    pub explain: &'static str,
-}
+pub use crate::model::RuleInfo;
 
 /// What rules can look at besides the file or service.
 pub struct LintEnv<'a> {
@@ -66,7 +56,7 @@ pub type ServiceCheck = fn(&ResolvedService, &LintEnv) -> Vec<Finding>;
 /// A registered rule. Syntax and resolution rules are found by the parser and the
 /// resolver; their files hold the documentation and the tests.
 pub struct Rule {
-    pub info: RuleInfo,
+    pub info: &'static RuleInfo,
     pub file_check: Option<FileCheck>,
     pub service_check: Option<ServiceCheck>,
 }
@@ -112,28 +102,16 @@ pub fn registry() -> Vec<Rule> {
     ]
 }
 
-/// The documentation of one code (case-insensitive).
-pub fn lookup(code: &str) -> Option<RuleInfo> {
+/// The documentation of one code (case-insensitive), for codes a user types.
+pub fn lookup(code: &str) -> Option<&'static RuleInfo> {
     registry()
         .into_iter()
         .map(|r| r.info)
         .find(|i| i.code.eq_ignore_ascii_case(code))
 }
 
-/// Build a finding with the registered severity of `code`.
-pub fn finding(code: &'static str, span: Span, message: String, help: String) -> Finding {
-    let severity = lookup(code).map(|i| i.severity).unwrap_or(Severity::Error);
-    Finding {
-        code,
-        severity,
-        span,
-        message,
-        help,
-    }
-}
-
 /// A rule that checks each parsed file.
-pub const fn file_rule(info: RuleInfo, check: FileCheck) -> Rule {
+pub const fn file_rule(info: &'static RuleInfo, check: FileCheck) -> Rule {
     Rule {
         info,
         file_check: Some(check),
@@ -142,7 +120,7 @@ pub const fn file_rule(info: RuleInfo, check: FileCheck) -> Rule {
 }
 
 /// A rule that checks each service's resolved stacks.
-pub const fn service_rule(info: RuleInfo, check: ServiceCheck) -> Rule {
+pub const fn service_rule(info: &'static RuleInfo, check: ServiceCheck) -> Rule {
     Rule {
         info,
         file_check: None,
@@ -151,11 +129,32 @@ pub const fn service_rule(info: RuleInfo, check: ServiceCheck) -> Rule {
 }
 
 /// A rule with neither check (found by the parser or resolver).
-pub const fn documented(info: RuleInfo) -> Rule {
+pub const fn documented(info: &'static RuleInfo) -> Rule {
     Rule {
         info,
         file_check: None,
         service_check: None,
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::registry;
+
+    /// A finding names its rule by a `RuleInfo` value; SARIF and `explain`
+    /// find it in the registry, so every rule file must be registered once.
+    #[test]
+    fn every_rule_file_is_registered_once_in_code_order() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|n| Some(n.strip_prefix("pl")?.strip_suffix(".rs")?.to_string()))
+            .map(|n| format!("PL{n}"))
+            .collect();
+        files.sort();
+        let codes: Vec<String> = registry().iter().map(|r| r.info.code.to_string()).collect();
+        assert_eq!(codes, files);
     }
 }
 
@@ -196,7 +195,7 @@ pub mod testutil {
     pub fn codes_lines(findings: &[Finding], code: &str) -> Vec<usize> {
         findings
             .iter()
-            .filter(|f| f.code == code)
+            .filter(|f| f.code() == code)
             .map(|f| f.span.line)
             .collect()
     }

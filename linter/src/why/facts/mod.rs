@@ -6,6 +6,7 @@
 //! With `--root DIR` NSS cannot be asked about the image, so ROOT/etc/passwd and
 //! ROOT/etc/group are read instead.
 
+#[allow(unsafe_code)]
 pub mod ffi;
 pub mod files;
 pub mod logindefs;
