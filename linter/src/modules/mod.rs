@@ -4,37 +4,12 @@
 //! prediction `why` makes from a host's facts, and who its failure refuses
 //! (`diff`'s wording). `check`, `simulate`, `why` and `diff` ask `find`.
 //!
-//! Adding a module: a file here holding its `MODULE` (and its predictor and
-//! tests), one line in `CATALOGUE`.
+//! Adding a module: a file `pam_NAME.rs` here holding its `MODULE` (and its
+//! predictor and tests); build.rs registers every such file.
 
 pub mod args;
 pub mod hook;
 pub mod predict;
-
-pub mod pam_access;
-pub mod pam_debug;
-pub mod pam_deny;
-pub mod pam_echo;
-pub mod pam_env;
-pub mod pam_faildelay;
-pub mod pam_faillock;
-pub mod pam_ldap;
-pub mod pam_ldap_shell;
-pub mod pam_listfile;
-pub mod pam_localuser;
-pub mod pam_nologin;
-pub mod pam_permit;
-pub mod pam_pwquality;
-pub mod pam_rootok;
-pub mod pam_sepermit;
-pub mod pam_shells;
-pub mod pam_sss;
-pub mod pam_succeed_if;
-pub mod pam_time;
-pub mod pam_unix;
-pub mod pam_usertype;
-pub mod pam_warn;
-pub mod pam_wheel;
 
 #[cfg(test)]
 mod why_tests;
@@ -147,33 +122,8 @@ pub fn has(name: &str, t: Trait) -> bool {
     find(name).is_some_and(|m| m.has(t))
 }
 
-/// Every module pamlint knows, by name.
-pub const CATALOGUE: &[&Module] = &[
-    &pam_access::MODULE,
-    &pam_debug::MODULE,
-    &pam_deny::MODULE,
-    &pam_echo::MODULE,
-    &pam_env::MODULE,
-    &pam_faildelay::MODULE,
-    &pam_faillock::MODULE,
-    &pam_ldap::MODULE,
-    &pam_ldap_shell::MODULE,
-    &pam_listfile::MODULE,
-    &pam_localuser::MODULE,
-    &pam_nologin::MODULE,
-    &pam_permit::MODULE,
-    &pam_pwquality::MODULE,
-    &pam_rootok::MODULE,
-    &pam_sepermit::MODULE,
-    &pam_shells::MODULE,
-    &pam_sss::MODULE,
-    &pam_succeed_if::MODULE,
-    &pam_time::MODULE,
-    &pam_unix::MODULE,
-    &pam_usertype::MODULE,
-    &pam_warn::MODULE,
-    &pam_wheel::MODULE,
-];
+// Every `pam_*.rs` of this directory: `pub mod` lines and `CATALOGUE` (build.rs).
+include!(concat!(env!("OUT_DIR"), "/modules.rs"));
 
 /// The catalogue entry of a module by base name (`pam_shells`).
 pub fn find(name: &str) -> Option<&'static Module> {

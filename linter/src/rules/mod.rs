@@ -1,47 +1,13 @@
 //! The rule registry: every rule lives in its own file with its code, severity,
 //! documentation, check and tests. Codes are stable: PL0xx syntax, PL1xx
 //! resolution, PL2xx control flow, PL3xx security, PL4xx portability, PL5xx
-//! module arguments.
+//! module arguments. Adding a rule: a file `plNNN.rs` here with its `INFO`,
+//! `rule()` and tests; build.rs registers every such file.
 
 use crate::model::{Finding, ParsedFile, ResolvedService};
 use crate::resolve::ResolveContext;
 
 pub mod flow;
-pub mod pl000;
-pub mod pl001;
-pub mod pl002;
-pub mod pl003;
-pub mod pl004;
-pub mod pl005;
-pub mod pl006;
-pub mod pl007;
-pub mod pl008;
-pub mod pl009;
-pub mod pl010;
-pub mod pl011;
-pub mod pl101;
-pub mod pl102;
-pub mod pl103;
-pub mod pl104;
-pub mod pl105;
-pub mod pl106;
-pub mod pl201;
-pub mod pl202;
-pub mod pl203;
-pub mod pl204;
-pub mod pl205;
-pub mod pl301;
-pub mod pl302;
-pub mod pl303;
-pub mod pl304;
-pub mod pl401;
-pub mod pl402;
-pub mod pl403;
-pub mod pl404;
-pub mod pl405;
-pub mod pl406;
-pub mod pl407;
-pub mod pl501;
 
 pub use crate::model::RuleInfo;
 
@@ -61,46 +27,8 @@ pub struct Rule {
     pub service_check: Option<ServiceCheck>,
 }
 
-/// Every rule, ordered by code.
-pub fn registry() -> Vec<Rule> {
-    vec![
-        pl000::rule(),
-        pl001::rule(),
-        pl002::rule(),
-        pl003::rule(),
-        pl004::rule(),
-        pl005::rule(),
-        pl006::rule(),
-        pl007::rule(),
-        pl008::rule(),
-        pl009::rule(),
-        pl010::rule(),
-        pl011::rule(),
-        pl101::rule(),
-        pl102::rule(),
-        pl103::rule(),
-        pl104::rule(),
-        pl105::rule(),
-        pl106::rule(),
-        pl201::rule(),
-        pl202::rule(),
-        pl203::rule(),
-        pl204::rule(),
-        pl205::rule(),
-        pl301::rule(),
-        pl302::rule(),
-        pl303::rule(),
-        pl304::rule(),
-        pl401::rule(),
-        pl402::rule(),
-        pl403::rule(),
-        pl404::rule(),
-        pl405::rule(),
-        pl406::rule(),
-        pl407::rule(),
-        pl501::rule(),
-    ]
-}
+// Every `plNNN.rs` of this directory: `pub mod` lines and `registry()` (build.rs).
+include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
 /// The documentation of one code (case-insensitive), for codes a user types.
 pub fn lookup(code: &str) -> Option<&'static RuleInfo> {
