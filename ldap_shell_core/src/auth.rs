@@ -364,8 +364,7 @@ pub fn below_minimum_uid(ctx: &mut Context, user: &str, ldap_uid: Option<u32>) -
 mod tests {
     use super::*;
     use crate::directory::UserEntry;
-    use crate::host::Host;
-    use crate::testing::{options, FakeDir, FakePam};
+    use crate::testing::{context, options, FakeDir, FakePam};
     use crate::transaction::Handover;
 
     fn entry(uid: Option<u32>) -> Lookup {
@@ -385,13 +384,7 @@ mod tests {
     fn run_kept(opts: &[&str], pam: &mut FakePam, dir: &mut FakeDir) -> (PamResultCode, Handover) {
         let o = options(opts);
         let mut handover = Handover::default();
-        let mut ctx = Context {
-            pam,
-            opts: &o,
-            silent: false,
-            handover: &mut handover,
-            host: Host::SYSTEM,
-        };
+        let mut ctx = context(pam, &o, &mut handover);
         let code = authenticate(&mut ctx, dir);
         (code, handover)
     }

@@ -59,7 +59,7 @@ impl Context<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{options, FakePam};
+    use crate::testing::{context, options, FakePam};
 
     #[test]
     fn an_unreadable_user_name_is_logged_and_an_empty_one_unknown() {
@@ -67,24 +67,12 @@ mod tests {
         let mut pam = FakePam::new("", &[]);
         pam.user_error = Some(PamResultCode::PAM_SYSTEM_ERR);
         let mut handover = Handover::default();
-        let mut ctx = Context {
-            pam: &mut pam,
-            opts: &o,
-            silent: false,
-            handover: &mut handover,
-            host: Host::SYSTEM,
-        };
+        let mut ctx = context(&mut pam, &o, &mut handover);
         assert_eq!(ctx.user(), Err(PamResultCode::PAM_SYSTEM_ERR));
         assert!(pam.logged("cannot get the user name"), "{:?}", pam.logs);
         let mut pam = FakePam::new("", &[]);
         let mut handover = Handover::default();
-        let mut ctx = Context {
-            pam: &mut pam,
-            opts: &o,
-            silent: false,
-            handover: &mut handover,
-            host: Host::SYSTEM,
-        };
+        let mut ctx = context(&mut pam, &o, &mut handover);
         assert_eq!(ctx.user(), Err(PamResultCode::PAM_USER_UNKNOWN));
     }
 }

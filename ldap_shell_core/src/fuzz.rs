@@ -8,11 +8,9 @@
 //! component; auth succeeds only with the directory's password for a found,
 //! unambiguous entry; account succeeds only for exactly one listed shell.
 
-use crate::context::Context;
 use crate::directory::{DirError, Lookup, UserEntry};
-use crate::host::Host;
 use crate::options::{Options, Origin, Setting};
-use crate::testing::{options, FakeDir, FakePam};
+use crate::testing::{context, options, FakeDir, FakePam};
 use crate::transaction::Handover;
 use pam::constants::PamResultCode;
 use proptest::prelude::*;
@@ -124,7 +122,7 @@ proptest! {
         dir.lookup = lookup.clone();
         let o = options(&[]);
         let mut handover = Handover::default();
-        let mut ctx = Context { pam: &mut pam, opts: &o, silent: false, handover: &mut handover, host: Host::SYSTEM };
+        let mut ctx = context(&mut pam, &o, &mut handover);
         let code = crate::auth::authenticate(&mut ctx, &mut dir) as i32;
         let (success, unavail) = (PamResultCode::PAM_SUCCESS as i32, PamResultCode::PAM_AUTHINFO_UNAVAIL as i32);
         let found = matches!(lookup, Ok(Lookup::Found(_)));
@@ -158,7 +156,7 @@ proptest! {
         let mut dir = FakeDir::with(Lookup::NotFound);
         dir.lookup = lookup.clone();
         let mut handover = Handover::default();
-        let mut ctx = Context { pam: &mut pam, opts: &o, silent: false, handover: &mut handover, host: Host::SYSTEM };
+        let mut ctx = context(&mut pam, &o, &mut handover);
         let code = crate::account::account(&mut ctx, &mut dir);
         if code as i32 == PamResultCode::PAM_SUCCESS as i32 {
             let Ok(Lookup::Found(e)) = &lookup else {

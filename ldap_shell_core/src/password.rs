@@ -200,8 +200,7 @@ fn refused(
 mod tests {
     use super::*;
     use crate::directory::{Lookup, UserEntry};
-    use crate::host::Host;
-    use crate::testing::{options, FakeDir, FakePam};
+    use crate::testing::{context, options, FakeDir, FakePam};
     use crate::transaction::Handover;
 
     fn dir() -> FakeDir {
@@ -216,13 +215,7 @@ mod tests {
     fn run(pam: &mut FakePam, dir: &mut FakeDir, flags: PamFlag) -> PamResultCode {
         let o = options(&[]);
         let mut handover = Handover::default();
-        let mut ctx = Context {
-            pam,
-            opts: &o,
-            silent: false,
-            handover: &mut handover,
-            host: Host::SYSTEM,
-        };
+        let mut ctx = context(pam, &o, &mut handover);
         chauthtok(&mut ctx, dir, flags)
     }
 
@@ -233,13 +226,7 @@ mod tests {
             let mut pam = FakePam::new("local", &["pw", "new", "new"]);
             let mut d = FakeDir::with(Lookup::NotFound);
             let mut handover = Handover::default();
-            let mut ctx = Context {
-                pam: &mut pam,
-                opts: &o,
-                silent: false,
-                handover: &mut handover,
-                host: Host::SYSTEM,
-            };
+            let mut ctx = context(&mut pam, &o, &mut handover);
             assert_eq!(
                 chauthtok(&mut ctx, &mut d, flags),
                 PamResultCode::PAM_IGNORE
@@ -254,13 +241,7 @@ mod tests {
                 account: Default::default(),
             }));
             let mut handover = Handover::default();
-            let mut ctx = Context {
-                pam: &mut pam,
-                opts: &o,
-                silent: false,
-                handover: &mut handover,
-                host: Host::SYSTEM,
-            };
+            let mut ctx = context(&mut pam, &o, &mut handover);
             assert_eq!(
                 chauthtok(&mut ctx, &mut d, flags),
                 PamResultCode::PAM_IGNORE

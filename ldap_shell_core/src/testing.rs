@@ -161,6 +161,21 @@ impl Directory for FakeDir {
     }
 }
 
+/// A phase's context over `pam` with `opts`, not silent, on this system's host.
+pub fn context<'a>(
+    pam: &'a mut dyn PamOps,
+    opts: &'a Options,
+    handover: &'a mut crate::transaction::Handover,
+) -> crate::context::Context<'a> {
+    crate::context::Context {
+        pam,
+        opts,
+        silent: false,
+        handover,
+        host: crate::host::Host::SYSTEM,
+    }
+}
+
 pub fn options(extra: &[&str]) -> Options {
     let mut all = vec!["uri=ldap://127.0.0.1:1", "base=dc=t"];
     all.extend_from_slice(extra);
