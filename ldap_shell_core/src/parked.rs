@@ -320,16 +320,7 @@ mod tests {
     fn a_connection_made_with_other_connection_options_is_foreign() {
         let service = ["binddn=cn=svc,dc=t", "bindpw_file=/etc/pw"];
         let base = options(&[SERVERS, service[0], service[1]]);
-        for extra in [
-            "uri=ldap://a",
-            "starttls",
-            "tls_cacert=/etc/ssl/ca.pem",
-            "tls_reqcert=never",
-            "connect_timeout_ms=1234",
-            "timeout_ms=4321",
-            "binddn=cn=other,dc=t",
-            "bindpw_file=/etc/other",
-        ] {
+        for extra in crate::reuse::CONNECTION_OPTIONS {
             let other = options(&[SERVERS, service[0], service[1], extra]);
             assert_ne!(ConnKey::of(&base), ConnKey::of(&other), "{extra}");
             let c = claim(

@@ -115,6 +115,20 @@ impl SearchKey {
     }
 }
 
+/// One changed value of each option a connection is made with (tests here
+/// and in parked.rs).
+#[cfg(test)]
+pub(crate) const CONNECTION_OPTIONS: &[&str] = &[
+    "uri=ldap://a",
+    "starttls",
+    "tls_cacert=/etc/ssl/ca.pem",
+    "tls_reqcert=never",
+    "connect_timeout_ms=1234",
+    "timeout_ms=4321",
+    "binddn=cn=other,dc=t",
+    "bindpw_file=/etc/other",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,16 +149,7 @@ mod tests {
     #[test]
     fn each_connection_option_changes_the_connection_key() {
         let base = ReuseKeys::of(&options(BASE));
-        for extra in [
-            "uri=ldap://a",
-            "starttls",
-            "tls_cacert=/etc/ssl/ca.pem",
-            "tls_reqcert=never",
-            "connect_timeout_ms=1234",
-            "timeout_ms=4321",
-            "binddn=cn=other,dc=t",
-            "bindpw_file=/etc/other",
-        ] {
+        for extra in CONNECTION_OPTIONS {
             assert_ne!(base.conn, with(extra).conn, "{extra}");
         }
     }
