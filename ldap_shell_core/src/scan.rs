@@ -16,6 +16,8 @@ use ldap3::{LdapConn, Scope, SearchEntry};
 /// default hard size limit is 500: a page never exceeds it).
 pub const DEFAULT_PAGE_SIZE: u32 = 500;
 
+const RC_SIZELIMIT_EXCEEDED: u32 = 4;
+
 /// Attributes read besides the module's own (NSS's view of the account, and
 /// password-policy state the account phase does not decide on but an audit
 /// reports).
@@ -196,6 +198,12 @@ fn one_page(
     let result = stream.result();
     if let Some(why) = stopped {
         return Err(DirError::Failed(why));
+    }
+    if result.rc == RC_SIZELIMIT_EXCEEDED {
+        return Err(DirError::Failed(format!(
+            "the server stopped the paged search {} under \"{}\" after {} entries (sizeLimitExceeded): its size limit for this identity also bounds paged searches; raise it for the search identity (OpenLDAP: limits ... size.prtotal=unlimited)",
+            scope.filter, scope.base, stats.entries
+        )));
     }
     if result.rc != 0 {
         return Err(DirError::Failed(format!(

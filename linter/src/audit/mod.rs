@@ -83,18 +83,21 @@ pub fn run(
         write_error: None,
     };
     audit.writer.begin().map_err(write_error)?;
-    let pages = audit.users(scan_opts.as_ref())?;
+    let read = audit.users(scan_opts.as_ref());
     audit.progress.done();
     if let Some(e) = audit.write_error.take() {
         return stopped(e);
     }
     let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
     let refused = audit.tally.refused_any();
-    let summary = audit.tally.finish(pages);
+    // Even after a failed read the document is closed (what was read, then
+    // exit 2): a JSON reader never gets half an object.
+    let summary = audit.tally.finish(*read.as_ref().unwrap_or(&0));
     match audit.writer.finish(&summary, &names) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(write_error(e)),
         _ => {}
     }
+    read?;
     Ok(if refused {
         Ending::SomeoneRefused
     } else {
