@@ -129,6 +129,25 @@ pub fn scan(
     page_size: u32,
     each: &mut dyn FnMut(ScannedUser) -> Result<(), String>,
 ) -> Result<ScanStats, DirError> {
+    scan_attributes(opts, page_size, &attributes(opts), each)
+}
+
+/// As `scan`, reading only the user names (`user_attr`): a light first pass
+/// (an audit looks for names on more than one entry with it).
+pub fn scan_names(
+    opts: &Options,
+    page_size: u32,
+    each: &mut dyn FnMut(ScannedUser) -> Result<(), String>,
+) -> Result<ScanStats, DirError> {
+    scan_attributes(opts, page_size, std::slice::from_ref(&opts.user_attr), each)
+}
+
+fn scan_attributes(
+    opts: &Options,
+    page_size: u32,
+    attrs: &[String],
+    each: &mut dyn FnMut(ScannedUser) -> Result<(), String>,
+) -> Result<ScanStats, DirError> {
     let mut failures = Vec::new();
     let order = servers(opts, &mut failures);
     if order.is_empty() {
@@ -141,11 +160,10 @@ pub fn scan(
     let conn = dir.search_connection()?;
     let mut stats = ScanStats::default();
     let scope = ScanScope::of(opts);
-    let attrs = attributes(opts);
     let size = i32::try_from(page_size.max(1)).unwrap_or(i32::MAX);
     let mut cookie = Vec::new();
     loop {
-        let next = one_page(opts, conn, &scope, &attrs, size, cookie, &mut stats, each)?;
+        let next = one_page(opts, conn, &scope, attrs, size, cookie, &mut stats, each)?;
         stats.pages += 1;
         match next {
             Some(c) if !c.is_empty() => cookie = c,

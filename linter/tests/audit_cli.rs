@@ -167,8 +167,32 @@ fn the_directory_users_verdicts_name_rule_and_cause() {
         "{o}"
     );
     assert_eq!(service(&doc, "oscar", "sshd")["verdict"], "admitted");
-    // low: uid 500 < minimum_uid=1000: the module steps aside.
-    assert_eq!(service(&doc, "low", "sshd")["verdict"], "admitted");
+    // low: uid 500 < minimum_uid=1000: the module steps aside in auth, and
+    // pam_unix has no password for a directory user: pam_deny refuses.
+    let l = service(&doc, "low", "sshd");
+    assert_eq!(l["cause"], "uid-below-minimum", "{l}");
+    assert!(l["rule"].as_str().unwrap().ends_with(" pam_deny.so"), "{l}");
+    assert!(
+        l["reason"].as_str().unwrap().contains("minimum_uid 1000"),
+        "{l}"
+    );
+    // twin: one name on two entries (found by the names-only first pass):
+    // the module refuses it; both entries say so.
+    let twins: Vec<&Value> = doc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["user"] == "twin")
+        .collect();
+    assert_eq!(twins.len(), 2);
+    for t in twins {
+        let v = &t["services"]["sshd"];
+        assert_eq!(v["verdict"], "refused");
+        assert!(
+            v["reason"].as_str().unwrap().contains("matches 2 entries"),
+            "{v}"
+        );
+    }
     // hank is in ou=hidden, which anonymous searches do not see (nor the module).
     assert!(doc["users"]
         .as_array()
