@@ -390,3 +390,73 @@ fn pages_carry_the_scan_past_the_servers_size_limit() {
     let pages = doc["summary"]["pages"].as_u64().unwrap();
     assert_eq!(pages, (visible as u64).div_ceil(2), "two entries per page");
 }
+
+#[test]
+fn the_scan_binds_as_the_modules_service_account() {
+    let slapd = Slapd::start();
+    let img = image();
+    let secret = img.path().join("bindpw");
+    std::fs::write(&secret, "Service-Secret-7\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let conf = img.path().join("svc.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "base=dc=example,dc=org\nbinddn=cn=svc,ou=services,dc=example,dc=org\nbindpw_file={}\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let args = |config: &str| {
+        let out = pamlint(
+            img.path(),
+            &[
+                "--format",
+                "json",
+                "audit",
+                "sshd",
+                "--uri",
+                slapd.uri(),
+                "--config",
+                config,
+            ],
+        );
+        json(&out)
+    };
+    let names = |doc: &Value| -> Vec<String> {
+        doc["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["user"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // hank lives in ou=hidden, which only the service account may read.
+    let with_account = args(conf.to_str().unwrap());
+    assert!(names(&with_account).contains(&"hank".to_string()));
+    assert_eq!(
+        service(&with_account, "hank", "sshd")["verdict"],
+        "admitted"
+    );
+    let anonymous = img.path().join("etc/pam_ldap_shell.conf");
+    assert!(!names(&args(anonymous.to_str().unwrap())).contains(&"hank".to_string()));
+    // A password file others can read is refused, as the module refuses it.
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = pamlint(
+        img.path(),
+        &[
+            "audit",
+            "sshd",
+            "--uri",
+            slapd.uri(),
+            "--config",
+            conf.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bindpw_file"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
