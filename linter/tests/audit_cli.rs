@@ -322,6 +322,7 @@ fn exit_status_formats_and_errors() {
         vec!["audit", "nosuch", "--uri", uri],
         vec!["--format", "sarif", "audit", "--uri", uri],
         vec!["audit", "--no-directory"],
+        vec!["--target", "nosuch", "audit", "--uri", uri],
     ] {
         let out = pamlint(img.path(), &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
