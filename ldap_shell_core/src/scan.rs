@@ -18,15 +18,11 @@ pub const DEFAULT_PAGE_SIZE: u32 = 500;
 
 const RC_SIZELIMIT_EXCEEDED: u32 = 4;
 
-/// Attributes read besides the module's own (NSS's view of the account, and
-/// password-policy state the account phase does not decide on but an audit
-/// reports).
-pub const EXTRA_ATTRIBUTES: &[&str] = &[
-    "gidNumber",
-    "homeDirectory",
-    "pwdChangedTime",
-    "pwdGraceUseTime",
-];
+/// Attributes read besides the module's own: what NSS (nss-pam-ldapd) shows
+/// of the account. ppolicy's expiry and grace state are not read: the server
+/// decides them at the user's bind, with its policy, which the account phase
+/// never sees either.
+pub const EXTRA_ATTRIBUTES: &[&str] = &["gidNumber", "homeDirectory"];
 
 /// One user entry as the account phase sees it, with what NSS would show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +33,6 @@ pub struct ScannedUser {
     pub entry: UserEntry,
     pub gid_number: Option<u32>,
     pub home: Option<String>,
-    /// ppolicy's operational attributes, when the search identity may read them.
-    pub pwd_changed_time: Option<String>,
-    pub pwd_grace_uses: usize,
 }
 
 /// What a finished scan saw.
@@ -254,14 +247,10 @@ fn scanned(opts: &Options, e: SearchEntry) -> ScannedUser {
     let names = crate::ldap::values_of(&e, &opts.user_attr);
     let gid_number = number("gidNumber");
     let home = first("homeDirectory");
-    let pwd_changed_time = first("pwdChangedTime");
-    let pwd_grace_uses = crate::ldap::values_of(&e, "pwdGraceUseTime").len();
     ScannedUser {
         names,
         gid_number,
         home,
-        pwd_changed_time,
-        pwd_grace_uses,
         entry: crate::ldap::user_entry(opts, e),
     }
 }

@@ -188,8 +188,6 @@ mod tests {
             },
             gid_number: Some(5000),
             home: Some("/home/nora".into()),
-            pwd_changed_time: None,
-            pwd_grace_uses: 0,
         }
     }
 
