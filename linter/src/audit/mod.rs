@@ -73,7 +73,8 @@ pub fn run(
     } else {
         Source::Root(cfg.root.clone())
     };
-    let base = Facts::gather(&source, "", "", cfg.pam_version);
+    let mut base = Facts::gather(&source, "", "", cfg.pam_version);
+    base.ordinary_caller = true;
     let mut audit = Audit {
         cfg,
         services,

@@ -248,6 +248,7 @@ mod tests {
     fn verdict(ctx: &ResolveContext, root: &std::path::Path, svc: &str, user: &str) -> Verdict {
         let service = resolve_service(ctx, svc);
         let mut facts = Facts::gather(&Source::Root(root.to_path_buf()), "", user, None);
+        facts.ordinary_caller = true;
         let opts = WhyOptions {
             assume_modules_present: true,
         };
@@ -273,6 +274,14 @@ mod tests {
             zed.reason.as_deref().unwrap_or("").contains("/bin/zsh"),
             "{zed:?}"
         );
+    }
+
+    #[test]
+    fn pam_rootok_fails_for_an_ordinary_caller() {
+        let text = "auth sufficient pam_rootok.so\nauth requisite pam_deny.so\naccount required pam_permit.so\n";
+        let (root, ctx) = world(&[("su", text)], PASSWD);
+        let v = verdict(&ctx, root.path(), "su", "ann");
+        assert_eq!(v.rule.as_deref(), Some("su:2 pam_deny.so"));
     }
 
     #[test]
