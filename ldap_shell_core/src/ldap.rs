@@ -388,24 +388,16 @@ impl<'a, D: Dialer> LdapDirectory<'a, D> {
     }
 
     fn entry_from(&self, e: SearchEntry) -> UserEntry {
-        let first = |attr: &str| values_of(&e, attr).into_iter().next();
-        let days = |attr: &str| first(attr).and_then(|v| v.trim().parse().ok());
-        UserEntry {
-            shell_values: values_of(&e, &self.opts.shell_attr),
-            uid_number: first("uidNumber").and_then(|v| v.parse().ok()),
-            account: AccountAttrs {
-                shadow: Shadow {
-                    last_change: days("shadowLastChange"),
-                    max: days("shadowMax"),
-                    warning: days("shadowWarning"),
-                    inactive: days("shadowInactive"),
-                    expire: days("shadowExpire"),
-                },
-                ns_account_lock: first("nsAccountLock"),
-                pwd_account_locked_time: first("pwdAccountLockedTime"),
-            },
-            dn: e.dn,
-        }
+        user_entry(self.opts, e)
+    }
+}
+
+impl LdapDirectory<'_, LdapDialer> {
+    /// The connection bound as the search identity (service account or
+    /// anonymous), made with failover over `order` on first use: the
+    /// directory scan of `pamlint audit` (`scan.rs`) searches on it.
+    pub fn search_connection(&mut self) -> Result<&mut LdapConn, DirError> {
+        self.link()
     }
 }
 
@@ -547,8 +539,30 @@ impl<D: Dialer> Directory for LdapDirectory<'_, D> {
     }
 }
 
+/// The parts of a search result entry the module reads.
+pub(crate) fn user_entry(opts: &Options, e: SearchEntry) -> UserEntry {
+    let first = |attr: &str| values_of(&e, attr).into_iter().next();
+    let days = |attr: &str| first(attr).and_then(|v| v.trim().parse().ok());
+    UserEntry {
+        shell_values: values_of(&e, &opts.shell_attr),
+        uid_number: first("uidNumber").and_then(|v| v.parse().ok()),
+        account: AccountAttrs {
+            shadow: Shadow {
+                last_change: days("shadowLastChange"),
+                max: days("shadowMax"),
+                warning: days("shadowWarning"),
+                inactive: days("shadowInactive"),
+                expire: days("shadowExpire"),
+            },
+            ns_account_lock: first("nsAccountLock"),
+            pwd_account_locked_time: first("pwdAccountLockedTime"),
+        },
+        dn: e.dn,
+    }
+}
+
 /// Attribute values by case-insensitive name (servers return the schema's spelling).
-fn values_of(e: &SearchEntry, attr: &str) -> Vec<String> {
+pub(crate) fn values_of(e: &SearchEntry, attr: &str) -> Vec<String> {
     let mut out: Vec<String> = e
         .attrs
         .iter()

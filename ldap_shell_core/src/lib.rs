@@ -31,6 +31,7 @@ pub mod ppolicy;
 pub mod recent;
 pub mod resolve;
 pub mod reuse;
+pub mod scan;
 pub mod shells;
 pub mod sources;
 #[allow(unsafe_code)]

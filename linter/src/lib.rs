@@ -6,6 +6,7 @@
 // No `unsafe` outside the FFI module (why/facts/ffi.rs, which allows it).
 #![deny(unsafe_code)]
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod config;

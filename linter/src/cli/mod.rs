@@ -6,6 +6,7 @@
 //! module line, one variant to [`Command`] and one arm to [`Command::run`] below.
 
 mod argv;
+pub mod audit;
 pub mod check;
 pub mod completions;
 pub mod context;
@@ -59,7 +60,8 @@ pub struct CommonArgs {
     /// A site's own modules, one file name per line, present in addition to the target's.
     #[arg(long, global = true, value_name = "FILE")]
     pub modules: Option<PathBuf>,
-    /// Settings file (default: pamlint.toml in the working directory or above).
+    /// Settings file (default: pamlint.toml in the working directory or above). For `audit`:
+    /// pam_ldap_shell's configuration file (default ROOT/etc/pam_ldap_shell.conf).
     #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
     /// Read no pamlint.toml.
@@ -81,6 +83,8 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Predict where and why USER would be refused by SERVICE, from this host's facts.
     Why(why::WhyArgs),
+    /// Audit every directory (and local) user against every service: who is refused, where and why.
+    Audit(audit::AuditArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -94,6 +98,7 @@ impl Command {
             Command::Diff(a) => a.run(common),
             Command::Simulate(a) => a.run(common),
             Command::Why(a) => a.run(common),
+            Command::Audit(a) => a.run(common),
             Command::Completions(a) => a.run(common),
         }
     }

@@ -9,6 +9,8 @@
 
 pub mod args;
 pub mod hook;
+/// pam_ldap_shell predicted from a scanned directory entry (`pamlint audit`).
+pub mod ldap_shell_entry;
 pub mod predict;
 
 #[cfg(test)]

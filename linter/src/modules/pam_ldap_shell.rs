@@ -112,6 +112,10 @@ fn aging_refusal(call: &Call<'_>, p: &Options) -> Option<Prediction> {
 }
 
 pub fn predict(call: &Call<'_>) -> Prediction {
+    // A directory scan (`pamlint audit`) knows the entry the module reads.
+    if let Some(dir) = &call.facts.directory {
+        return super::ldap_shell_entry::predict(call, dir);
+    }
     let p = match options(call) {
         Ok(p) => p,
         Err(e) => {

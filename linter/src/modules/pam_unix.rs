@@ -48,7 +48,8 @@ const ARGS: Spec = &[
     ("sha1", Flag),
 ];
 
-/// A user NSS does not know is PAM_USER_UNKNOWN; the rest needs the password.
+/// A user NSS does not know is PAM_USER_UNKNOWN; a directory user (audit)
+/// has no local hash for auth to check; the rest needs the password.
 fn predict(call: &Call<'_>) -> Prediction {
     if call.facts.passwd.is_none() && call.facts.lookup_error.is_none() {
         return Prediction::known(
@@ -56,5 +57,22 @@ fn predict(call: &Call<'_>) -> Prediction {
             format!("{} has no passwd entry", call.who()),
         );
     }
+    if call.pam_type == crate::model::PamType::Auth && directory_only(call) {
+        return Prediction::known(
+            PamCode::AuthErr,
+            format!(
+                "{} is a directory user without a local password: pam_unix has no hash to check",
+                call.who()
+            ),
+        );
+    }
     Prediction::assumed("pam_unix checks credentials or a directory: unknown, assumed success")
+}
+
+/// Facts from a directory audit say the user exists only in the directory.
+fn directory_only(call: &Call<'_>) -> bool {
+    call.facts
+        .directory
+        .as_ref()
+        .is_some_and(|d| d.directory_only && d.entry.is_some())
 }
