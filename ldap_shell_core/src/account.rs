@@ -8,6 +8,7 @@ use crate::directory::{Directory, Lookup, UserEntry};
 use crate::expiry::{check_state, require_change, today, State};
 use crate::options::MissingShell;
 use crate::pam_ops::{MessageKind, Priority};
+use crate::refusal::Refusal;
 use crate::shells::{check_shell, ShellProblem};
 use pam::constants::PamResultCode;
 
@@ -80,6 +81,7 @@ fn user_entry(
         Ok(Lookup::NotFound) => Err(unknown_user(ctx, dir, user)),
         Ok(Lookup::Ambiguous(dns)) => {
             let search = dir.describe_search(user);
+            ctx.refused(Refusal::Ambiguous);
             ctx.log(Priority::Err, &ambiguous_line(user, &search, &dns));
             ctx.tell(
                 MessageKind::Error,
@@ -117,6 +119,7 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
         ShellValue::Set(s) => s,
         ShellValue::Many(n) => {
             let nss = ctx.host.nss.getpwnam(user);
+            ctx.refused(Refusal::ShellManyValues);
             let line = format!(
                 "user \"{user}\" refused: attribute {attr} has {n} values in entry \"{dn}\"; {nss}; fix: keep exactly one {attr} value in that entry"
             );
@@ -124,8 +127,8 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
         }
         absent_or_empty => {
             let state = match absent_or_empty {
-                ShellValue::Empty => "is empty in",
-                _ => "is absent from",
+                ShellValue::Empty => Unset::Empty,
+                _ => Unset::Absent,
             };
             let nss = ctx.host.nss.getpwnam(user).to_string();
             match missing_policy(ctx, user, &attr, state, dn, &nss) {
@@ -141,6 +144,7 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
     let listed = match ctx.host.shells.read(&shells_path) {
         Ok(l) => l,
         Err(e) => {
+            ctx.refused(Refusal::ShellsFileUnusable);
             ctx.log(
                 Priority::Err,
                 &format!("cannot check the shell of user \"{user}\": {e} (option \"shells\")"),
@@ -149,7 +153,11 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
         }
     };
     let shells_file = shells_path.display();
-    let (what, fix, tell) = match check_shell(&shell, &listed) {
+    let problem = check_shell(&shell, &listed, ctx.host.shells);
+    if let Some(p) = &problem {
+        ctx.refused(Refusal::Shell(p.clone()));
+    }
+    let (what, fix, tell) = match problem {
         None => return PamResultCode::PAM_SUCCESS,
         Some(ShellProblem::NotListed) => (
             format!("which is not listed in {shells_file}"),
@@ -174,6 +182,29 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
     refuse(ctx, &line, &tell)
 }
 
+/// How the shell attribute is unset.
+#[derive(Clone, Copy)]
+enum Unset {
+    Absent,
+    Empty,
+}
+
+impl Unset {
+    fn words(self) -> &'static str {
+        match self {
+            Unset::Absent => "is absent from",
+            Unset::Empty => "is empty in",
+        }
+    }
+
+    fn refusal(self) -> Refusal {
+        match self {
+            Unset::Absent => Refusal::ShellAbsent,
+            Unset::Empty => Refusal::ShellEmpty,
+        }
+    }
+}
+
 /// What `missing_shell` decided for an absent or empty shell attribute.
 enum Missing {
     /// Final result (deny, or warn which admits).
@@ -186,13 +217,15 @@ fn missing_policy(
     ctx: &mut Context,
     user: &str,
     attr: &str,
-    state: &str,
+    unset: Unset,
     dn: &str,
     nss: &str,
 ) -> Missing {
     let shells = ctx.opts.shells.display().to_string();
+    let state = unset.words();
     match ctx.opts.missing_shell.clone() {
         MissingShell::Deny => {
+            ctx.refused(unset.refusal());
             let line = format!(
                 "user \"{user}\" refused: attribute {attr} {state} entry \"{dn}\"; {nss}; fix: set {attr} in that entry to a shell listed in {shells}, or set missing_shell=default:/bin/sh"
             );
@@ -239,6 +272,7 @@ fn check_authz(
     match dir.entry_matches(&entry.dn, &filter) {
         Ok(true) => PamResultCode::PAM_SUCCESS,
         Ok(false) => {
+            ctx.refused(Refusal::AuthzFilter);
             let nss = ctx.host.nss.getpwnam(user);
             let line = format!(
                 "user \"{user}\" refused: entry \"{}\" does not match authz_filter {filter}; {nss}; fix: add the user to what authz_filter requires, or change authz_filter",
@@ -303,6 +337,7 @@ mod tests {
             silent,
             handover,
             host: Host::SYSTEM,
+            refusal: None,
         };
         account(&mut ctx, dir)
     }

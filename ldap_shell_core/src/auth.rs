@@ -5,6 +5,7 @@ use crate::directory::{BindOutcome, DirError, Directory, Lookup, UserEntry};
 use crate::options::PassMode;
 use crate::pam_ops::{MessageKind, Priority, Secret};
 use crate::ppolicy::{Policy, PolicyError, Warning};
+use crate::refusal::Refusal;
 use crate::sys::nss::NssView;
 use crate::transaction::DueChange;
 use pam::constants::PamResultCode;
@@ -322,6 +323,7 @@ pub fn ambiguous_line(user: &str, search: &str, dns: &[String]) -> String {
 
 pub fn unknown_user(ctx: &mut Context, dir: &dyn Directory, user: &str) -> PamResultCode {
     let search = dir.describe_search(user);
+    ctx.refused(Refusal::UnknownUser);
     if ctx.opts.ignore_unknown_user {
         ctx.debug(&format!(
             "user \"{user}\" not found ({search}): ignored (ignore_unknown_user)"
@@ -336,6 +338,7 @@ pub fn unknown_user(ctx: &mut Context, dir: &dyn Directory, user: &str) -> PamRe
 }
 
 pub fn directory_error(ctx: &mut Context, user: &str, e: &DirError) -> PamResultCode {
+    ctx.refused(Refusal::DirectoryError);
     ctx.log(Priority::Err, &format!("cannot check user \"{user}\": {e}"));
     PamResultCode::PAM_AUTHINFO_UNAVAIL
 }
@@ -351,6 +354,7 @@ pub fn below_minimum_uid(ctx: &mut Context, user: &str, ldap_uid: Option<u32>) -
     });
     match uid {
         Some(uid) if uid < min => {
+            ctx.refused(Refusal::BelowMinimumUid);
             ctx.debug(&format!(
                 "user \"{user}\" has uid {uid} < minimum_uid {min}: ignored"
             ));

@@ -5,6 +5,7 @@
 use crate::host::Host;
 use crate::options::Options;
 use crate::pam_ops::{MessageKind, PamOps, Priority};
+use crate::refusal::Refusal;
 use crate::transaction::Handover;
 use pam::constants::PamResultCode;
 
@@ -16,6 +17,9 @@ pub struct Context<'a> {
     /// The transaction state's part the phases read and write.
     pub handover: &'a mut Handover,
     pub host: Host<'a>,
+    /// Why the phase refused, set at the refusal point next to its log
+    /// line (`refusal.rs`); None while nothing refused.
+    pub refusal: Option<Refusal>,
 }
 
 impl Context<'_> {
@@ -35,6 +39,11 @@ impl Context<'_> {
                 Err(code)
             }
         }
+    }
+
+    /// Records why the phase refuses (the log line says it in words).
+    pub fn refused(&mut self, why: Refusal) {
+        self.refusal = Some(why);
     }
 
     pub fn log(&mut self, priority: Priority, text: &str) {

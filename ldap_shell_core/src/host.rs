@@ -1,8 +1,9 @@
 //! What the phases read from the host besides the directory: NSS's view of
-//! the user (quoted in refusal lines, and the uid when the entry has none)
-//! and the shells list. Traits, so the phases and the lifecycle are
+//! the user (quoted in refusal lines, and the uid when the entry has none),
+//! the shells list and the shell program. Traits, so the phases and the lifecycle are
 //! unit-tested without the host's files; `Host::SYSTEM` is the real one.
 
+use crate::shells::ShellProblem;
 use crate::sys::nss::NssView;
 use std::path::Path;
 
@@ -11,9 +12,16 @@ pub trait Nss {
     fn getpwnam(&self, user: &str) -> NssView;
 }
 
-/// The shells list (`shells` option), read as pam_shells reads it.
+/// The shells list (`shells` option), read as pam_shells reads it, and the
+/// shell program it names. pamlint's audit answers both from an image's
+/// root (ROOT/etc/shells, ROOT/bin/dash) and runs the account phase on it.
 pub trait ShellsFile {
     fn read(&self, path: &Path) -> Result<Vec<String>, String>;
+    /// What is wrong with the program at `path` (absent, not executable);
+    /// None when it can be run.
+    fn program_problem(&self, path: &Path) -> Option<ShellProblem> {
+        crate::shells::file_problem(path)
+    }
 }
 
 /// getpwnam_r through the host's NSS modules (`sys::nss`).
@@ -25,7 +33,7 @@ impl Nss for SystemNss {
     }
 }
 
-/// The file on disk (`shells::read_shells`).
+/// The file and the programs on disk (`shells::read_shells`, `shells::file_problem`).
 pub struct ShellsOnDisk;
 
 impl ShellsFile for ShellsOnDisk {

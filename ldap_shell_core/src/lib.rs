@@ -29,6 +29,7 @@ pub mod parked;
 pub mod password;
 pub mod ppolicy;
 pub mod recent;
+pub mod refusal;
 pub mod resolve;
 pub mod reuse;
 pub mod scan;

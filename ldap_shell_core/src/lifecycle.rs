@@ -67,6 +67,7 @@ pub fn run<K: Connector>(
         silent: call.flags & PAM_SILENT != 0,
         handover: &mut state.handover,
         host: env.host,
+        refusal: None,
     };
     let code = dispatch(&mut ctx, &mut dir, call);
     log_directory(pam, &opts, &dir);

@@ -173,6 +173,7 @@ pub fn context<'a>(
         silent: false,
         handover,
         host: crate::host::Host::SYSTEM,
+        refusal: None,
     }
 }
 
