@@ -3,7 +3,9 @@
 //! Only what libpam provides (items, the conversation, syslog): what the
 //! module keeps between hook calls is `transaction.rs`'s one value.
 
-use pam::constants::PamResultCode;
+/// libpam's return codes, re-exported for the crates that run the phases
+/// over their own `PamOps` (pamlint's audit) without linking pam-bindings.
+pub use pam::constants::PamResultCode;
 use zeroize::Zeroizing;
 
 /// A password: wiped from memory when dropped.

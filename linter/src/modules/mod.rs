@@ -10,6 +10,7 @@
 pub mod args;
 pub mod hook;
 /// pam_ldap_shell predicted from a scanned directory entry (`pamlint audit`).
+pub mod ldap_shell_account;
 pub mod ldap_shell_entry;
 pub mod predict;
 
