@@ -702,4 +702,139 @@ mod tests {
             PamResultCode::PAM_USER_UNKNOWN
         );
     }
+
+    /// A host whose shells list and programs are in memory: the shell
+    /// program is checked through the host, never on this machine's disk.
+    struct ListedHost {
+        listed: Vec<String>,
+        broken: Option<(String, ShellProblem)>,
+    }
+
+    impl crate::host::ShellsFile for ListedHost {
+        fn read(&self, _: &std::path::Path) -> Result<Vec<String>, String> {
+            Ok(self.listed.clone())
+        }
+        fn program_problem(&self, path: &std::path::Path) -> Option<ShellProblem> {
+            let (broken, problem) = self.broken.as_ref()?;
+            (path == std::path::Path::new(broken)).then(|| problem.clone())
+        }
+    }
+
+    /// The code and the recorded refusal of one account phase on `dir`.
+    fn refusal_of(
+        extra: &[&str],
+        host: &ListedHost,
+        dir: &mut FakeDir,
+    ) -> (PamResultCode, Option<Refusal>, FakePam) {
+        let o = options(extra);
+        let mut pam = FakePam::new("u", &[]);
+        let mut handover = Handover::default();
+        let mut ctx = Context {
+            pam: &mut pam,
+            opts: &o,
+            silent: false,
+            handover: &mut handover,
+            host: Host {
+                nss: Host::SYSTEM.nss,
+                shells: host,
+            },
+            refusal: None,
+        };
+        let code = account(&mut ctx, dir);
+        let refusal = ctx.refusal.take();
+        (code, refusal, pam)
+    }
+
+    #[test]
+    fn each_refusal_is_recorded_with_its_log_line() {
+        let host = ListedHost {
+            listed: vec!["/opt/sh".into(), "/opt/broken".into(), "/opt/gone".into()],
+            broken: Some(("/opt/broken".into(), ShellProblem::NotExecutable)),
+        };
+        let cases: [(&[&str], &[&str], PamResultCode, Option<Refusal>, &str); 8] = [
+            (&[], &["/opt/sh"], PamResultCode::PAM_SUCCESS, None, ""),
+            (
+                &[],
+                &[],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::ShellAbsent),
+                "is absent from",
+            ),
+            (
+                &[],
+                &[" "],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::ShellEmpty),
+                "is empty in",
+            ),
+            (
+                &[],
+                &["/a", "/b"],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::ShellManyValues),
+                "2 values",
+            ),
+            (
+                &[],
+                &["/bin/zsh"],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::Shell(ShellProblem::NotListed)),
+                "not listed",
+            ),
+            (
+                &[],
+                &["/opt/broken"],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::Shell(ShellProblem::NotExecutable)),
+                "not an executable file",
+            ),
+            (
+                &["missing_shell=default:/opt/broken"],
+                &[],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::Shell(ShellProblem::NotExecutable)),
+                "not an executable file",
+            ),
+            (
+                &["minimum_uid=5000"],
+                &["/opt/sh"],
+                PamResultCode::PAM_IGNORE,
+                Some(Refusal::BelowMinimumUid),
+                "",
+            ),
+        ];
+        for (extra, shells, code, refusal, line) in cases {
+            let (got, why, pam) = refusal_of(extra, &host, &mut with_shell(shells));
+            assert_eq!((got, why), (code, refusal), "{extra:?} {shells:?}");
+            assert!(
+                line.is_empty() || pam.logged(line),
+                "{line}: {:?}",
+                pam.logs
+            );
+        }
+        // /opt/gone is listed and absent from this machine: the host says it runs.
+        let (code, why, _) = refusal_of(&[], &host, &mut with_shell(&["/opt/gone"]));
+        assert_eq!((code, why), (PamResultCode::PAM_SUCCESS, None));
+        let mut dir = with_shell(&["/opt/sh"]);
+        dir.authz_match = false;
+        let (code, why, _) = refusal_of(&["authz_filter=(x=1)"], &host, &mut dir);
+        assert_eq!(
+            (code, why),
+            (PamResultCode::PAM_PERM_DENIED, Some(Refusal::AuthzFilter))
+        );
+        let locked = crate::directory::AccountAttrs {
+            ns_account_lock: Some("true".into()),
+            ..Default::default()
+        };
+        let (code, why, _) = refusal_of(&[], &host, &mut with_account(locked));
+        assert_eq!(
+            (code, why),
+            (PamResultCode::PAM_PERM_DENIED, Some(Refusal::AccountLocked))
+        );
+        let (code, why, _) = refusal_of(&[], &host, &mut FakeDir::with(Lookup::NotFound));
+        assert_eq!(
+            (code, why),
+            (PamResultCode::PAM_USER_UNKNOWN, Some(Refusal::UnknownUser))
+        );
+    }
 }

@@ -132,15 +132,28 @@ mod tests {
     use super::*;
     use crate::why::facts::{Facts, ModuleOptions, Source};
 
-    /// A root with /etc/shells listing /bin/sh and /bin/gone (absent).
+    /// A root with /etc/shells listing /bin/sh, /bin/gone (absent),
+    /// /bin/plain (not executable), /opt/image-only-sh (only in the image)
+    /// and /usr/bin/env (on this machine, not in the image).
     fn root() -> tempfile::TempDir {
         let root = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(root.path().join("etc")).unwrap();
-        std::fs::create_dir_all(root.path().join("bin")).unwrap();
-        std::fs::write(root.path().join("etc/shells"), "/bin/sh\n/bin/gone\n").unwrap();
-        let sh = root.path().join("bin/sh");
-        std::fs::write(&sh, "").unwrap();
-        std::fs::set_permissions(&sh, std::fs::Permissions::from_mode(0o755)).unwrap();
+        for dir in ["etc", "bin", "opt"] {
+            std::fs::create_dir_all(root.path().join(dir)).unwrap();
+        }
+        std::fs::write(
+            root.path().join("etc/shells"),
+            "/bin/sh\n/bin/gone\n/bin/plain\n/opt/image-only-sh\n/usr/bin/env\n",
+        )
+        .unwrap();
+        for (file, mode) in [
+            ("bin/sh", 0o755),
+            ("opt/image-only-sh", 0o755),
+            ("bin/plain", 0o644),
+        ] {
+            let path = root.path().join(file);
+            std::fs::write(&path, "").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
         root
     }
 
@@ -222,6 +235,46 @@ mod tests {
             (PamCode::Ignore, Some("uid-below-minimum"))
         );
         assert_eq!(run(&["bogus"], &["/bin/sh"]).0, PamCode::ServiceErr);
+        assert_eq!(
+            run(&[], &["/bin/plain"]),
+            (denied, Some("shell-not-executable"))
+        );
+        // The program is looked up in the image, not on this machine.
+        assert_eq!(run(&[], &["/opt/image-only-sh"]), (PamCode::Success, None));
+        assert_eq!(
+            run(&[], &["/usr/bin/env"]),
+            (denied, Some("shell-not-installed"))
+        );
+    }
+
+    #[test]
+    fn the_fact_is_the_modules_own_log_line() {
+        let r = root();
+        let e = entry(&["/bin/zsh"], AccountAttrs::default());
+        let p = predict_with(r.path(), "sshd", &[], Some(e), vec![]);
+        assert!(
+            p.fact.starts_with("user \"u\" refused: attribute loginShell of entry \"uid=u,dc=x\" is \"/bin/zsh\", which is not listed in /etc/shells;"),
+            "{}",
+            p.fact
+        );
+        // missing_shell's default, then the refusal of that default.
+        let e = entry(&[], AccountAttrs::default());
+        let args = ["missing_shell=default:/bin/gone"];
+        let p = predict_with(r.path(), "sshd", &args, Some(e), vec![]);
+        assert!(
+            p.fact.contains("using missing_shell default /bin/gone")
+                && p.fact.contains("; then user \"u\" refused:"),
+            "{}",
+            p.fact
+        );
+        // Directory text reaches the fact through the module's syslog gate.
+        let e = entry(&["/bin/z\nsh"], AccountAttrs::default());
+        let p = predict_with(r.path(), "sshd", &[], Some(e), vec![]);
+        assert!(
+            p.fact.contains("/bin/z\\nsh") && !p.fact.contains('\n'),
+            "{}",
+            p.fact
+        );
     }
 
     #[test]
