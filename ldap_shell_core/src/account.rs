@@ -745,13 +745,22 @@ mod tests {
         (code, refusal, pam)
     }
 
+    /// Options, shell values, then the code, the refusal and a part of its log line.
+    type Case = (
+        &'static [&'static str],
+        &'static [&'static str],
+        PamResultCode,
+        Option<Refusal>,
+        &'static str,
+    );
+
     #[test]
     fn each_refusal_is_recorded_with_its_log_line() {
         let host = ListedHost {
             listed: vec!["/opt/sh".into(), "/opt/broken".into(), "/opt/gone".into()],
             broken: Some(("/opt/broken".into(), ShellProblem::NotExecutable)),
         };
-        let cases: [(&[&str], &[&str], PamResultCode, Option<Refusal>, &str); 8] = [
+        let cases: [Case; 8] = [
             (&[], &["/opt/sh"], PamResultCode::PAM_SUCCESS, None, ""),
             (
                 &[],
