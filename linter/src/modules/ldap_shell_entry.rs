@@ -1,10 +1,12 @@
 //! pam_ldap_shell predicted from the directory entry it reads (`pamlint
 //! audit`). The account phase is the module's own code
 //! (`ldap_shell_core::account::account`) run over the audit's facts
-//! (`account_run.rs`): its return code, the refusal it records and its log
-//! line make the prediction, so the two cannot disagree. The auth phase
+//! (`ldap_shell_account.rs`): its return code, the refusal it records and its
+//! log line make the prediction, so the two cannot disagree. The auth phase
 //! needs the user's password, so it is predicted here up to the password:
-//! the configuration, an unusable or absent entry, a uid below minimum_uid.
+//! the configuration, an unusable or absent entry, a uid below minimum_uid
+//! (checked for both phases first, as both phases of the module do, because
+//! the module says it only with `debug`; the core then agrees).
 
 use ldap_shell_core::directory::UserEntry;
 use ldap_shell_core::options::Options;
