@@ -82,12 +82,16 @@ fn finish(
     result
 }
 
+/// The user's entry as the lookup found it: the DN to bind as and, when it
+/// was searched for, the entry itself.
+pub type Target = (String, Option<UserEntry>);
+
 /// Binds as the user's entry (`target`: its DN and, when searched for, the entry).
 fn try_password(
     ctx: &mut Context,
     dir: &mut dyn Directory,
     user: &str,
-    target: &(String, Option<UserEntry>),
+    target: &Target,
     pw: &Secret,
 ) -> PamResultCode {
     if crate::ppolicy::is_sshd_placeholder(pw) {
@@ -112,8 +116,15 @@ fn try_password(
         );
         return PamResultCode::PAM_AUTH_ERR;
     };
-    let (dn, entry) = target;
-    let bound = dir.bind(dn, password);
+    let attempt =
+        crate::hung_bind::on_next_server_if_hung(ctx, dir, user, target.clone(), |dir, dn| {
+            dir.bind(dn, password)
+        });
+    let (bound, (dn, entry)) = match attempt {
+        Ok(answer) => answer,
+        Err(code) => return code,
+    };
+    let (dn, entry) = (dn.as_str(), &entry);
     let policy = dir.policy();
     let result = match bound {
         Ok(BindOutcome::Success) => bound_as_user(ctx, dir, user, dn, entry),
@@ -284,11 +295,11 @@ pub fn find_dn(
 
 /// The DN to bind as and, when it was searched for, the entry itself (read
 /// as the search identity, so the account phase may use it: `recent.rs`).
-fn find_user(
+pub(crate) fn find_user(
     ctx: &mut Context,
     dir: &mut dyn Directory,
     user: &str,
-) -> Result<(String, Option<UserEntry>), PamResultCode> {
+) -> Result<Target, PamResultCode> {
     if let Some(t) = &ctx.opts.dn_template {
         if below_minimum_uid(ctx, user, None) {
             return Err(PamResultCode::PAM_IGNORE);

@@ -81,6 +81,16 @@ impl std::fmt::Display for DirError {
     }
 }
 
+/// A server that answered in this call, then failed an operation without
+/// answering it (timed out, connection lost), given up for the rest of the
+/// call (`Directory::give_up_broken`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenUp {
+    pub server: String,
+    /// What happened, e.g. "operation timed out (timeout_ms)".
+    pub why: String,
+}
+
 pub trait Directory {
     /// Finds the user's entry (search, or a read of `dn_template`'s DN).
     fn lookup(&mut self, user: &str) -> Result<Lookup, DirError>;
@@ -100,6 +110,15 @@ pub trait Directory {
     fn describe_search(&self, user: &str) -> String;
     /// The server in use, once connected (for `debug` lines).
     fn server(&self) -> Option<String> {
+        None
+    }
+    /// When the last operation failed because the server in use, after
+    /// answering earlier in this call, gave no answer (a timeout, a lost
+    /// connection; never a result code): gives that server up for the rest
+    /// of the call, so the next operation starts over on the next server
+    /// of the order. None when the last operation failed otherwise or
+    /// succeeded, or for a directory without failover.
+    fn give_up_broken(&mut self) -> Option<GivenUp> {
         None
     }
     /// The password-policy response to the last bind or password change

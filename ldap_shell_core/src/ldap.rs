@@ -13,13 +13,14 @@
 //! its server, whether it was kept from an earlier call and has not answered
 //! in this one, whether it is bound as the user), how far the call got
 //! (`Progress`: failover is allowed until a server answers; an operation that
-//! fails after that breaks the connection for keeping), and the server not to
-//! connect to again in this call. Connections go through `ldap_link.rs`'s
+//! fails after that breaks the connection for keeping, and the phase may give
+//! that server up with `give_up_broken` to start over on the next one), and
+//! the servers not to connect to again in this call. Connections go through `ldap_link.rs`'s
 //! traits, so the unit tests below drive every transition with a fake.
 
 use crate::directory::{
-    AccountAttrs, BindOutcome, ChangeOutcome, DirError, Directory, Lookup, Shadow, UserEntry,
-    ACCOUNT_ATTRIBUTES,
+    AccountAttrs, BindOutcome, ChangeOutcome, DirError, Directory, GivenUp, Lookup, Shadow,
+    UserEntry, ACCOUNT_ATTRIBUTES,
 };
 use crate::escape::template_attr;
 use crate::ldap_link::{Dialer, LdapDialer, Link, LinkError};
@@ -89,9 +90,14 @@ pub struct LdapDirectory<'a, D: Dialer = LdapDialer> {
     failed: Vec<String>,
     /// What happened to a kept connection, for `debug` lines.
     notes: Vec<String>,
-    /// A server whose kept connection timed out in this call: not
-    /// connected to again in this call.
-    timed_out: Option<String>,
+    /// Servers not connected to again in this call: a kept connection
+    /// timed out, or the server broke after answering and was given up
+    /// (`give_up_broken`).
+    skipped: Vec<String>,
+    /// Why the last operation's server broke after answering, when it did
+    /// (a transport failure, not a result code): `give_up_broken` may give
+    /// it up.
+    broken: Option<String>,
     /// The password-policy response to the last user bind or change.
     policy: crate::ppolicy::Policy,
 }
@@ -120,7 +126,8 @@ impl<'a, D: Dialer> LdapDirectory<'a, D> {
             failures: Vec::new(),
             failed: Vec::new(),
             notes: Vec::new(),
-            timed_out: None,
+            skipped: Vec::new(),
+            broken: None,
             policy: crate::ppolicy::Policy::default(),
         }
     }
@@ -197,7 +204,7 @@ impl<'a, D: Dialer> LdapDirectory<'a, D> {
                 )));
             };
             self.next += 1;
-            if self.timed_out.as_ref() == Some(&uri) {
+            if self.skipped.contains(&uri) {
                 continue;
             }
             let attempt = self
@@ -286,7 +293,7 @@ impl<'a, D: Dialer> LdapDirectory<'a, D> {
         if *e == LinkError::Timeout {
             self.failures.push(format!("{uri}: {}", e.describe()));
             self.failed.push(uri.clone());
-            self.timed_out = Some(uri);
+            self.skipped.push(uri);
         } else {
             self.notes.push(format!(
                 "the connection to {uri} kept from an earlier call is closed ({}): connecting again",
@@ -310,6 +317,7 @@ impl<'a, D: Dialer> LdapDirectory<'a, D> {
         &mut self,
         mut op: impl FnMut(&mut D::Link) -> Result<T, LinkError>,
     ) -> Result<T, DirError> {
+        self.broken = None;
         loop {
             let link = self.link()?;
             match op(link) {
@@ -325,6 +333,7 @@ impl<'a, D: Dialer> LdapDirectory<'a, D> {
                 }
                 Err(e) => {
                     self.progress = Progress::Broken;
+                    self.broken = Some(e.describe());
                     return Err(op_error(e));
                 }
             }
@@ -527,6 +536,18 @@ impl<D: Dialer> Directory for LdapDirectory<'_, D> {
         self.policy
     }
 
+    fn give_up_broken(&mut self) -> Option<GivenUp> {
+        let why = self.broken.take()?;
+        let server = self.open.take()?.server;
+        self.failures.push(format!("{server}: {why}"));
+        self.failed.push(server.clone());
+        self.skipped.push(server.clone());
+        // The servers after it are tried as at the start of a call; the
+        // ones before it failed already (or are skipped), never again.
+        self.progress = Progress::Trying;
+        Some(GivenUp { server, why })
+    }
+
     fn describe_search(&self, user: &str) -> String {
         match &self.opts.dn_template {
             Some(t) => format!("entry \"{}\"", crate::escape::fill_template(t, user)),
@@ -686,191 +707,8 @@ fn service_bind<L: Link>(opts: &Options, conn: &mut L) -> Result<(), DirError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ldap_link::Reply;
+    use crate::fake_link::{found, strs, Case, Server, A, B};
     use crate::testing::options;
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    use std::rc::Rc;
-    use std::time::Duration;
-
-    /// How a fake server behaves.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    enum Server {
-        /// The TCP connect fails.
-        Refuses,
-        /// Connects, then every operation times out.
-        Hangs,
-        /// Connects, then every operation finds the connection closed.
-        Closes,
-        /// Answers `n` operations, then the connection breaks.
-        AnswersThenBreaks(usize),
-        /// Answers; binds as "" (anonymous) are refused.
-        RefusesAnonymous,
-        /// Answers: "right" binds, Password Modify succeeds, `uid=u` exists.
-        Answers,
-    }
-
-    type Log = Rc<RefCell<Vec<String>>>;
-
-    struct FakeDialer {
-        servers: HashMap<String, Server>,
-        log: Log,
-    }
-
-    struct FakeLink {
-        server: String,
-        behaviour: Server,
-        answered: usize,
-        log: Log,
-    }
-
-    impl Dialer for FakeDialer {
-        type Link = FakeLink;
-        fn dial(&self, _opts: &Options, uri: &str) -> Result<FakeLink, String> {
-            self.log.borrow_mut().push(format!("dial {uri}"));
-            let behaviour = self.servers.get(uri).copied().unwrap_or(Server::Refuses);
-            if behaviour == Server::Refuses {
-                return Err("connection refused".into());
-            }
-            Ok(FakeLink::new(uri, behaviour, &self.log))
-        }
-    }
-
-    impl FakeLink {
-        fn new(server: &str, behaviour: Server, log: &Log) -> FakeLink {
-            FakeLink {
-                server: server.into(),
-                behaviour,
-                answered: 0,
-                log: log.clone(),
-            }
-        }
-
-        /// Records `what` and decides whether the server answers it.
-        fn op(&mut self, what: String) -> Result<(), LinkError> {
-            self.log
-                .borrow_mut()
-                .push(format!("{what} {}", self.server));
-            let answers = match self.behaviour {
-                Server::Refuses | Server::Answers | Server::RefusesAnonymous => Ok(()),
-                Server::Hangs => Err(LinkError::Timeout),
-                Server::Closes => Err(LinkError::Failed("connection closed".into())),
-                Server::AnswersThenBreaks(n) if self.answered < n => Ok(()),
-                Server::AnswersThenBreaks(_) => Err(LinkError::Failed("connection reset".into())),
-            };
-            self.answered += 1;
-            answers
-        }
-    }
-
-    fn reply(rc: u32) -> Reply {
-        Reply {
-            rc,
-            text: String::new(),
-            policy: Default::default(),
-        }
-    }
-
-    impl Link for FakeLink {
-        fn simple_bind(
-            &mut self,
-            dn: &str,
-            password: &str,
-            _policy: bool,
-            _timeout: Duration,
-        ) -> Result<Reply, LinkError> {
-            self.op(format!("bind \"{dn}\""))?;
-            let anonymous_refused = dn.is_empty() && self.behaviour == Server::RefusesAnonymous;
-            let right = dn.is_empty() || password == "right";
-            Ok(reply(if right && !anonymous_refused {
-                RC_SUCCESS
-            } else {
-                RC_INVALID_CREDENTIALS
-            }))
-        }
-
-        fn search(
-            &mut self,
-            _base: &str,
-            _scope: Scope,
-            filter: &str,
-            _attrs: &[String],
-            _timeout: Duration,
-        ) -> Result<(Vec<SearchEntry>, u32), LinkError> {
-            self.op("search".into())?;
-            if !filter.contains("(uid=u)") {
-                return Ok((Vec::new(), RC_SUCCESS));
-            }
-            let entry = SearchEntry {
-                dn: "uid=u,dc=t".into(),
-                attrs: HashMap::from([
-                    ("uid".to_string(), vec!["u".to_string()]),
-                    ("loginShell".to_string(), vec!["/bin/sh".to_string()]),
-                ]),
-                bin_attrs: HashMap::new(),
-            };
-            Ok((vec![entry], RC_SUCCESS))
-        }
-
-        fn password_modify(
-            &mut self,
-            _old: &str,
-            _new: &str,
-            _timeout: Duration,
-        ) -> Result<Reply, LinkError> {
-            self.op("modify".into())?;
-            Ok(reply(RC_SUCCESS))
-        }
-
-        fn unbind(&mut self, _timeout: Duration) {
-            self.log
-                .borrow_mut()
-                .push(format!("unbind {}", self.server));
-        }
-    }
-
-    const A: &str = "ldap://a";
-    const B: &str = "ldap://b";
-
-    struct Case {
-        opts: Options,
-        log: Log,
-        servers: HashMap<String, Server>,
-    }
-
-    impl Case {
-        fn new(a: Server, b: Server) -> Case {
-            Case {
-                opts: options(&["uri=ldap://a,ldap://b"]),
-                log: Log::default(),
-                servers: HashMap::from([(A.to_string(), a), (B.to_string(), b)]),
-            }
-        }
-
-        fn dir(&self) -> LdapDirectory<'_, FakeDialer> {
-            let dialer = FakeDialer {
-                servers: self.servers.clone(),
-                log: self.log.clone(),
-            };
-            LdapDirectory::with_dialer(&self.opts, self.opts.uris.clone(), dialer)
-        }
-
-        fn link(&self, server: &str, behaviour: Server) -> FakeLink {
-            FakeLink::new(server, behaviour, &self.log)
-        }
-
-        fn events(&self) -> Vec<String> {
-            self.log.borrow().clone()
-        }
-    }
-
-    fn found(result: Result<Lookup, DirError>) -> bool {
-        matches!(result, Ok(Lookup::Found(e)) if e.dn == "uid=u,dc=t")
-    }
-
-    fn strs(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
-    }
 
     #[test]
     fn a_refused_connect_fails_over_to_the_next_server() {
@@ -927,6 +765,36 @@ mod tests {
             dir.into_parts().is_none(),
             "a broken connection is not kept"
         );
+    }
+
+    #[test]
+    fn a_server_broken_after_answering_may_be_given_up_for_the_next() {
+        let case = Case::new(Server::AnswersThenHangs(1), Server::Answers);
+        let mut dir = case.dir();
+        assert!(found(dir.lookup("u")));
+        assert_eq!(dir.give_up_broken(), None, "nothing failed yet");
+        assert!(dir.bind("uid=u,dc=t", "right").is_err());
+        let given_up = dir.give_up_broken().expect("A broke after answering");
+        assert_eq!(
+            (given_up.server.as_str(), given_up.why.as_str()),
+            (A, "operation timed out (timeout_ms)")
+        );
+        assert_eq!(dir.give_up_broken(), None, "given up once");
+        assert!(found(dir.lookup("u")));
+        assert_eq!(dir.bind("uid=u,dc=t", "right"), Ok(BindOutcome::Success));
+        assert_eq!(dir.failed(), strs(&[A]));
+        assert_eq!(dir.answered_by(), Some(B));
+        assert_eq!(case.count("dial ldap://a"), 1, "never connected to again");
+        assert!(dir.into_parts().is_some(), "B's connection may be kept");
+        // A result code is an answer: nothing to give up.
+        let case = Case::new(Server::Answers, Server::Answers);
+        let mut dir = case.dir();
+        assert!(found(dir.lookup("u")));
+        assert_eq!(
+            dir.bind("uid=u,dc=t", "wrong"),
+            Ok(BindOutcome::InvalidCredentials)
+        );
+        assert_eq!(dir.give_up_broken(), None);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod failover;
 pub mod file_trust;
 pub mod guard;
 pub mod host;
+pub mod hung_bind;
 pub mod ldap;
 pub mod ldap_link;
 pub mod ldap_url;
@@ -40,6 +41,8 @@ pub mod sys;
 pub mod tls;
 pub mod transaction;
 
+#[cfg(test)]
+mod fake_link;
 #[cfg(test)]
 mod fuzz;
 #[cfg(test)]

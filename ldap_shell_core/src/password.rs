@@ -5,6 +5,7 @@
 use crate::auth::{directory_error, find_dn};
 use crate::context::Context;
 use crate::directory::{BindOutcome, ChangeOutcome, Directory};
+use crate::hung_bind::on_next_server_if_hung;
 use crate::pam_ops::{MessageKind, Priority, Secret};
 use crate::ppolicy::PolicyError;
 use pam::constants::{PamFlag, PamResultCode};
@@ -51,7 +52,13 @@ fn prelim(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCo
     let Some(old_text) = usable(ctx, user, &old, "current password") else {
         return PamResultCode::PAM_AUTH_ERR;
     };
-    match dir.bind(&dn, old_text) {
+    let attempt =
+        on_next_server_if_hung(ctx, dir, user, (dn, None), |dir, dn| dir.bind(dn, old_text));
+    let (bound, (dn, _)) = match attempt {
+        Ok(answer) => answer,
+        Err(code) => return code,
+    };
+    match bound {
         Ok(BindOutcome::Success) => match ctx.pam.set_oldauthtok(&old) {
             Ok(()) => PamResultCode::PAM_SUCCESS,
             Err(code) => code,
@@ -81,7 +88,16 @@ fn update(ctx: &mut Context, dir: &mut dyn Directory, user: &str) -> PamResultCo
     ) else {
         return PamResultCode::PAM_AUTHTOK_ERR;
     };
-    match dir.change_password(&dn, old_text, new_text) {
+    // A server that gives no answer to the bind is given up for the next;
+    // one that answered the bind is not (it may have made the change).
+    let attempt = on_next_server_if_hung(ctx, dir, user, (dn, None), |dir, dn| {
+        dir.change_password(dn, old_text, new_text)
+    });
+    let (changed, (dn, _)) = match attempt {
+        Ok(answer) => answer,
+        Err(code) => return code,
+    };
+    match changed {
         Ok(ChangeOutcome::Changed) => {
             ctx.log(
                 Priority::Notice,

@@ -6,8 +6,8 @@
 
 pub use ldap_shell_core::{
     account, auth, connector, context, directory, discovery, escape, expiry, failover, file_trust,
-    guard, host, ldap, ldap_url, lifecycle, options, pam_ops, parked, password, ppolicy, recent,
-    resolve, reuse, shells, sources, sys, tls, transaction,
+    guard, host, hung_bind, ldap, ldap_url, lifecycle, options, pam_ops, parked, password, ppolicy,
+    recent, resolve, reuse, shells, sources, sys, tls, transaction,
 };
 
 pub mod ffi;
