@@ -2,7 +2,9 @@
 //! records, per connection, the LDAP operations the client sent (the
 //! protocolOp tag of each LDAPMessage: 0x60 bind, 0x63 search, 0x42
 //! unbind...) and whether the client closed it. It can also close a
-//! connection as a server would (idletimeout, restart).
+//! connection as a server would (idletimeout, restart), or stop answering
+//! a connection at its bind after a search (a server frozen or dead right
+//! after answering the user's search).
 //!
 //! LDAP messages are BER: SEQUENCE (0x30), a definite length, the
 //! messageID INTEGER, then the protocolOp whose tag names the operation.
@@ -35,6 +37,8 @@ struct State {
     sockets: Vec<(TcpStream, TcpStream)>,
     /// Close the first connection right after relaying its first bind response.
     close_after_first_bind: bool,
+    /// Never relay a bind that follows a search on its connection.
+    hold_binds_after_search: bool,
 }
 
 /// The relays' own loopback address. Not 127.0.0.1: other tests (in this
@@ -87,6 +91,13 @@ impl Proxy {
     /// connection kept between auth and account).
     pub fn close_after_first_bind(&self) {
         self.state.lock().unwrap().close_after_first_bind = true;
+    }
+
+    /// From now on, a bind sent on a connection that already carried a
+    /// search is recorded but never relayed: the server answered the
+    /// search, and the bind waits forever (the password never reaches it).
+    pub fn hold_binds_after_search(&self) {
+        self.state.lock().unwrap().hold_binds_after_search = true;
     }
 
     /// Client sockets of this host connected to the relay and still open
@@ -186,6 +197,8 @@ fn relay(client: TcpStream, server: TcpStream, state: &Arc<Mutex<State>>) {
 
 enum Action {
     Relay,
+    /// Record this message, relay nothing.
+    Hold,
     /// Relay this message, then close both sides.
     CloseAfter,
 }
@@ -195,7 +208,11 @@ fn record_request(state: &Arc<Mutex<State>>, index: usize, msg: Option<&[u8]>) -
     match msg {
         Some(m) => {
             if let Some(tag) = op_tag(m) {
+                let after_search = st.conns[index].ops.contains(&SEARCH);
                 st.conns[index].ops.push(tag);
+                if tag == BIND && after_search && st.hold_binds_after_search {
+                    return Action::Hold;
+                }
             }
         }
         None => st.conns[index].client_closed = true,
@@ -221,6 +238,9 @@ fn pump(mut from: TcpStream, mut to: TcpStream, mut seen: impl FnMut(Option<&[u8
         while let Some(len) = message_len(&buf) {
             let msg: Vec<u8> = buf.drain(..len).collect();
             let action = seen(Some(&msg));
+            if let Action::Hold = action {
+                continue;
+            }
             if to.write_all(&msg).is_err() {
                 return;
             }
