@@ -35,6 +35,8 @@ pub(crate) enum Server {
     RefusesAnonymous,
     /// Answers: "right" binds, Password Modify succeeds, `uid=u` exists.
     Answers,
+    /// As `Answers`, with u's entry at this DN (a replica that differs).
+    AnswersWithDn(&'static str),
 }
 
 pub(crate) type Log = Rc<RefCell<Vec<String>>>;
@@ -79,7 +81,10 @@ impl FakeLink {
             .borrow_mut()
             .push(format!("{what} {}", self.server));
         let answers = match self.behaviour {
-            Server::Refuses | Server::Answers | Server::RefusesAnonymous => Ok(()),
+            Server::Refuses
+            | Server::Answers
+            | Server::AnswersWithDn(_)
+            | Server::RefusesAnonymous => Ok(()),
             Server::Hangs => Err(LinkError::Timeout),
             Server::Closes => Err(LinkError::Failed("connection closed".into())),
             Server::AnswersThenBreaks(n) if self.answered < n => Ok(()),
@@ -131,7 +136,10 @@ impl Link for FakeLink {
             return Ok((Vec::new(), RC_SUCCESS));
         }
         let entry = SearchEntry {
-            dn: "uid=u,dc=t".into(),
+            dn: match self.behaviour {
+                Server::AnswersWithDn(dn) => dn.into(),
+                _ => "uid=u,dc=t".into(),
+            },
             attrs: HashMap::from([
                 ("uid".to_string(), vec!["u".to_string()]),
                 ("loginShell".to_string(), vec!["/bin/sh".to_string()]),

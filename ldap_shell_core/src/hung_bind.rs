@@ -125,6 +125,17 @@ mod tests {
     }
 
     #[test]
+    fn the_next_servers_own_entry_is_the_one_bound_as() {
+        let moved = "uid=u,ou=moved,dc=t";
+        let case = Case::new(Server::AnswersThenHangs(1), Server::AnswersWithDn(moved));
+        let (code, pam, _) = login(&case, "right");
+        assert_eq!(code, PamResultCode::PAM_SUCCESS, "{:?}", pam.logs);
+        assert_eq!(case.count(&format!("bind \"{moved}\" ldap://b")), 1);
+        assert_eq!(case.count(USER_BIND_B), 0);
+        assert!(pam.logged(&format!("answered the bind as \"{moved}\"")));
+    }
+
+    #[test]
     fn a_bind_the_server_answered_is_never_retried() {
         let case = Case::new(Server::Answers, Server::Answers);
         let (code, _, servers) = login(&case, "wrong");

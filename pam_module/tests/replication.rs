@@ -5,7 +5,10 @@
 //! password changed through the module while the first provider is down
 //! lands on the second and replicates back; a loginShell fixed on one
 //! provider is seen through the other. One test in this binary: the pair
-//! is shared by the phases, in order.
+//! is shared by the phases, in order. `Slapd::freeze` returns once every
+//! slapd thread is stopped, so "A frozen" means A answers nothing; a search
+//! A answered just before would no longer fail the login anyway (its bind
+//! moves to B: tests/hung_bind.rs).
 
 mod common;
 #[path = "support/dns.rs"]
