@@ -75,10 +75,19 @@ fn aging_refusal(call: &Call<'_>, p: &Options) -> Option<Prediction> {
 }
 
 pub fn predict(call: &Call<'_>) -> Prediction {
-    // A directory scan (`pamlint audit`) knows the entry the module reads.
+    // The directory was read (`pamlint audit`, `why`): the entry the module reads.
     if let Some(dir) = &call.facts.directory {
         return super::ldap_shell_entry::predict(call, dir);
     }
+    let mut p = from_nss(call);
+    if let Some(e) = &call.facts.directory_unreachable {
+        p.fact = format!("directory unreachable ({e}): predicted from NSS's view: {}", p.fact);
+    }
+    p
+}
+
+/// The module's answer from NSS's view of the user (the passwd shell).
+fn from_nss(call: &Call<'_>) -> Prediction {
     let p = match options(call) {
         Ok(p) => p,
         Err(e) => {
