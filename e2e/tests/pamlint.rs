@@ -62,8 +62,9 @@ fn why_names_pam_shells_and_the_unlisted_shell() {
     assert_eq!(ftp_reply(&w, "alice"), "230 Login successful.");
 }
 
-/// With pam_ldap_shell installed, `pamlint why` points at its account line
-/// and at the fact it will check (unlisted shell; missing shell with deny).
+/// With pam_ldap_shell installed, `pamlint why` reads the directory as the
+/// module does and points at its account line with the module's own log
+/// line (unlisted loginShell; no loginShell with missing_shell=deny).
 #[test]
 fn why_names_pam_ldap_shell_and_the_fact() {
     let w = World::start(Stack::Module(String::new()));
@@ -75,7 +76,7 @@ fn why_names_pam_ldap_shell_and_the_fact() {
         "{out}"
     );
     assert!(
-        first.contains("refuses carol: the shell /bin/dash of carol is not listed in /etc/shells"),
+        first.contains("refuses carol: user \"carol\" refused: attribute loginShell of entry \"uid=carol,ou=people,dc=example,dc=org\" is \"/bin/dash\", which is not listed in /etc/shells"),
         "{out}"
     );
     assert_eq!(ftp_reply(&w, "carol"), "530 Login incorrect.");
@@ -84,7 +85,7 @@ fn why_names_pam_ldap_shell_and_the_fact() {
     assert_eq!(code, 1, "{out}");
     let first = out.lines().next().unwrap_or("");
     assert!(
-        first.contains("refuses nora: the shell of nora is empty and missing_shell=deny"),
+        first.contains("refuses nora: user \"nora\" refused: attribute loginShell is absent from entry \"uid=nora,ou=people,dc=example,dc=org\""),
         "{out}"
     );
     assert_eq!(ftp_reply(&w, "nora"), "530 Login incorrect.");

@@ -173,6 +173,7 @@ mod tests {
                     config: dir.path().join("absent.conf"),
                     openldap: Vec::new(),
                     euid: 0,
+                    root: "/".into(),
                 },
                 nss: FakeNss(crate::sys::nss::NssView::Known {
                     shell: "/bin/from-nss".into(),

@@ -4,6 +4,9 @@
 //! (/etc/pam_ldap_shell.conf or `config=PATH`), then the module arguments.
 //! Never the environment: in setuid hosts it belongs to the invoking user.
 //! The config file and `bindpw_file` must pass `file_trust`.
+//!
+//! The module reads them below `/`; pamlint reads an image's (`--root`) with
+//! the same function, through `Paths::under`.
 
 use crate::file_trust::Guard;
 use crate::options::{ConfigError, Options, Origin, Setting};
@@ -22,22 +25,54 @@ pub struct Paths {
     pub openldap: Vec<PathBuf>,
     /// Whose files are trusted besides root's (the process's effective uid).
     pub euid: u32,
+    /// Where the absolute paths the settings name (`config=`,
+    /// `bindpw_file`) are opened: `/` for the module, an image's root for
+    /// pamlint. The options keep the paths as written.
+    pub root: PathBuf,
 }
 
 impl Default for Paths {
     fn default() -> Self {
+        Paths::under(Path::new("/"))
+    }
+}
+
+impl Paths {
+    /// The module's files as seen from `root` (the module's own with `/`).
+    pub fn under(root: &Path) -> Paths {
+        let root = root.to_path_buf();
         Paths {
-            config: PathBuf::from(DEFAULT_CONFIG),
-            openldap: OPENLDAP_CONFS.iter().map(PathBuf::from).collect(),
+            config: rooted(&root, Path::new(DEFAULT_CONFIG)),
+            openldap: OPENLDAP_CONFS
+                .iter()
+                .map(|p| rooted(&root, Path::new(p)))
+                .collect(),
             euid: crate::sys::process::euid(),
+            root,
         }
     }
+
+    /// Where a path a setting names is opened.
+    pub fn open(&self, path: &Path) -> PathBuf {
+        rooted(&self.root, path)
+    }
+}
+
+/// `path` (absolute in the image) below `root`; unchanged below `/`.
+fn rooted(root: &Path, path: &Path) -> PathBuf {
+    if root == Path::new("/") {
+        return path.to_path_buf();
+    }
+    root.join(path.strip_prefix("/").unwrap_or(path))
 }
 
 /// Builds the options from the module arguments and the files they lead to.
 pub fn load(args: &[String], paths: &Paths) -> Result<Options, ConfigError> {
     let (explicit, arg_settings) = split_arguments(args)?;
-    let config_path = explicit.clone().unwrap_or_else(|| paths.config.clone());
+    let config_path = match &explicit {
+        Some(p) => paths.open(p),
+        None => paths.config.clone(),
+    };
 
     let mut settings = match paths.openldap.iter().find(|p| p.exists()) {
         Some(conf) => read_openldap_conf(conf)?,
@@ -69,9 +104,11 @@ pub fn load(args: &[String], paths: &Paths) -> Result<Options, ConfigError> {
     settings.extend(arg_settings);
     let opts = Options::from_settings(&settings)?;
     if let Some(pw) = &opts.bindpw_file {
-        trusted(pw, Guard::Private, paths.euid, "bindpw_file").map_err(|e| ConfigError {
-            origin: opts.origin_of("bindpw_file"),
-            ..e
+        trusted(&paths.open(pw), Guard::Private, paths.euid, "bindpw_file").map_err(|e| {
+            ConfigError {
+                origin: opts.origin_of("bindpw_file"),
+                ..e
+            }
         })?;
     }
     Ok(opts)
@@ -220,6 +257,7 @@ mod tests {
             config: dir.join("pam_ldap_shell.conf"),
             openldap: vec![dir.join("ldap.conf"), dir.join("openldap.conf")],
             euid: crate::sys::process::euid(),
+            root: PathBuf::from("/"),
         }
     }
 
@@ -314,6 +352,39 @@ mod tests {
         assert!(e.to_string().contains("mode 0644"), "{e}");
         mode(&pw, 0o600);
         assert!(load(&args, &p).is_ok());
+    }
+
+    #[test]
+    fn under_a_root_the_image_files_and_the_paths_settings_name_are_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let etc = root.path().join("etc");
+        std::fs::create_dir_all(etc.join("openldap")).unwrap();
+        std::fs::write(etc.join("openldap/ldap.conf"), "URI ldap://image\n").unwrap();
+        std::fs::write(etc.join("pam_ldap_shell.conf"), "base dc=default\n").unwrap();
+        std::fs::write(etc.join("other.conf"), "base dc=other\n").unwrap();
+        let p = Paths::under(root.path());
+        assert_eq!(p.config, etc.join("pam_ldap_shell.conf"));
+        let o = load(&[], &p).unwrap();
+        assert_eq!(o.uris, vec!["ldap://image"]);
+        assert_eq!(o.base.as_deref(), Some("dc=default"));
+        // `config=` names a file of the image.
+        let o = load(&strings(&["config=/etc/other.conf"]), &p).unwrap();
+        assert_eq!(o.base.as_deref(), Some("dc=other"));
+        // bindpw_file is checked in the image; the option keeps its path.
+        let pw = etc.join("secret");
+        std::fs::write(&pw, "s\n").unwrap();
+        std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let args = strings(&["binddn=cn=s", "bindpw_file=/etc/secret"]);
+        let e = load(&args, &p).unwrap_err();
+        assert!(e.to_string().contains(&pw.display().to_string()), "{e}");
+        std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let o = load(&args, &p).unwrap();
+        assert_eq!(o.bindpw_file.as_deref(), Some(Path::new("/etc/secret")));
+        // The module's own paths are the absolute ones.
+        let own = Paths::default();
+        assert_eq!(own.config, Path::new(DEFAULT_CONFIG));
+        assert_eq!(own.open(Path::new("/etc/secret")), Path::new("/etc/secret"));
     }
 
     #[test]

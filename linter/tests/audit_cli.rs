@@ -406,12 +406,10 @@ fn the_scan_binds_as_the_modules_service_account() {
     std::fs::write(&secret, "Service-Secret-7\n").unwrap();
     std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
     let conf = img.path().join("svc.conf");
+    // The files a configuration names are the image's (ROOT/bindpw).
     std::fs::write(
         &conf,
-        format!(
-            "base=dc=example,dc=org\nbinddn=cn=svc,ou=services,dc=example,dc=org\nbindpw_file={}\n",
-            secret.display()
-        ),
+        "base=dc=example,dc=org\nbinddn=cn=svc,ou=services,dc=example,dc=org\nbindpw_file=/bindpw\n",
     )
     .unwrap();
     let args = |config: &str| {

@@ -125,6 +125,7 @@ fn pl501_agrees_with_the_module_parser_on_every_argument() {
         config: dir.path().join("absent.conf"),
         openldap: vec![dir.path().join("absent-ldap.conf")],
         euid: nix::unistd::geteuid().as_raw(),
+        root: "/".into(),
     };
     let args = arguments(&abs);
     let pamlint = pamlint_refuses(&args);

@@ -10,7 +10,8 @@ use ldap_shell_core::directory::{Directory, UserEntry};
 use ldap_shell_core::scan::ScannedUser;
 
 use super::users::InDirectory;
-use crate::why::facts::directory::nss_view;
+use crate::why::facts::directory::{authz_answers, nss_view};
+use crate::why::facts::passwd::has_local_account;
 use crate::why::facts::{DirectoryFacts, Facts, ModuleOptions, Source};
 
 /// The shared facts, refilled for each user.
@@ -31,6 +32,11 @@ impl FactsBuilder {
             options,
             authz_filters,
         }
+    }
+
+    /// The facts as the last user left them.
+    pub fn into_facts(self) -> Facts {
+        self.facts
     }
 
     /// The facts of a scanned directory user logging in as `name`;
@@ -69,7 +75,7 @@ impl FactsBuilder {
         dir: Option<&mut dyn Directory>,
     ) -> &mut Facts {
         let mut own = Facts::gather(&self.source, "", name, self.facts.version.version);
-        let local = self.has_local_account(name);
+        let local = has_local_account(self.source.root(), name);
         self.facts.user = name.to_string();
         self.facts.passwd = own.passwd.take();
         self.facts.lookup_error = own.lookup_error.take();
@@ -104,36 +110,17 @@ impl FactsBuilder {
         &mut self.facts
     }
 
-    /// Whether `name` is in the root's /etc/passwd (a local account, with a
-    /// local password for pam_unix).
-    fn has_local_account(&self, name: &str) -> bool {
-        let root = match &self.source {
-            Source::Host => std::path::Path::new("/"),
-            Source::Root(r) => r.as_path(),
-        };
-        matches!(
-            crate::why::facts::UserDb::files(root).user(name),
-            Ok(Some(_))
-        )
-    }
-
-    /// Whether the entry matches each `authz_filter` (a base search, as the
-    /// module makes it); none are asked when no rule sets one.
+    /// Whether the entry matches each `authz_filter`; none are asked when
+    /// no rule sets one, or without a directory.
     fn authz_answers(
         &self,
         dn: &str,
         dir: Option<&mut dyn Directory>,
     ) -> Vec<(String, Result<bool, String>)> {
-        let Some(dir) = dir else {
-            return Vec::new();
-        };
-        self.authz_filters
-            .iter()
-            .map(|f| {
-                let answer = dir.entry_matches(dn, f).map_err(|e| e.to_string());
-                (f.clone(), answer)
-            })
-            .collect()
+        match dir {
+            Some(dir) => authz_answers(&self.authz_filters, dn, dir),
+            None => Vec::new(),
+        }
     }
 }
 

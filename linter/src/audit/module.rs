@@ -1,12 +1,13 @@
 //! pam_ldap_shell's options, read with the module's own code
 //! (`ldap_shell_core::sources`): OpenLDAP's ldap.conf, the config file
 //! (`--config`, else ROOT/etc/pam_ldap_shell.conf), then each rule's
-//! arguments; `--uri` is applied last. Files are taken below --root.
+//! arguments; `--uri` is applied last. Files are taken below --root
+//! (`sources::Paths::under`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ldap_shell_core::options::Options;
-use ldap_shell_core::sources::{self, Paths, DEFAULT_CONFIG, OPENLDAP_CONFS};
+use ldap_shell_core::sources::{self, Paths};
 
 use crate::model::{PamType, ResolvedService};
 use crate::why::facts::ModuleOptions;
@@ -22,34 +23,18 @@ pub struct ModuleSettings {
 }
 
 impl ModuleSettings {
+    /// The module's files below the root (`config=` too, in `sources::load`).
     fn paths(&self) -> Paths {
-        let under_root = |abs: &str| self.root.join(abs.trim_start_matches('/'));
-        Paths {
-            config: self
-                .config
-                .clone()
-                .unwrap_or_else(|| under_root(DEFAULT_CONFIG)),
-            openldap: OPENLDAP_CONFS.iter().map(|p| under_root(p)).collect(),
-            ..Paths::default()
+        let mut paths = Paths::under(&self.root);
+        if let Some(config) = &self.config {
+            paths.config = config.clone();
         }
+        paths
     }
 
-    /// The arguments as the module gets them, `config=` taken below the
-    /// root, then `--uri`.
+    /// The arguments as the module gets them, then `--uri`.
     fn arguments<S: AsRef<str>>(&self, args: &[S]) -> Vec<String> {
-        let mut out: Vec<String> = args
-            .iter()
-            .map(|a| {
-                let a = a.as_ref();
-                match a.strip_prefix("config=") {
-                    Some(p) if p.starts_with('/') && self.root != Path::new("/") => format!(
-                        "config={}",
-                        self.root.join(p.trim_start_matches('/')).display()
-                    ),
-                    _ => a.to_string(),
-                }
-            })
-            .collect();
+        let mut out: Vec<String> = args.iter().map(|a| a.as_ref().to_string()).collect();
         if let Some(uri) = &self.uri {
             out.push(format!("uri={uri}"));
         }
@@ -101,18 +86,29 @@ pub fn resolve_all(settings: &ModuleSettings, rules: &[Vec<String>]) -> ModuleOp
 /// arguments when it is complete, else the first rule's that is.
 pub fn scan_options(settings: &ModuleSettings, rules: &[Vec<String>]) -> Result<Options, String> {
     let base = settings.load::<&str>(&[]);
-    if base.is_ok() {
-        return base;
-    }
-    rules
-        .iter()
-        .find_map(|args| settings.load(args).ok())
-        .ok_or_else(|| base.err().unwrap_or_default())
+    let opts = match base {
+        Ok(o) => o,
+        Err(e) => rules
+            .iter()
+            .find_map(|args| settings.load(args).ok())
+            .ok_or(e)?,
+    };
+    Ok(for_connection(opts, &settings.root))
+}
+
+/// The options as pamlint connects with them: the files they name (the
+/// service account's password, the CA set) are the image's.
+pub fn for_connection(mut opts: Options, root: &std::path::Path) -> Options {
+    let paths = Paths::under(root);
+    opts.bindpw_file = opts.bindpw_file.map(|p| paths.open(&p));
+    opts.tls_cacert = opts.tls_cacert.map(|p| paths.open(&p));
+    opts
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn settings(root: &Path, uri: Option<&str>) -> ModuleSettings {
         ModuleSettings {

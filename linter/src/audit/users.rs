@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use ldap_shell_core::directory::{Directory, Lookup, UserEntry};
+use ldap_shell_core::directory::{DirError, Directory, Lookup, UserEntry};
 use ldap_shell_core::scan::ScannedUser;
 use serde::Serialize;
 
@@ -65,7 +65,12 @@ pub fn local_users(root: &Path) -> Result<Vec<String>, String> {
 
 /// The module's lookup of `user` (search or dn_template, exact name match).
 pub fn look_up(dir: &mut dyn Directory, user: &str) -> InDirectory {
-    match dir.lookup(user) {
+    in_directory(dir.lookup(user))
+}
+
+/// What the module makes of its lookup's answer.
+pub fn in_directory(answer: Result<Lookup, DirError>) -> InDirectory {
+    match answer {
         Ok(Lookup::Found(e)) => InDirectory::Found(Box::new(e)),
         Ok(Lookup::NotFound) => InDirectory::Absent,
         Ok(Lookup::Ambiguous(dns)) => InDirectory::Unusable(format!(

@@ -27,6 +27,9 @@ pub struct WhyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
+    /// Do not read the directory for pam_ldap_shell: predict it from NSS's view of the user.
+    #[arg(long = "no-directory")]
+    pub no_directory: bool,
 }
 
 fn parse_type(s: &str) -> Result<PamType, String> {
@@ -57,6 +60,9 @@ impl WhyArgs {
             .flatten();
         let version = self.pam_version.or(from_target);
         let mut facts = Facts::gather(&source, &service.name, &self.user, version);
+        if !self.no_directory {
+            facts = crate::why::directory::read(facts, &source, &service);
+        }
         if from_target.is_some() {
             facts.version.source = format!("target {}", ctx.target.name);
         }

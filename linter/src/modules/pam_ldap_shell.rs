@@ -4,10 +4,9 @@
 //! NSS normally maps to the same value; if they differ, the module wins.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
 
-use ldap_shell_core::options::{ConfigError, MissingShell, Options, Origin};
-use ldap_shell_core::sources;
+use ldap_shell_core::options::{ConfigError, MissingShell, Options};
+use ldap_shell_core::sources::{self, Paths};
 
 use super::{Args, Call, Module, Prediction, Returns};
 use crate::model::{PamCode, PamType};
@@ -35,48 +34,12 @@ fn refuses(_: &[String]) -> String {
     "users whose LDAP login shell is missing or unusable".into()
 }
 
-/// The module's options as it would build them: ldap.conf, then its config
-/// file (`config=` or the default), then the rule's arguments, all read by the
-/// module's own parser (`ldap_shell_core`). The files are read through the
-/// facts' view (the host or an image), in `sources::load`'s order (which reads
-/// the real paths itself); their ownership checks are not predicted.
+/// The module's options as it builds them (`sources::load`: ldap.conf, its
+/// config file, the rule's arguments, the files' ownership and modes), from
+/// the files of the facts' view (the host or an image).
 fn options(call: &Call<'_>) -> Result<Options, ConfigError> {
     let args: Vec<String> = call.args.iter().map(|a| a.to_string()).collect();
-    let (explicit, arg_settings) = sources::split_arguments(&args)?;
-    let fs = &call.facts.fs;
-    // As `sources::load`: the first ldap.conf that exists, an unreadable one
-    // an error about `uri`.
-    let mut settings = match sources::OPENLDAP_CONFS.iter().find(|p| fs.exists(p)) {
-        Some(p) => match fs.read(p) {
-            Ok(b) => sources::parse_openldap_conf(&String::from_utf8_lossy(&b), Path::new(p)),
-            Err(e) => {
-                return Err(ConfigError {
-                    option: "uri".into(),
-                    origin: Origin::File(PathBuf::from(p)),
-                    reason: format!("cannot read {p}: {e}"),
-                })
-            }
-        },
-        None => Vec::new(),
-    };
-    let explicit_config = explicit.is_some();
-    let config = explicit.unwrap_or_else(|| PathBuf::from(sources::DEFAULT_CONFIG));
-    match fs.read(&config.to_string_lossy()) {
-        Ok(b) => settings.extend(sources::parse_config_file(
-            &String::from_utf8_lossy(&b),
-            &config,
-        )),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit_config => {}
-        Err(e) => {
-            return Err(ConfigError {
-                option: sources::CONFIG_ARGUMENT.into(),
-                origin: Origin::File(config.clone()),
-                reason: format!("cannot read {}: {e}", config.display()),
-            })
-        }
-    }
-    settings.extend(arg_settings);
-    Options::from_settings(&settings)
+    sources::load(&args, &Paths::under(&call.facts.fs.root))
 }
 
 /// The module's shadow aging (the `aging` crate, the module's own rule) on
@@ -112,10 +75,19 @@ fn aging_refusal(call: &Call<'_>, p: &Options) -> Option<Prediction> {
 }
 
 pub fn predict(call: &Call<'_>) -> Prediction {
-    // A directory scan (`pamlint audit`) knows the entry the module reads.
+    // The directory was read (`pamlint audit`, `why`): the entry the module reads.
     if let Some(dir) = &call.facts.directory {
         return super::ldap_shell_entry::predict(call, dir);
     }
+    let mut p = from_nss(call);
+    if let Some(e) = &call.facts.directory_unreachable {
+        p.fact = format!("directory unreachable ({e}): predicted from NSS's view: {}", p.fact);
+    }
+    p
+}
+
+/// The module's answer from NSS's view of the user (the passwd shell).
+fn from_nss(call: &Call<'_>) -> Prediction {
     let p = match options(call) {
         Ok(p) => p,
         Err(e) => {
@@ -210,5 +182,114 @@ pub fn predict(call: &Call<'_>) -> Prediction {
             format!("the shell {shell} is not executable {note}"),
         ),
         Ok(_) => Prediction::success(format!("the shell {shell} is listed and executable {note}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::why::facts::{Facts, Source};
+
+    /// An image with ldap.conf (RHEL's place), the module's default config
+    /// file and another one a rule names with `config=`.
+    fn image() -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        let etc = root.path().join("etc");
+        std::fs::create_dir_all(etc.join("openldap")).unwrap();
+        std::fs::write(
+            etc.join("openldap/ldap.conf"),
+            "URI ldap://a ldap://b\nBASE dc=from,dc=ldapconf\n",
+        )
+        .unwrap();
+        std::fs::write(
+            etc.join("pam_ldap_shell.conf"),
+            "base dc=from,dc=file\nminimum_uid 1000\ncheck_shells no\n",
+        )
+        .unwrap();
+        std::fs::write(etc.join("other.conf"), "timeout_ms=700\n").unwrap();
+        root
+    }
+
+    fn why_options(root: &Path, args: &[&str]) -> Result<Options, ConfigError> {
+        let facts = Facts::gather(&Source::Root(root.to_path_buf()), "sshd", "alice", None);
+        let call = Call {
+            pam_type: PamType::Account,
+            args: args.to_vec(),
+            facts: &facts,
+        };
+        options(&call)
+    }
+
+    /// The module's loader with its paths pointed at the image by hand.
+    fn module_options(root: &Path, args: &[&str]) -> Result<Options, ConfigError> {
+        let etc = root.join("etc");
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| match a.strip_prefix("config=/") {
+                Some(p) => format!("config={}", root.join(p).display()),
+                None => a.to_string(),
+            })
+            .collect();
+        let paths = Paths {
+            config: etc.join("pam_ldap_shell.conf"),
+            openldap: vec![etc.join("ldap/ldap.conf"), etc.join("openldap/ldap.conf")],
+            euid: nix::unistd::geteuid().as_raw(),
+            root: PathBuf::from("/"),
+        };
+        sources::load(&args, &paths)
+    }
+
+    #[test]
+    fn why_and_the_modules_loader_agree_under_a_root() {
+        let img = image();
+        for args in [
+            &[][..],
+            &["minimum_uid=2000", "missing_shell=warn"][..],
+            &["config=/etc/other.conf", "debug"][..],
+        ] {
+            let why = why_options(img.path(), args).unwrap();
+            assert_eq!(why, module_options(img.path(), args).unwrap(), "{args:?}");
+        }
+        let o = why_options(img.path(), &["minimum_uid=2000"]).unwrap();
+        assert_eq!(o.uris, vec!["ldap://a", "ldap://b"]);
+        assert_eq!(o.base.as_deref(), Some("dc=from,dc=file"));
+        assert_eq!(o.minimum_uid, Some(2000));
+        let o = why_options(img.path(), &["config=/etc/other.conf"]).unwrap();
+        assert_eq!(o.base.as_deref(), Some("dc=from,dc=ldapconf"));
+        assert_eq!(o.timeout, std::time::Duration::from_millis(700));
+        let e = why_options(img.path(), &["config=/etc/absent.conf"]).unwrap_err();
+        assert_eq!(e.option, "config");
+    }
+
+    #[test]
+    fn a_config_file_the_module_distrusts_is_its_service_error() {
+        use std::os::unix::fs::PermissionsExt;
+        let img = image();
+        let conf = img.path().join("etc/pam_ldap_shell.conf");
+        std::fs::set_permissions(&conf, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let facts = Facts::gather(
+            &Source::Root(img.path().to_path_buf()),
+            "sshd",
+            "alice",
+            None,
+        );
+        let call = Call {
+            pam_type: PamType::Account,
+            args: vec![],
+            facts: &facts,
+        };
+        let p = predict(&call);
+        assert_eq!(p.code, PamCode::ServiceErr);
+        assert!(
+            p.fact.contains("refuses its configuration") && p.fact.contains("mode 0666"),
+            "{}",
+            p.fact
+        );
+        assert_eq!(
+            module_options(img.path(), &[]).unwrap_err().to_string(),
+            options(&call).unwrap_err().to_string()
+        );
     }
 }

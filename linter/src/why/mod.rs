@@ -1,6 +1,7 @@
 //! `pamlint why SERVICE USER`: walk the service's stacks with this host's facts and
 //! name the first rule that refuses the user, and the fact behind it.
 
+pub mod directory;
 pub mod facts;
 pub mod report;
 pub mod walk;

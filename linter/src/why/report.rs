@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use ldap_shell_core::pam_ops::printable;
 use serde::Serialize;
 
 use super::facts::{Facts, Passwd, VersionInfo};
@@ -134,6 +135,9 @@ pub struct WhyReport {
     pub passwd_source: String,
     pub lookup_error: Option<String>,
     pub pam_version: VersionInfo,
+    /// What pam_ldap_shell's lookup found in the directory, when it was asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub directory: Option<String>,
     /// The answer: `auth: FILE:LINE MODULE (CONTROL) refuses USER: FACT`, or null.
     pub verdict: Option<String>,
     pub types: Vec<TypeReport>,
@@ -153,6 +157,7 @@ impl WhyReport {
             passwd_source: facts.lookup_name(),
             lookup_error: facts.lookup_error.clone(),
             pam_version: facts.version.clone(),
+            directory: directory_line(facts),
             verdict,
             types,
         }
@@ -161,6 +166,24 @@ impl WhyReport {
     pub fn refused(&self) -> bool {
         self.types.iter().any(|t| t.refused)
     }
+}
+
+/// What the directory said, in words (its text escaped as the module logs it).
+fn directory_line(facts: &Facts) -> Option<String> {
+    if let Some(e) = &facts.directory_unreachable {
+        return Some(format!(
+            "unreachable ({e}): pam_ldap_shell predicted from NSS's view"
+        ));
+    }
+    let d = facts.directory.as_ref()?;
+    Some(match (&d.entry, &d.unusable) {
+        (Some(e), _) => format!("pam_ldap_shell's lookup found {}", printable(&e.dn)),
+        (None, Some(why)) => format!("pam_ldap_shell cannot use the entry: {}", printable(why)),
+        (None, None) => format!(
+            "pam_ldap_shell's lookup found no entry for {}",
+            printable(&facts.user)
+        ),
+    })
 }
 
 fn verdict_line(t: &TypeReport, user: &str) -> String {
@@ -228,6 +251,9 @@ pub fn render_human(r: &WhyReport) -> String {
                     .unwrap_or_default()
             );
         }
+    }
+    if let Some(d) = &r.directory {
+        let _ = writeln!(out, "  directory: {d}");
     }
     let _ = writeln!(out, "  {}", r.pam_version.describe());
     if let Some(f) = &r.service_file {

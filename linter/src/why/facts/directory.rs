@@ -1,12 +1,13 @@
-//! Facts from the directory itself (`pamlint audit`): the entry pam_ldap_shell
-//! reads for the user, the module's options for each of its rules (resolved
-//! once, with the module's own parser), and the `authz_filter` answers.
-//! `why` has none of this and predicts the module from NSS's view instead.
+//! Facts from the directory itself (`pamlint audit`, and `why` when the
+//! service's stack has pam_ldap_shell: `why/directory.rs`): the entry
+//! pam_ldap_shell reads for the user, the module's options for each of its
+//! rules (resolved once, with the module's own loader), and the
+//! `authz_filter` answers.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ldap_shell_core::directory::UserEntry;
+use ldap_shell_core::directory::{Directory, UserEntry};
 use ldap_shell_core::options::Options;
 
 use super::passwd::Passwd;
@@ -77,6 +78,24 @@ impl DirectoryFacts {
             .find(|(f, _)| f == filter)
             .map(|(_, answer)| answer)
     }
+}
+
+/// Whether the entry `dn` matches each of `filters` (a base search, as the
+/// module makes it for `authz_filter`).
+pub fn authz_answers(
+    filters: &[String],
+    dn: &str,
+    dir: &mut dyn Directory,
+) -> Vec<(String, Result<bool, String>)> {
+    filters
+        .iter()
+        .map(|f| {
+            (
+                f.clone(),
+                dir.entry_matches(dn, f).map_err(|e| e.to_string()),
+            )
+        })
+        .collect()
 }
 
 /// The passwd entry nss-pam-ldapd makes of a directory entry: no entry

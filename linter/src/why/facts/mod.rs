@@ -38,10 +38,13 @@ pub struct Facts {
     /// The user's shadow aging fields: NSS (getspnam, root only) on the
     /// host, the image's /etc/shadow under --root; None when unknown.
     pub shadow: Option<aging::Shadow>,
-    /// What pam_ldap_shell reads from the directory for this user, when the
-    /// facts come from a directory scan (`pamlint audit`); None for `why`,
-    /// which predicts the module from NSS's view.
+    /// What pam_ldap_shell reads from the directory for this user (`pamlint
+    /// audit`, or `why` for a service running the module); None when the
+    /// directory was not read: the module is then predicted from NSS's view.
     pub directory: Option<DirectoryFacts>,
+    /// `why` asked the directory and no server answered (the reason):
+    /// pam_ldap_shell is then predicted from NSS's view, which says so.
+    pub directory_unreachable: Option<String>,
     /// The program was started by an ordinary user, not by root, so
     /// pam_rootok fails: `pamlint audit` asks whether users get in by
     /// themselves. False for `why`, which leaves pam_rootok unknown.
@@ -55,6 +58,16 @@ pub enum Source {
     Host,
     /// A filesystem image: its own passwd/group files, files under the root.
     Root(PathBuf),
+}
+
+impl Source {
+    /// The root the files are read below.
+    pub fn root(&self) -> &Path {
+        match self {
+            Source::Host => Path::new("/"),
+            Source::Root(r) => r,
+        }
+    }
 }
 
 impl Facts {
@@ -100,6 +113,7 @@ impl Facts {
             shells_econf,
             shadow,
             directory: None,
+            directory_unreachable: None,
             ordinary_caller: false,
         }
     }

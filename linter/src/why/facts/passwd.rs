@@ -144,6 +144,12 @@ fn nss_group(name: &str) -> Result<Option<Group>, String> {
     }
 }
 
+/// Whether `name` is in ROOT/etc/passwd: a local account, with a local
+/// password for pam_unix (a directory user is not).
+pub fn has_local_account(root: &Path, name: &str) -> bool {
+    matches!(UserDb::files(root).user(name), Ok(Some(_)))
+}
+
 /// `name:passwd:uid:gid:gecos:dir:shell`, as glibc's files backend reads it
 /// (the shell may be empty; lines with a bad uid/gid are skipped).
 pub fn parse_passwd_line(line: &str) -> Option<Passwd> {
