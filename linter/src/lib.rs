@@ -3,7 +3,7 @@
 //! Start with [`model`] (the types), [`parse::parse_service_file`] (one file) and
 //! [`resolve::resolve_service`] (a service's effective stacks).
 
-// No `unsafe` outside the FFI module (why/facts/ffi.rs, which allows it).
+// No `unsafe` outside the FFI module (facts/ffi.rs, which allows it).
 #![deny(unsafe_code)]
 
 pub mod audit;
@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod elf;
+pub mod facts;
 pub mod model;
 pub mod modules;
 pub mod output;

@@ -6,9 +6,9 @@
 //!
 //! PAMLINT_WHY_SEED=N picks the seed, PAMLINT_WHY_STACKS=N the number of stacks.
 
+use pamlint::facts::{Facts, Source};
 use pamlint::model::{PamCode, PamType};
 use pamlint::resolve::{resolve_service, ResolveContext};
-use pamlint::why::facts::{Facts, Source};
 use pamlint::why::{explain, WhyOptions};
 use testkit::rng::{env_number, Rng};
 

@@ -6,8 +6,6 @@
 //! anonymous), never bound to as a user, never written.
 
 pub mod duplicates;
-pub mod facts;
-pub mod module;
 pub mod output;
 pub mod summary;
 pub mod users;
@@ -21,14 +19,15 @@ use ldap_shell_core::directory::Directory;
 use ldap_shell_core::options::Options;
 use ldap_shell_core::scan::{self, ScannedUser};
 
+use crate::facts::builder::FactsBuilder;
+use crate::facts::directory::InDirectory;
+use crate::facts::ldap_shell::{self as module, ModuleSettings};
+use crate::facts::{Facts, PamVersion, Source};
 use crate::model::ResolvedService;
-use crate::why::facts::{Facts, PamVersion, Source};
 use crate::why::WhyOptions;
-use facts::FactsBuilder;
-use module::ModuleSettings;
 use output::{AuditFormat, AuditWriter, Services, UserRecord};
 use summary::Tally;
-use users::{InDirectory, UserSource};
+use users::UserSource;
 use verdict::{judge, Verdict};
 
 /// Everything a run needs besides the resolved services.

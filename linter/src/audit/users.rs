@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
-use ldap_shell_core::directory::{DirError, Directory, Lookup, UserEntry};
+use ldap_shell_core::directory::Directory;
 use ldap_shell_core::scan::ScannedUser;
 use serde::Serialize;
 
-use crate::why::facts::passwd::parse_passwd_line;
+use crate::facts::directory::{in_directory, InDirectory};
+use crate::facts::passwd::parse_passwd_line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -24,19 +25,6 @@ impl UserSource {
             UserSource::Local => "local",
         }
     }
-}
-
-/// What the directory says about a user named outside a scan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InDirectory {
-    /// The directory is not read (`--no-directory`).
-    NotAsked,
-    /// The module's lookup found this entry.
-    Found(Box<UserEntry>),
-    /// The module's lookup found none.
-    Absent,
-    /// The lookup failed or was ambiguous: the module cannot use the entry.
-    Unusable(String),
 }
 
 /// The users of a `--users` file: one name per line, blank lines and
@@ -66,20 +54,6 @@ pub fn local_users(root: &Path) -> Result<Vec<String>, String> {
 /// The module's lookup of `user` (search or dn_template, exact name match).
 pub fn look_up(dir: &mut dyn Directory, user: &str) -> InDirectory {
     in_directory(dir.lookup(user))
-}
-
-/// What the module makes of its lookup's answer.
-pub fn in_directory(answer: Result<Lookup, DirError>) -> InDirectory {
-    match answer {
-        Ok(Lookup::Found(e)) => InDirectory::Found(Box::new(e)),
-        Ok(Lookup::NotFound) => InDirectory::Absent,
-        Ok(Lookup::Ambiguous(dns)) => InDirectory::Unusable(format!(
-            "the name matches {} entries ({})",
-            dns.len(),
-            dns.join("; ")
-        )),
-        Err(e) => InDirectory::Unusable(e.to_string()),
-    }
 }
 
 /// The user names of a scanned entry: each value of `user_attr` logs in.

@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 
+use crate::facts::Facts;
 use crate::model::{PamType, ResolvedService};
 use crate::modules::Certainty;
-use crate::why::facts::Facts;
 use crate::why::report::{StepReport, TypeReport, WhyReport};
 use crate::why::{explain, WhyOptions};
 
@@ -227,8 +227,8 @@ fn module_base(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::{Facts, Source};
     use crate::resolve::{resolve_service, ResolveContext};
-    use crate::why::facts::{Facts, Source};
 
     /// A root with /etc/passwd and /etc/shells, and a pam.d with `files`.
     fn world(files: &[(&str, &str)], passwd: &str) -> (tempfile::TempDir, ResolveContext) {

@@ -7,12 +7,12 @@ use clap::Args;
 
 use super::context::Settings;
 use super::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::audit::module::ModuleSettings;
 use crate::audit::output::AuditFormat;
 use crate::audit::{self, AuditRun, Ending};
+use crate::facts::ldap_shell::ModuleSettings;
+use crate::facts::PamVersion;
 use crate::model::{PamType, ResolvedService};
 use crate::resolve::{resolve_service, ResolveContext, OTHER};
-use crate::why::facts::PamVersion;
 use crate::why::WhyOptions;
 
 const AFTER_HELP: &str = "\

@@ -5,9 +5,9 @@ use clap::Args;
 use super::context::Needed;
 use super::out::ReportFormat;
 use super::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::facts::{Facts, PamVersion, Source};
 use crate::model::PamType;
 use crate::resolve::resolve_service;
-use crate::why::facts::{Facts, PamVersion, Source};
 use crate::why::report::render_human;
 use crate::why::{explain, WhyOptions};
 

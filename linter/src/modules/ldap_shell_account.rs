@@ -20,7 +20,7 @@ use ldap_shell_core::shells::{file_problem, read_shells, ShellProblem};
 use ldap_shell_core::sys::nss::NssView;
 use ldap_shell_core::transaction::Handover;
 
-use crate::why::facts::{DirectoryFacts, Facts, FsView};
+use crate::facts::{DirectoryFacts, Facts, FsView};
 
 /// What one run of the account phase did.
 #[derive(Debug)]

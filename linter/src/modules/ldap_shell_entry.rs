@@ -15,8 +15,8 @@ use ldap_shell_core::shells::ShellProblem;
 
 use super::ldap_shell_account::{run, Run};
 use super::{Call, Prediction};
+use crate::facts::DirectoryFacts;
 use crate::model::{PamCode, PamType};
-use crate::why::facts::DirectoryFacts;
 
 pub fn predict(call: &Call<'_>, dir: &DirectoryFacts) -> Prediction {
     let opts = match dir.options.get(&call.args) {
@@ -132,7 +132,7 @@ mod tests {
     use ldap_shell_core::options::{Origin, Setting};
 
     use super::*;
-    use crate::why::facts::{Facts, ModuleOptions, Source};
+    use crate::facts::{Facts, ModuleOptions, Source};
 
     /// A root with /etc/shells listing /bin/sh, /bin/gone (absent),
     /// /bin/plain (not executable), /opt/image-only-sh (only in the image)

@@ -61,7 +61,7 @@ fn predict(call: &Call<'_>) -> Prediction {
 mod tests {
     use super::*;
     use crate::model::PamType;
-    use crate::why::facts::{Facts, Source};
+    use crate::facts::{Facts, Source};
 
     fn code(args: &str, user: &str) -> PamCode {
         let root = tempfile::tempdir().unwrap();

@@ -190,7 +190,7 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use super::*;
-    use crate::why::facts::{Facts, Source};
+    use crate::facts::{Facts, Source};
 
     /// An image with ldap.conf (RHEL's place), the module's default config
     /// file and another one a rule names with `config=`.

@@ -4,7 +4,7 @@
 use super::args::{Kind::*, Spec};
 use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
-use crate::why::facts::files::unsafe_list_file;
+use crate::facts::files::unsafe_list_file;
 
 pub const MODULE: Module = Module {
     name: "pam_listfile",

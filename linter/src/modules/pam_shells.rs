@@ -3,8 +3,8 @@
 use super::args::{Kind::*, Spec};
 use super::{Args, Call, Module, Prediction, Returns};
 use crate::model::{PamCode, PamType};
-use crate::why::facts::shells::read_list;
-use crate::why::facts::PamVersion;
+use crate::facts::shells::read_list;
+use crate::facts::PamVersion;
 
 pub const MODULE: Module = Module {
     name: "pam_shells",

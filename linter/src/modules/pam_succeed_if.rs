@@ -2,8 +2,8 @@
 
 use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
-use crate::why::facts::ffi::fnmatch;
-use crate::why::facts::Passwd;
+use crate::facts::ffi::fnmatch;
+use crate::facts::Passwd;
 
 pub const MODULE: Module = Module {
     name: "pam_succeed_if",

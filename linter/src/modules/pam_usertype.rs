@@ -2,7 +2,7 @@
 
 use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
-use crate::why::facts::logindefs::uid_key;
+use crate::facts::logindefs::uid_key;
 
 pub const MODULE: Module = Module {
     name: "pam_usertype",

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
+use crate::facts::Facts;
 use crate::model::{PamCode, PamType};
-use crate::why::facts::Facts;
 
 /// How sure a prediction is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

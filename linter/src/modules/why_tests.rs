@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use super::{predict, Call, Certainty};
+use crate::facts::{Facts, PamVersion, Source};
 use crate::model::{PamCode, PamType};
-use crate::why::facts::{Facts, PamVersion, Source};
 
 const PASSWD: &str = "root:x:0:0::/root:/bin/bash\n\
 alice:x:1001:1001::/home/alice:/bin/bash\n\

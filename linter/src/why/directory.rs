@@ -13,10 +13,10 @@ use ldap_shell_core::directory::{DirError, Directory};
 use ldap_shell_core::pam_ops::printable;
 use ldap_shell_core::scan::per_user_directory;
 
-use super::facts::{Facts, Source};
-use crate::audit::facts::FactsBuilder;
-use crate::audit::module::{resolve_all, rule_arguments, scan_options, ModuleSettings};
-use crate::audit::users::in_directory;
+use crate::facts::builder::FactsBuilder;
+use crate::facts::directory::in_directory;
+use crate::facts::ldap_shell::{resolve_all, rule_arguments, scan_options, ModuleSettings};
+use crate::facts::{Facts, Source};
 use crate::model::ResolvedService;
 
 /// `facts` with what pam_ldap_shell reads from the directory for their

@@ -2,13 +2,12 @@
 //! name the first rule that refuses the user, and the fact behind it.
 
 pub mod directory;
-pub mod facts;
 pub mod report;
 pub mod walk;
 
+use crate::facts::Facts;
 use crate::model::{HandlerKind, PamCode, PamType, ResolvedRule, ResolvedService};
 use crate::modules::{self, Call, Certainty, Prediction};
-use facts::Facts;
 use report::{StepReport, TypeReport, WhyReport};
 
 /// Options of one `why` run that are not facts.

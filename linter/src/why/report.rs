@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use ldap_shell_core::pam_ops::printable;
 use serde::Serialize;
 
-use super::facts::{Facts, Passwd, VersionInfo};
 use super::walk::Walk;
+use crate::facts::{Facts, Passwd, VersionInfo};
 use crate::model::{PamCode, PamType, ResolvedRule, ResolvedService};
 use crate::modules::{Certainty, Prediction};
 

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use ldap_shell_core::options::Options;
 use ldap_shell_core::sources::{self, Paths};
 
+use crate::facts::ModuleOptions;
 use crate::model::{PamType, ResolvedService};
-use crate::why::facts::ModuleOptions;
 
 /// Where the module's settings come from in this audit.
 #[derive(Debug, Clone)]

@@ -9,10 +9,10 @@ use std::sync::Arc;
 use ldap_shell_core::directory::{Directory, UserEntry};
 use ldap_shell_core::scan::ScannedUser;
 
-use super::users::InDirectory;
-use crate::why::facts::directory::{authz_answers, nss_view};
-use crate::why::facts::passwd::has_local_account;
-use crate::why::facts::{DirectoryFacts, Facts, ModuleOptions, Source};
+use super::directory::InDirectory;
+use crate::facts::directory::{authz_answers, nss_view};
+use crate::facts::passwd::has_local_account;
+use crate::facts::{DirectoryFacts, Facts, ModuleOptions, Source};
 
 /// The shared facts, refilled for each user.
 pub struct FactsBuilder {

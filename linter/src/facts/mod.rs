@@ -6,10 +6,12 @@
 //! With `--root DIR` NSS cannot be asked about the image, so ROOT/etc/passwd and
 //! ROOT/etc/group are read instead.
 
+pub mod builder;
 pub mod directory;
 #[allow(unsafe_code)]
 pub mod ffi;
 pub mod files;
+pub mod ldap_shell;
 pub mod logindefs;
 pub mod passwd;
 pub mod shells;

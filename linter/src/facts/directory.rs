@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ldap_shell_core::directory::{Directory, UserEntry};
+use ldap_shell_core::directory::{DirError, Directory, Lookup, UserEntry};
 use ldap_shell_core::options::Options;
 
 use super::passwd::Passwd;
@@ -114,6 +114,33 @@ pub fn nss_view(
         dir: home.unwrap_or_default().to_string(),
         shell: entry.shell_values.first().cloned().unwrap_or_default(),
     })
+}
+
+/// What the directory says about a user named outside a scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InDirectory {
+    /// The directory is not read (`--no-directory`).
+    NotAsked,
+    /// The module's lookup found this entry.
+    Found(Box<UserEntry>),
+    /// The module's lookup found none.
+    Absent,
+    /// The lookup failed or was ambiguous: the module cannot use the entry.
+    Unusable(String),
+}
+
+/// What the module makes of its lookup's answer.
+pub fn in_directory(answer: Result<Lookup, DirError>) -> InDirectory {
+    match answer {
+        Ok(Lookup::Found(e)) => InDirectory::Found(Box::new(e)),
+        Ok(Lookup::NotFound) => InDirectory::Absent,
+        Ok(Lookup::Ambiguous(dns)) => InDirectory::Unusable(format!(
+            "the name matches {} entries ({})",
+            dns.len(),
+            dns.join("; ")
+        )),
+        Err(e) => InDirectory::Unusable(e.to_string()),
+    }
 }
 
 #[cfg(test)]
