@@ -4,41 +4,22 @@
 //! (ROOT/etc/passwd) gives everyone /bin/bash, so an answer naming the
 //! directory's loginShell can only come from the directory.
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
 use testkit::Slapd;
 
-fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
-}
+#[path = "support/image.rs"]
+mod image;
+use image::module_image;
 
 /// An image: the e2e tests' /etc/shells (/bin/dash not listed), /bin/bash
 /// and /bin/dash installed, the module's e2e pam.d tree, NSS's view of the
 /// directory users with /bin/bash, and the module's config naming `uri`.
 fn image(uri: &str) -> tempfile::TempDir {
-    let root = tempfile::tempdir().unwrap();
+    let root = module_image("root\n");
     let r = root.path();
-    std::fs::create_dir_all(r.join("etc/pam.d")).unwrap();
-    std::fs::create_dir_all(r.join("bin")).unwrap();
-    std::fs::copy(testdata().join("e2e/shells"), r.join("etc/shells")).unwrap();
-    for sh in ["bin/bash", "bin/dash"] {
-        std::fs::write(r.join(sh), "#!/bin/sh\n").unwrap();
-        std::fs::set_permissions(r.join(sh), std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    std::fs::write(r.join("etc/ftpusers"), "root\n").unwrap();
-    let tree = testdata().join("e2e/pam.d/module");
-    for e in std::fs::read_dir(&tree).unwrap() {
-        let e = e.unwrap();
-        let text = std::fs::read_to_string(e.path()).unwrap();
-        std::fs::write(
-            r.join("etc/pam.d").join(e.file_name()),
-            text.replace("@ACCOUNT_OPTIONS@", ""),
-        )
-        .unwrap();
-    }
     std::fs::write(
         r.join("etc/passwd"),
         "root:x:0:0::/root:/bin/bash\n\
