@@ -1,0 +1,331 @@
+//! `pamlint audit` against the truth: a real slapd holding a few hundred
+//! generated users of every case (e2e/src/population.rs) plus the story's
+//! users, the e2e pam.d trees, and the real services. For a fixed sample of
+//! users per case, every (user, service) verdict of the audit must equal what
+//! the real service does with the user's right password: the vsftpd and sshd
+//! daemons of the sandbox (where NSS resolves LDAP users through nslcd), and
+//! pamtester with the service's name for any other service of the tree. The
+//! summary must name each cause with exactly the services that refused it.
+//!
+//! pamlint runs inside the sandbox (as an administrator would on that host):
+//! its / is the sandbox's, with the same /etc/pam.d, /etc/shells,
+//! /etc/ftpusers and installed shells as the services see.
+
+use e2e::population::{self, Category, Person, NOT_EXECUTABLE_SHELL};
+use e2e::{artifacts, ftp, ssh, Stack, World, PASSWORD};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::os::unix::fs::PermissionsExt;
+
+/// Generated users: 30 of each category.
+const POPULATION: usize = 30 * Category::ALL.len();
+/// Users of each category checked against the real stacks (the first ones
+/// in directory order).
+const SAMPLE_PER_CATEGORY: usize = 3;
+/// testdata/ldap/users.ldif's users with a case of their own.
+const STORY_USERS: [&str; 7] = ["alice", "nora", "emma", "carol", "dave", "oscar", "low"];
+/// The tests' authz_filter (oscar and the OutsideFilter users fail it).
+const AUTHZ: &str = "authz_filter=(gidNumber=5000)";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Admitted,
+    Refused,
+}
+
+/// The world, its directory and the audit's JSON.
+struct Audited {
+    _slapd: testkit::Slapd,
+    world: World,
+    json: Value,
+    exit_code: i32,
+}
+
+/// A world with `stack` over a slapd holding the population, /etc/shells
+/// listing the non-executable shell, /etc/ftpusers listing the FtpUsers
+/// users; then `pamlint audit --format json` run inside it.
+fn audited(stack: Stack) -> Audited {
+    let slapd = population::slapd(POPULATION);
+    let world = World::start_with_server(stack, slapd.uri());
+    world.append_etc("shells", &format!("{NOT_EXECUTABLE_SHELL}\n"));
+    world.append_etc("ftpusers", &population::ftpusers(POPULATION));
+    install_not_executable_shell(&world);
+    let (exit_code, stdout) = pamlint(
+        &world,
+        &["audit", "--format", "json", "--uri", &world.ldap_uri],
+    );
+    let json: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("pamlint audit --format json: {e}:\n{stdout}"));
+    Audited {
+        _slapd: slapd,
+        world,
+        json,
+        exit_code,
+    }
+}
+
+/// NOT_EXECUTABLE_SHELL inside the sandbox: its /run is the world's run/.
+fn install_not_executable_shell(w: &World) {
+    let rel = NOT_EXECUTABLE_SHELL
+        .strip_prefix("/run/")
+        .expect("the shell lives under /run");
+    let path = w.path().join("run").join(rel);
+    let dir = path.parent().expect("the shell's directory");
+    std::fs::create_dir_all(dir).expect("create the shell's directory");
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::write(&path, "#!/bin/sh\nexec /bin/sh \"$@\"\n").expect("write the shell");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+}
+
+/// The pamlint of this build, run inside the sandbox; stderr must be empty.
+fn pamlint(w: &World, args: &[&str]) -> (i32, String) {
+    let out = w.run_inside(&artifacts::get().pamlint, args);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.is_empty(),
+        "pamlint {args:?} wrote to stderr: {stderr}"
+    );
+    (out.status.code().unwrap_or(-1), stdout)
+}
+
+/// The sampled users: the first SAMPLE_PER_CATEGORY of each category, and
+/// the story's users (category None).
+fn sample() -> Vec<(String, Option<Category>)> {
+    let generated = (0..SAMPLE_PER_CATEGORY * Category::ALL.len())
+        .map(Person::nth)
+        .map(|p| (p.uid, Some(p.category)));
+    let story = STORY_USERS.iter().map(|u| (u.to_string(), None));
+    generated.chain(story).collect()
+}
+
+/// What the real service does with `user` and the right password, and how
+/// it was found. vsftpd: the daemon's reply to PASS, which must agree with
+/// pamtester on the vsftpd stack (the oracle checks itself: vsftpd adds no
+/// check of its own to PAM's). sshd: the daemon, which adds its own (the
+/// shell must exist and be executable, OpenSSH's allowed_user). Any other
+/// service: its stack through pamtester.
+fn real(w: &World, service: &str, user: &str) -> (Verdict, String) {
+    let (pam, result) = real_pam(w, service, user);
+    match service {
+        "vsftpd" => {
+            let daemon = real_ftp(w, user);
+            assert_eq!(
+                daemon, pam,
+                "oracle: the vsftpd daemon and pamtester vsftpd disagree on {user} ({result})"
+            );
+            (daemon, format!("vsftpd daemon; libpam {result}"))
+        }
+        "sshd" => (
+            real_ssh(w, user),
+            format!("sshd daemon; libpam alone {result}"),
+        ),
+        _ => (pam, format!("libpam {result}")),
+    }
+}
+
+/// The service's PAM stack through pamtester's authenticate then
+/// acct_mgmt (one handle, as vsftpd and sshd call them); the verdict and
+/// pamtester's result name.
+fn real_pam(w: &World, service: &str, user: &str) -> (Verdict, String) {
+    let run = w.pamtester(
+        service,
+        user,
+        &["authenticate", "acct_mgmt"],
+        &format!("{PASSWORD}\n"),
+    );
+    let verdict = if run.exit_code == 0 {
+        Verdict::Admitted
+    } else {
+        Verdict::Refused
+    };
+    (verdict, run.result())
+}
+
+/// The real vsftpd: 230 admits, 530 refuses.
+fn real_ftp(w: &World, user: &str) -> Verdict {
+    let login = ftp::login(w.ftp_port, user, PASSWORD).expect("FTP exchange");
+    match login.pass_reply() {
+        r if r.starts_with("230") => Verdict::Admitted,
+        r if r.starts_with("530") => Verdict::Refused,
+        r => panic!("vsftpd answered {user}'s PASS with {r:?}: {login:?}"),
+    }
+}
+
+/// The real sshd: the command runs (exit 0), or ssh gives up (255) without
+/// a connection error (a refused password says "Permission denied"; a
+/// refusal by the account phase closes the connection silently).
+fn real_ssh(w: &World, user: &str) -> Verdict {
+    let s = ssh::run(w.ssh_port, user, PASSWORD, "true");
+    let connection_error = ["Connection refused", "Connection timed out", "Could not"]
+        .iter()
+        .any(|e| s.stderr.contains(e));
+    match s.exit_code {
+        0 => Verdict::Admitted,
+        255 if !connection_error && s.stdout.is_empty() => Verdict::Refused,
+        _ => panic!("ssh {user}: {s:?}\n{}", w.diagnostics()),
+    }
+}
+
+/// The audit's entries for `user` (one per directory entry of that name).
+fn entries<'a>(json: &'a Value, user: &str) -> Vec<&'a Value> {
+    json["users"]
+        .as_array()
+        .expect("\"users\" is an array")
+        .iter()
+        .filter(|u| u["user"] == user)
+        .collect()
+}
+
+/// The one audit entry of `user`; panics if there is none or several.
+fn entry<'a>(json: &'a Value, user: &str) -> &'a Value {
+    let found = entries(json, user);
+    assert_eq!(found.len(), 1, "audit entries for {user}: {found:#?}");
+    found[0]
+}
+
+fn services_of(entry: &Value) -> Vec<String> {
+    entry["services"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The verdict string of `service` for the user's entry.
+fn audit_verdict<'a>(entry: &'a Value, service: &str) -> &'a str {
+    entry["services"][service]["verdict"]
+        .as_str()
+        .unwrap_or("<none>")
+}
+
+fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Admitted => "admitted",
+        Verdict::Refused => "refused",
+    }
+}
+
+/// Every sampled (user, service) through the real service; returns the mismatches
+/// with the audit, and which services refused each category.
+fn compare_with_pam(a: &Audited) -> (Vec<String>, BTreeMap<&'static str, BTreeSet<String>>) {
+    let mut mismatches = Vec::new();
+    let mut refused_by: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    for (user, category) in sample() {
+        let e = entry(&a.json, &user);
+        let services = services_of(e);
+        for required in ["sshd", "vsftpd"] {
+            assert!(
+                services.iter().any(|s| s == required),
+                "{user}: no verdict for {required}: {e:#}"
+            );
+        }
+        for service in &services {
+            let (real, how) = real(&a.world, service, &user);
+            let said = &e["services"][service];
+            let got = audit_verdict(e, service);
+            eprintln!(
+                "{service:>8} {user:<20} real {:<8} ({how}) audit {got}",
+                verdict_name(real)
+            );
+            if got != verdict_name(real) {
+                mismatches.push(format!(
+                    "{user} ({category:?}) on {service}: the service says {} ({how}), audit says {said}",
+                    verdict_name(real)
+                ));
+                continue;
+            }
+            let Some(cause) = category.and_then(Category::cause) else {
+                continue;
+            };
+            if real == Verdict::Refused {
+                refused_by.entry(cause).or_default().insert(service.clone());
+                if said["cause"] != cause {
+                    mismatches.push(format!(
+                        "{user} ({category:?}) on {service}: refused as expected, but the cause is {} instead of {cause:?}: {said}",
+                        said["cause"]
+                    ));
+                }
+            }
+        }
+    }
+    (mismatches, refused_by)
+}
+
+/// The summary names each cause the sample was refused for, with exactly
+/// the services that refused it.
+fn check_summary(
+    json: &Value,
+    refused_by: &BTreeMap<&'static str, BTreeSet<String>>,
+) -> Vec<String> {
+    let causes = json["summary"]["causes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    for (cause, services) in refused_by {
+        let Some(c) = causes.iter().find(|c| c["cause"] == *cause) else {
+            problems.push(format!(
+                "the summary does not name {cause}: {:#}",
+                json["summary"]
+            ));
+            continue;
+        };
+        let named: BTreeSet<String> = c["refused_by"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if &named != services {
+            problems.push(format!(
+                "summary cause {cause}: refused_by {named:?}, the real services that refused it: {services:?}"
+            ));
+        }
+        let category = Category::ALL.iter().find(|k| k.cause() == Some(cause));
+        let generated = category.map_or(0, |k| {
+            population::people(POPULATION)
+                .filter(|p| p.category == *k)
+                .count()
+        });
+        let counted = c["users"].as_u64().unwrap_or(0);
+        if counted < generated as u64 {
+            problems.push(format!(
+                "summary cause {cause}: {counted} users, {generated} generated"
+            ));
+        }
+    }
+    problems
+}
+
+fn check_world(stack: Stack) {
+    let a = audited(stack);
+    let users = a.json["users"].as_array().map_or(0, Vec::len);
+    assert!(
+        users >= POPULATION,
+        "{users} users audited, {POPULATION} generated"
+    );
+    assert_eq!(a.exit_code, 1, "someone is refused: exit 1");
+    let (mut problems, refused_by) = compare_with_pam(&a);
+    problems.extend(check_summary(&a.json, &refused_by));
+    assert!(
+        problems.is_empty(),
+        "{} disagreement(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// Debian 12's stacks: pam_ldap through nslcd, pam_shells and
+/// pam_listfile in vsftpd.
+#[test]
+fn stock_stacks_verdicts_equal_the_real_services() {
+    check_world(Stack::Stock);
+}
+
+/// pam_ldap_shell's stacks, with the tests' authz_filter on its account line.
+#[test]
+fn module_stacks_verdicts_equal_the_real_services() {
+    check_world(Stack::Module(AUTHZ.to_string()));
+}
