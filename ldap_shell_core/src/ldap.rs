@@ -134,6 +134,13 @@ impl<'a> LdapDirectory<'a> {
         &self.failures
     }
 
+    /// The connection bound as the search identity (service account or
+    /// anonymous), made with failover over `order` on first use: the
+    /// directory scan of `pamlint audit` (`scan.rs`) searches on it.
+    pub fn search_connection(&mut self) -> Result<&mut LdapConn, DirError> {
+        self.conn()
+    }
+
     /// The open connection, making it (with failover and service bind) on first use.
     fn conn(&mut self) -> Result<&mut LdapConn, DirError> {
         while self.conn.is_none() {
@@ -315,24 +322,7 @@ impl<'a> LdapDirectory<'a> {
     }
 
     fn entry_from(&self, e: SearchEntry) -> UserEntry {
-        let first = |attr: &str| values_of(&e, attr).into_iter().next();
-        let days = |attr: &str| first(attr).and_then(|v| v.trim().parse().ok());
-        UserEntry {
-            shell_values: values_of(&e, &self.opts.shell_attr),
-            uid_number: first("uidNumber").and_then(|v| v.parse().ok()),
-            account: AccountAttrs {
-                shadow: Shadow {
-                    last_change: days("shadowLastChange"),
-                    max: days("shadowMax"),
-                    warning: days("shadowWarning"),
-                    inactive: days("shadowInactive"),
-                    expire: days("shadowExpire"),
-                },
-                ns_account_lock: first("nsAccountLock"),
-                pwd_account_locked_time: first("pwdAccountLockedTime"),
-            },
-            dn: e.dn,
-        }
+        user_entry(self.opts, e)
     }
 }
 
@@ -487,8 +477,30 @@ impl Directory for LdapDirectory<'_> {
     }
 }
 
+/// The parts of a search result entry the module reads.
+pub(crate) fn user_entry(opts: &Options, e: SearchEntry) -> UserEntry {
+    let first = |attr: &str| values_of(&e, attr).into_iter().next();
+    let days = |attr: &str| first(attr).and_then(|v| v.trim().parse().ok());
+    UserEntry {
+        shell_values: values_of(&e, &opts.shell_attr),
+        uid_number: first("uidNumber").and_then(|v| v.parse().ok()),
+        account: AccountAttrs {
+            shadow: Shadow {
+                last_change: days("shadowLastChange"),
+                max: days("shadowMax"),
+                warning: days("shadowWarning"),
+                inactive: days("shadowInactive"),
+                expire: days("shadowExpire"),
+            },
+            ns_account_lock: first("nsAccountLock"),
+            pwd_account_locked_time: first("pwdAccountLockedTime"),
+        },
+        dn: e.dn,
+    }
+}
+
 /// Attribute values by case-insensitive name (servers return the schema's spelling).
-fn values_of(e: &SearchEntry, attr: &str) -> Vec<String> {
+pub(crate) fn values_of(e: &SearchEntry, attr: &str) -> Vec<String> {
     let mut out: Vec<String> = e
         .attrs
         .iter()
@@ -511,7 +523,7 @@ fn op_error(e: LdapError) -> DirError {
 }
 
 /// A transport failure in words; timeouts name the option that bounds them.
-fn describe(e: &LdapError) -> String {
+pub(crate) fn describe(e: &LdapError) -> String {
     match e {
         LdapError::Timeout { .. } => "operation timed out (timeout_ms)".into(),
         other => other.to_string(),

@@ -25,6 +25,7 @@ pub mod password;
 pub mod ppolicy;
 pub mod recent;
 pub mod resolve;
+pub mod scan;
 pub mod shells;
 pub mod sources;
 #[allow(unsafe_code)]

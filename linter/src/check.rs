@@ -295,7 +295,10 @@ fn lint_service(
 }
 
 /// The file names the service's stacks pulled in (include, substack, @include).
-fn note_included(service: &crate::model::ResolvedService, included: &mut HashSet<String>) {
+pub(crate) fn note_included(
+    service: &crate::model::ResolvedService,
+    included: &mut HashSet<String>,
+) {
     for stack in &service.stacks {
         for h in stack.flatten() {
             let origin = match h {

@@ -3,6 +3,7 @@
 //! Start with [`model`] (the types), [`parse::parse_service_file`] (one file) and
 //! [`resolve::resolve_service`] (a service's effective stacks).
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -76,6 +76,9 @@ impl CommonArgs {
             eprintln!("pamlint {cmd}: {e}");
             EXIT_ERROR
         };
+        if self.format == Format::Csv && cmd != "audit" {
+            return Err(fail("--format csv is for audit only".into()));
+        }
         let path = match (&self.config, self.no_config) {
             (Some(p), _) => Some(p.clone()),
             (None, true) => None,

@@ -4,6 +4,7 @@
 //! and `fn run(&self, common: &CommonArgs) -> u8`, then add one variant to
 //! [`Command`] and one arm to [`Command::run`] below.
 
+pub mod audit;
 pub mod check;
 pub mod completions;
 pub mod context;
@@ -46,7 +47,7 @@ pub struct CommonArgs {
     /// A bare pam.d directory to use instead of <root>/etc/pam.d.
     #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// Output format (sarif and github for check).
+    /// Output format (sarif and github for check, csv for audit).
     #[arg(long, global = true, value_enum, default_value = "human")]
     pub format: Format,
     /// Lowest severity that makes the exit status 1.
@@ -66,7 +67,8 @@ pub struct CommonArgs {
     /// A site's own modules, one file name per line, present in addition to the target's.
     #[arg(long, global = true, value_name = "FILE")]
     pub modules: Option<PathBuf>,
-    /// Settings file (default: pamlint.toml in the working directory or above).
+    /// Settings file (default: pamlint.toml in the working directory or above). For `audit`:
+    /// pam_ldap_shell's configuration file (default ROOT/etc/pam_ldap_shell.conf).
     #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
     /// Read no pamlint.toml.
@@ -126,6 +128,8 @@ pub enum Command {
     Simulate(crate::simulate::cli::SimulateArgs),
     /// Predict where and why USER would be refused by SERVICE, from this host's facts.
     Why(crate::why::cli::WhyArgs),
+    /// Audit every directory (and local) user against every service: who is refused, where and why.
+    Audit(audit::AuditArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
 }
@@ -139,6 +143,7 @@ impl Command {
             Command::Diff(a) => a.run(common),
             Command::Simulate(a) => a.run(common),
             Command::Why(a) => a.run(common),
+            Command::Audit(a) => a.run(common),
             Command::Completions(a) => a.run(common),
         }
     }

@@ -14,6 +14,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// `audit` only (a row per user and service).
+    Csv,
 }
 
 /// Render a report in a format (`color` only affects human output).
@@ -23,6 +25,8 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
+        // `check` refuses csv before linting (CommonArgs::settings).
+        Format::Csv => human::render(report, color),
     }
 }
 

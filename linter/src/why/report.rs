@@ -23,6 +23,9 @@ pub struct StepReport {
     pub action: Option<String>,
     pub certainty: Option<Certainty>,
     pub fact: Option<String>,
+    /// The predictor's cause id (`pamlint audit`), when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<&'static str>,
 }
 
 impl StepReport {
@@ -43,6 +46,7 @@ impl StepReport {
             returns: outcome.as_ref().map(|o| o.1.name().to_string()),
             action: outcome.as_ref().map(|o| o.2.clone()),
             certainty: outcome.as_ref().map(|o| o.0.certainty),
+            cause: outcome.as_ref().and_then(|o| o.0.cause),
             fact: outcome.map(|o| o.0.fact.clone()),
         }
     }

@@ -6,6 +6,7 @@
 //! With `--root DIR` NSS cannot be asked about the image, so ROOT/etc/passwd and
 //! ROOT/etc/group are read instead.
 
+pub mod directory;
 pub mod ffi;
 pub mod files;
 pub mod logindefs;
@@ -15,6 +16,7 @@ pub mod version;
 
 use std::path::{Path, PathBuf};
 
+pub use directory::{DirectoryFacts, ModuleOptions};
 pub use files::FsView;
 pub use passwd::{Group, Passwd, UserDb};
 pub use version::{PamVersion, VersionInfo};
@@ -35,6 +37,10 @@ pub struct Facts {
     /// The user's shadow aging fields: NSS (getspnam, root only) on the
     /// host, the image's /etc/shadow under --root; None when unknown.
     pub shadow: Option<aging::Shadow>,
+    /// What pam_ldap_shell reads from the directory for this user, when the
+    /// facts come from a directory scan (`pamlint audit`); None for `why`,
+    /// which predicts the module from NSS's view.
+    pub directory: Option<DirectoryFacts>,
 }
 
 /// Where facts come from.
@@ -88,6 +94,7 @@ impl Facts {
             version,
             shells_econf,
             shadow,
+            directory: None,
         }
     }
 

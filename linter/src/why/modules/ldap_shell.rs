@@ -102,6 +102,10 @@ fn aging_refusal(call: &Call<'_>, p: &Policy) -> Option<Prediction> {
 }
 
 pub fn predict(call: &Call<'_>) -> Prediction {
+    // A directory scan (`pamlint audit`) knows the entry the module reads.
+    if let Some(dir) = &call.facts.directory {
+        return super::ldap_shell_entry::predict(call, dir);
+    }
     if call.pam_type != PamType::Account {
         return Prediction::assumed(
             "pam_ldap_shell checks the password against LDAP: not predictable",

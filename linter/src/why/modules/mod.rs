@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod ldap_shell;
+pub mod ldap_shell_entry;
 pub mod listfile;
 pub mod localuser;
 pub mod nologin;
@@ -35,6 +36,9 @@ pub struct Prediction {
     pub certainty: Certainty,
     /// The fact behind the result, in words ("her shell /bin/zsh is not listed in /etc/shells").
     pub fact: String,
+    /// A stable identifier of the fact when a predictor names it
+    /// (`pamlint audit`'s cause ids, docs/pamlint.md).
+    pub cause: Option<&'static str>,
 }
 
 impl Prediction {
@@ -43,6 +47,7 @@ impl Prediction {
             code,
             certainty: Certainty::Known,
             fact: fact.into(),
+            cause: None,
         }
     }
 
@@ -51,11 +56,20 @@ impl Prediction {
             code: PamCode::Success,
             certainty: Certainty::Assumed,
             fact: fact.into(),
+            cause: None,
         }
     }
 
     pub fn success(fact: impl Into<String>) -> Self {
         Prediction::known(PamCode::Success, fact)
+    }
+
+    /// The same prediction naming its cause id.
+    pub fn because(self, cause: &'static str) -> Self {
+        Prediction {
+            cause: Some(cause),
+            ..self
+        }
     }
 }
 

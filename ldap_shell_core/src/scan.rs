@@ -1,0 +1,329 @@
+//! A read-only scan of every user entry the module could find, for
+//! `pamlint audit` (issue 17): the module's own options, servers (failover,
+//! `uri=dns`), TLS and search identity (the service account, or anonymous),
+//! and the attributes its account phase reads. Entries are read with RFC 2696
+//! simple paged results and handed over one at a time, so memory does not
+//! grow with the directory. It never binds as a user and never writes.
+
+use crate::directory::{DirError, UserEntry, ACCOUNT_ATTRIBUTES};
+use crate::escape::template_attr;
+use crate::ldap::LdapDirectory;
+use crate::options::Options;
+use ldap3::controls::{Control, ControlType, PagedResults};
+use ldap3::{LdapConn, Scope, SearchEntry};
+
+/// Entries asked for per page unless the caller says otherwise (OpenLDAP's
+/// default hard size limit is 500: a page never exceeds it).
+pub const DEFAULT_PAGE_SIZE: u32 = 500;
+
+/// Attributes read besides the module's own (NSS's view of the account, and
+/// password-policy state the account phase does not decide on but an audit
+/// reports).
+pub const EXTRA_ATTRIBUTES: &[&str] = &[
+    "gidNumber",
+    "homeDirectory",
+    "pwdChangedTime",
+    "pwdGraceUseTime",
+];
+
+/// One user entry as the account phase sees it, with what NSS would show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedUser {
+    /// The values of `user_attr` (a user name per value).
+    pub names: Vec<String>,
+    /// What the account phase reads (dn, shell values, uidNumber, locks, aging).
+    pub entry: UserEntry,
+    pub gid_number: Option<u32>,
+    pub home: Option<String>,
+    /// ppolicy's operational attributes, when the search identity may read them.
+    pub pwd_changed_time: Option<String>,
+    pub pwd_grace_uses: usize,
+}
+
+/// What a finished scan saw.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanStats {
+    pub entries: u64,
+    /// Pages the server sent (one search request each).
+    pub pages: u64,
+    /// The server that answered.
+    pub server: String,
+}
+
+/// Where and what the scan searches: the module's `base` with its `filter`
+/// and `user_attr` present; with only `dn_template`, the entries one level
+/// below the template's parent that carry its naming attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanScope {
+    pub base: String,
+    pub one_level: bool,
+    pub filter: String,
+}
+
+impl ScanScope {
+    pub fn of(opts: &Options) -> ScanScope {
+        let present = format!("({}=*)", opts.user_attr);
+        let filter = match &opts.filter {
+            Some(f) => format!("(&{f}{present})"),
+            None => present,
+        };
+        if let Some(base) = &opts.base {
+            return ScanScope {
+                base: base.clone(),
+                one_level: false,
+                filter,
+            };
+        }
+        // validate() guarantees base or dn_template.
+        let template = opts.dn_template.as_deref().unwrap_or_default();
+        let parent = template.split_once(',').map_or("", |(_, p)| p).to_string();
+        let attr = template_attr(template).unwrap_or(&opts.user_attr);
+        ScanScope {
+            base: parent,
+            one_level: true,
+            filter: format!("({attr}=*)"),
+        }
+    }
+}
+
+/// The attributes each scanned entry is read with.
+pub fn attributes(opts: &Options) -> Vec<String> {
+    let mut attrs = vec![
+        opts.user_attr.clone(),
+        opts.shell_attr.clone(),
+        "uidNumber".to_string(),
+    ];
+    if let Some(a) = opts.dn_template.as_deref().and_then(template_attr) {
+        attrs.push(a.to_string());
+    }
+    attrs.extend(ACCOUNT_ATTRIBUTES.iter().map(|a| a.to_string()));
+    attrs.extend(EXTRA_ATTRIBUTES.iter().map(|a| a.to_string()));
+    attrs
+}
+
+/// The servers of `uri`, with `dns` entries replaced by their SRV answer
+/// (in RFC 2782 order); an entry whose lookup fails is skipped with its
+/// reason in `failures`.
+pub fn servers(opts: &Options, failures: &mut Vec<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in &opts.uris {
+        match crate::discovery::SrvSpec::parse(entry) {
+            Some(Ok(spec)) => match crate::discovery::discover(&spec, opts.connect_timeout) {
+                Ok(found) => out.extend(found),
+                Err(why) => failures.push(format!("uri {entry}: no LDAP server from DNS: {why}")),
+            },
+            _ => out.push(entry.clone()),
+        }
+    }
+    out
+}
+
+/// Reads every user entry page by page, calling `each` once per entry in
+/// the order the server sends them. `each` returning Err stops the scan
+/// (the server is told to drop the rest with an empty page request) and the
+/// error comes back as `DirError::Failed`.
+pub fn scan(
+    opts: &Options,
+    page_size: u32,
+    each: &mut dyn FnMut(ScannedUser) -> Result<(), String>,
+) -> Result<ScanStats, DirError> {
+    let mut failures = Vec::new();
+    let order = servers(opts, &mut failures);
+    if order.is_empty() {
+        return Err(DirError::Unavailable(format!(
+            "no server to try ({})",
+            failures.join("; ")
+        )));
+    }
+    let mut dir = LdapDirectory::with_order(opts, order);
+    let conn = dir.search_connection()?;
+    let mut stats = ScanStats::default();
+    let scope = ScanScope::of(opts);
+    let attrs = attributes(opts);
+    let size = i32::try_from(page_size.max(1)).unwrap_or(i32::MAX);
+    let mut cookie = Vec::new();
+    loop {
+        let next = one_page(opts, conn, &scope, &attrs, size, cookie, &mut stats, each)?;
+        stats.pages += 1;
+        match next {
+            Some(c) if !c.is_empty() => cookie = c,
+            _ => break,
+        }
+    }
+    stats.server = crate::directory::Directory::server(&dir).unwrap_or_default();
+    Ok(stats)
+}
+
+/// One page: a search carrying the paged-results control with `cookie`;
+/// returns the server's next cookie (empty or None: no more pages).
+#[allow(clippy::too_many_arguments)]
+fn one_page(
+    opts: &Options,
+    conn: &mut LdapConn,
+    scope: &ScanScope,
+    attrs: &[String],
+    size: i32,
+    cookie: Vec<u8>,
+    stats: &mut ScanStats,
+    each: &mut dyn FnMut(ScannedUser) -> Result<(), String>,
+) -> Result<Option<Vec<u8>>, DirError> {
+    let control = PagedResults { size, cookie };
+    let ldap_scope = if scope.one_level {
+        Scope::OneLevel
+    } else {
+        Scope::Subtree
+    };
+    let mut stream = conn
+        .with_controls(control)
+        .with_timeout(opts.timeout)
+        .streaming_search(&scope.base, ldap_scope, &scope.filter, attrs.to_vec())
+        .map_err(transport)?;
+    let mut stopped = None;
+    loop {
+        match stream.next() {
+            Ok(Some(raw)) => {
+                let entry = SearchEntry::construct(raw);
+                stats.entries += 1;
+                if let Err(why) = each(scanned(opts, entry)) {
+                    stopped = Some(why);
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Err(transport(e)),
+        }
+    }
+    let result = stream.result();
+    if let Some(why) = stopped {
+        return Err(DirError::Failed(why));
+    }
+    if result.rc != 0 {
+        return Err(DirError::Failed(format!(
+            "the paged search {} under \"{}\" failed with result code {} ({})",
+            scope.filter, scope.base, result.rc, result.text
+        )));
+    }
+    Ok(next_cookie(&result.ctrls))
+}
+
+/// The cookie of the response's paged-results control. ldap3's parser
+/// panics on a malformed value; a hostile server must not abort the scan
+/// that way, so a bad control ends paging instead (the pages read count).
+fn next_cookie(ctrls: &[Control]) -> Option<Vec<u8>> {
+    let raw = ctrls.iter().find_map(|c| match c {
+        Control(Some(ControlType::PagedResults), raw) => Some(raw.clone()),
+        _ => None,
+    })?;
+    raw.val.as_ref()?;
+    std::panic::catch_unwind(move || raw.parse::<PagedResults>().cookie).ok()
+}
+
+fn transport(e: ldap3::LdapError) -> DirError {
+    DirError::Unavailable(crate::ldap::describe(&e))
+}
+
+fn scanned(opts: &Options, e: SearchEntry) -> ScannedUser {
+    let first = |attr: &str| crate::ldap::values_of(&e, attr).into_iter().next();
+    let number = |attr: &str| first(attr).and_then(|v| v.trim().parse().ok());
+    let names = crate::ldap::values_of(&e, &opts.user_attr);
+    let gid_number = number("gidNumber");
+    let home = first("homeDirectory");
+    let pwd_changed_time = first("pwdChangedTime");
+    let pwd_grace_uses = crate::ldap::values_of(&e, "pwdGraceUseTime").len();
+    ScannedUser {
+        names,
+        gid_number,
+        home,
+        pwd_changed_time,
+        pwd_grace_uses,
+        entry: crate::ldap::user_entry(opts, e),
+    }
+}
+
+/// A directory for the module's per-user requests (its lookup, the
+/// `authz_filter` base search) on a connection of its own, over the same
+/// servers as `scan`: an audit asks them while the scan's connection is busy
+/// streaming, or instead of a scan for a list of users.
+pub fn per_user_directory(opts: &Options) -> LdapDirectory<'_> {
+    let mut failures = Vec::new();
+    let order = servers(opts, &mut failures);
+    LdapDirectory::with_order(opts, order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::{Origin, Setting};
+
+    fn opts(args: &[&str]) -> Options {
+        let settings: Vec<Setting> = args
+            .iter()
+            .map(|a| Setting::parse(a, Origin::Arguments))
+            .collect();
+        Options::from_settings(&settings).unwrap()
+    }
+
+    #[test]
+    fn scope_is_the_module_filter_with_the_user_attribute_present() {
+        let o = opts(&["uri=ldap://h", "base=dc=x"]);
+        assert_eq!(
+            ScanScope::of(&o),
+            ScanScope {
+                base: "dc=x".into(),
+                one_level: false,
+                filter: "(uid=*)".into()
+            }
+        );
+        let o = opts(&[
+            "uri=ldap://h",
+            "base=dc=x",
+            "user_attr=cn",
+            "filter=(objectClass=posixAccount)",
+        ]);
+        assert_eq!(
+            ScanScope::of(&o).filter,
+            "(&(objectClass=posixAccount)(cn=*))"
+        );
+        let o = opts(&["uri=ldap://h", "dn_template=uid=%u,ou=people,dc=x"]);
+        assert_eq!(
+            ScanScope::of(&o),
+            ScanScope {
+                base: "ou=people,dc=x".into(),
+                one_level: true,
+                filter: "(uid=*)".into()
+            }
+        );
+    }
+
+    #[test]
+    fn attributes_cover_the_account_phase_and_nss() {
+        let o = opts(&["uri=ldap://h", "base=dc=x", "shell_attr=shell-x"]);
+        let a = attributes(&o);
+        for want in ["uid", "shell-x", "uidNumber", "shadowExpire", "gidNumber"] {
+            assert!(a.iter().any(|x| x == want), "{want} in {a:?}");
+        }
+    }
+
+    #[test]
+    fn a_malformed_paged_control_ends_paging_without_a_panic() {
+        use ldap3::controls::RawControl;
+        let bad = Control(
+            Some(ControlType::PagedResults),
+            RawControl {
+                ctype: "1.2.840.113556.1.4.319".into(),
+                crit: false,
+                val: Some(vec![0xff, 0x01]),
+            },
+        );
+        assert_eq!(next_cookie(&[bad]), None);
+        let good: RawControl = PagedResults {
+            size: 0,
+            cookie: b"abc".to_vec(),
+        }
+        .into();
+        assert_eq!(
+            next_cookie(&[Control(Some(ControlType::PagedResults), good)]),
+            Some(b"abc".to_vec())
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! Who is audited: the directory's users (streamed from the module's paged
+//! scan), local users (ROOT/etc/passwd), or a list of names (`--users`),
+//! each looked up as the module looks them up.
+
+use std::path::Path;
+
+use ldap_shell_core::directory::{Directory, Lookup, UserEntry};
+use ldap_shell_core::scan::ScannedUser;
+use serde::Serialize;
+
+use crate::why::facts::passwd::parse_passwd_line;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserSource {
+    Ldap,
+    Local,
+}
+
+impl UserSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserSource::Ldap => "ldap",
+            UserSource::Local => "local",
+        }
+    }
+}
+
+/// What the directory says about a user named outside a scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InDirectory {
+    /// The directory is not read (`--no-directory`).
+    NotAsked,
+    /// The module's lookup found this entry.
+    Found(Box<UserEntry>),
+    /// The module's lookup found none.
+    Absent,
+    /// The lookup failed or was ambiguous: the module cannot use the entry.
+    Unusable(String),
+}
+
+/// The users of a `--users` file: one name per line, blank lines and
+/// `#` comments skipped, surrounding blanks removed.
+pub fn read_user_list(path: &Path) -> Result<Vec<String>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(String::from_utf8_lossy(&bytes)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect())
+}
+
+/// The local users: ROOT/etc/passwd's names in file order (NSS's `files`
+/// source; users NSS gets from a directory are the scan's).
+pub fn local_users(root: &Path) -> Result<Vec<String>, String> {
+    let path = root.join("etc/passwd");
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter_map(parse_passwd_line)
+        .map(|p| p.name)
+        .collect())
+}
+
+/// The module's lookup of `user` (search or dn_template, exact name match).
+pub fn look_up(dir: &mut dyn Directory, user: &str) -> InDirectory {
+    match dir.lookup(user) {
+        Ok(Lookup::Found(e)) => InDirectory::Found(Box::new(e)),
+        Ok(Lookup::NotFound) => InDirectory::Absent,
+        Ok(Lookup::Ambiguous(dns)) => InDirectory::Unusable(format!(
+            "the name matches {} entries ({})",
+            dns.len(),
+            dns.join("; ")
+        )),
+        Err(e) => InDirectory::Unusable(e.to_string()),
+    }
+}
+
+/// The user names of a scanned entry: each value of `user_attr` logs in.
+pub fn names_of(scanned: &ScannedUser) -> impl Iterator<Item = &str> {
+    scanned
+        .names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !n.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_lists_skip_comments_and_blanks() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("users");
+        std::fs::write(&f, "alice\n\n# x\n  carol \n").unwrap();
+        assert_eq!(read_user_list(&f).unwrap(), vec!["alice", "carol"]);
+        assert!(read_user_list(&dir.path().join("none")).is_err());
+    }
+
+    #[test]
+    fn local_users_come_from_the_roots_passwd() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("etc")).unwrap();
+        std::fs::write(
+            dir.path().join("etc/passwd"),
+            "root:x:0:0::/root:/bin/bash\nbad line\nbob:x:1001:1001::/home/bob:\n",
+        )
+        .unwrap();
+        assert_eq!(local_users(dir.path()).unwrap(), vec!["root", "bob"]);
+    }
+}

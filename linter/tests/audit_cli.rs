@@ -1,0 +1,368 @@
+//! `pamlint audit` against a real slapd (testkit, testdata/ldap/users.ldif)
+//! and the module's e2e pam.d tree under a --root image: the verdicts of the
+//! story's users, the output formats, the exit status, and paging past the
+//! server's size limit.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use testkit::Slapd;
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+}
+
+/// An image: the e2e tests' /etc/shells (carol's /bin/dash unlisted, dave's
+/// /opt/missing/zsh listed but absent), /bin/bash and /bin/dash installed,
+/// oscar in /etc/ftpusers, the module's e2e pam.d tree with vsftpd also
+/// checking pam_shells, and a service with a module nobody can predict.
+fn image() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    std::fs::create_dir_all(r.join("etc/pam.d")).unwrap();
+    std::fs::create_dir_all(r.join("bin")).unwrap();
+    std::fs::copy(testdata().join("e2e/shells"), r.join("etc/shells")).unwrap();
+    for sh in ["bin/bash", "bin/dash"] {
+        std::fs::write(r.join(sh), "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(r.join(sh), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::write(r.join("etc/ftpusers"), "root\noscar\n").unwrap();
+    let tree = testdata().join("e2e/pam.d/module");
+    for e in std::fs::read_dir(&tree).unwrap() {
+        let e = e.unwrap();
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        std::fs::write(
+            r.join("etc/pam.d").join(e.file_name()),
+            text.replace("@ACCOUNT_OPTIONS@", ""),
+        )
+        .unwrap();
+    }
+    let vsftpd = r.join("etc/pam.d/vsftpd");
+    let text = std::fs::read_to_string(&vsftpd).unwrap();
+    std::fs::write(&vsftpd, format!("{text}auth\trequired\tpam_shells.so\n")).unwrap();
+    std::fs::write(
+        r.join("etc/pam.d/weird"),
+        "auth required pam_permit.so\naccount required pam_frobnicate.so\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("etc/pam_ldap_shell.conf"),
+        "base=dc=example,dc=org\n",
+    )
+    .unwrap();
+    root
+}
+
+fn pamlint(root: &Path, args: &[&str]) -> std::process::Output {
+    let dir = root.join("etc/pam.d");
+    Command::cargo_bin("pamlint")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .arg("--dir")
+        .arg(&dir)
+        .arg("--no-config")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn user<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["user"] == name)
+        .unwrap_or_else(|| panic!("{name} not in {doc}"))
+}
+
+fn service<'a>(doc: &'a Value, name: &str, svc: &str) -> &'a Value {
+    &user(doc, name)["services"][svc]
+}
+
+#[test]
+fn the_directory_users_verdicts_name_rule_and_cause() {
+    let slapd = Slapd::start();
+    let img = image();
+    let out = pamlint(
+        img.path(),
+        &[
+            "--format",
+            "json",
+            "audit",
+            "sshd",
+            "vsftpd",
+            "--uri",
+            slapd.uri(),
+            "--pam-version",
+            "1.5.2",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    // alice: a listed, installed shell.
+    for svc in ["sshd", "vsftpd"] {
+        assert_eq!(service(&doc, "alice", svc)["verdict"], "admitted", "{svc}");
+    }
+    let alice = user(&doc, "alice");
+    assert_eq!(alice["source"], "ldap");
+    assert_eq!(alice["dn"], "uid=alice,ou=people,dc=example,dc=org");
+    assert_eq!(alice["uid"], 10001);
+    // carol: /bin/dash is installed but not listed. sshd: the module's
+    // account phase; vsftpd: pam_shells in auth, before the account phase.
+    let c = service(&doc, "carol", "sshd");
+    assert_eq!(c["verdict"], "refused");
+    assert_eq!(c["cause"], "shell-not-listed");
+    let rule = c["rule"].as_str().unwrap();
+    assert!(
+        rule.starts_with("common-account:") && rule.ends_with(" pam_ldap_shell.so"),
+        "{rule}"
+    );
+    assert!(c["reason"].as_str().unwrap().contains("/bin/dash"), "{c}");
+    let c = service(&doc, "carol", "vsftpd");
+    assert_eq!(c["cause"], "shell-not-listed");
+    assert!(c["rule"].as_str().unwrap().starts_with("vsftpd:"), "{c}");
+    assert!(
+        c["rule"].as_str().unwrap().ends_with(" pam_shells.so"),
+        "{c}"
+    );
+    assert_eq!(user(&doc, "carol")["shell"], "/bin/dash");
+    // nora: no loginShell at all (null in the JSON); pam_shells reads NSS's
+    // empty shell as /bin/sh, the module refuses in the account phase.
+    assert_eq!(user(&doc, "nora")["shell"], Value::Null);
+    for svc in ["sshd", "vsftpd"] {
+        let n = service(&doc, "nora", svc);
+        assert_eq!(n["verdict"], "refused", "{svc}");
+        assert_eq!(n["cause"], "shell-missing", "{svc}");
+    }
+    // emma: an empty loginShell.
+    assert_eq!(service(&doc, "emma", "sshd")["cause"], "shell-empty");
+    // dave: listed, not installed.
+    assert_eq!(
+        service(&doc, "dave", "sshd")["cause"],
+        "shell-not-installed"
+    );
+    // oscar: in ftpusers: vsftpd refuses him at pam_listfile, sshd admits.
+    let o = service(&doc, "oscar", "vsftpd");
+    assert_eq!(o["cause"], "listfile");
+    assert!(
+        o["rule"].as_str().unwrap().ends_with(" pam_listfile.so"),
+        "{o}"
+    );
+    assert_eq!(service(&doc, "oscar", "sshd")["verdict"], "admitted");
+    // low: uid 500 < minimum_uid=1000: the module steps aside.
+    assert_eq!(service(&doc, "low", "sshd")["verdict"], "admitted");
+    // hank is in ou=hidden, which anonymous searches do not see (nor the module).
+    assert!(doc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["user"] != "hank"));
+    // The summary names each cause with the services on both sides.
+    let causes = doc["summary"]["causes"].as_array().unwrap();
+    let cause = |id: &str| {
+        causes
+            .iter()
+            .find(|c| c["cause"] == id)
+            .unwrap_or_else(|| panic!("{id} in {causes:?}"))
+    };
+    assert_eq!(cause("shell-not-listed")["users"], 1);
+    assert_eq!(
+        cause("shell-not-listed")["refused_by"],
+        serde_json::json!(["sshd", "vsftpd"])
+    );
+    assert_eq!(
+        cause("listfile")["admitted_by"],
+        serde_json::json!(["sshd"])
+    );
+    assert_eq!(
+        doc["summary"]["users"],
+        doc["users"].as_array().unwrap().len()
+    );
+    assert!(doc["summary"]["refused"].as_u64().unwrap() >= 5);
+}
+
+#[test]
+fn authz_filter_is_asked_per_user_from_the_config_file() {
+    let slapd = Slapd::start();
+    let img = image();
+    let conf = img.path().join("audit.conf");
+    std::fs::write(
+        &conf,
+        "base=dc=example,dc=org\nauthz_filter=(gidNumber=5000)\n",
+    )
+    .unwrap();
+    let list = img.path().join("users");
+    std::fs::write(&list, "alice\noscar\nnobody-here\n").unwrap();
+    let out = pamlint(
+        img.path(),
+        &[
+            "--format",
+            "json",
+            "audit",
+            "sshd",
+            "--uri",
+            slapd.uri(),
+            "--config",
+            conf.to_str().unwrap(),
+            "--users",
+            list.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(service(&doc, "alice", "sshd")["verdict"], "admitted");
+    assert_eq!(service(&doc, "oscar", "sshd")["cause"], "authz-filter");
+    // Not in the directory nor in the image's passwd: a local name.
+    assert_eq!(user(&doc, "nobody-here")["source"], "local");
+    assert_eq!(doc["users"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn exit_status_formats_and_errors() {
+    let slapd = Slapd::start();
+    let img = image();
+    let list = img.path().join("users");
+    std::fs::write(&list, "alice\n").unwrap();
+    let uri = slapd.uri();
+    let users = list.to_str().unwrap();
+    // Nobody refused: 0. An unpredictable required module: unknown, still 0.
+    let out = pamlint(
+        img.path(),
+        &[
+            "--format", "json", "audit", "sshd", "weird", "--uri", uri, "--users", users,
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    let w = service(&doc, "alice", "weird");
+    assert_eq!(w["verdict"], "unknown");
+    assert!(
+        w["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("pam_frobnicate.so"),
+        "{w}"
+    );
+    assert_eq!(doc["summary"]["unknown"], 1);
+    // CSV: the header, then a row per (user, service).
+    let out = pamlint(
+        img.path(),
+        &["--format", "csv", "audit", "sshd", "vsftpd", "--uri", uri],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("user,source,service,verdict,rule,cause,reason")
+    );
+    assert!(text
+        .lines()
+        .any(|l| l.starts_with("carol,ldap,vsftpd,refused,vsftpd:")));
+    assert!(text.lines().any(|l| l == "alice,ldap,sshd,admitted,,,"));
+    // Human: the details and the summary.
+    let out = pamlint(img.path(), &["audit", "sshd", "--uri", uri, "--details"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("carol: sshd refused at common-account:"),
+        "{text}"
+    );
+    assert!(text.contains("[shell-missing]"), "{text}");
+    // Errors: 2 with one line on stderr.
+    let closed = format!("ldap://127.0.0.1:{}", testkit::slapd::free_port());
+    for args in [
+        vec!["audit", "sshd", "--uri", closed.as_str()],
+        vec!["audit", "nosuch", "--uri", uri],
+        vec!["--format", "sarif", "audit", "--uri", uri],
+        vec!["audit", "--no-directory"],
+    ] {
+        let out = pamlint(img.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("pamlint audit: "), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn pages_carry_the_scan_past_the_servers_size_limit() {
+    // Three entries per search, but paged results may go on (prtotal).
+    let slapd = Slapd::start_with_config(
+        "",
+        "limits * size.soft=3 size.hard=3 size.prtotal=unlimited",
+    );
+    let plain = std::process::Command::new("ldapsearch")
+        .args([
+            "-x",
+            "-H",
+            slapd.uri(),
+            "-b",
+            testkit::slapd::BASE,
+            "(uid=*)",
+            "dn",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        plain.status.code(),
+        Some(4),
+        "the limit bites a plain search"
+    );
+    let img = image();
+    let out = pamlint(
+        img.path(),
+        &[
+            "--format",
+            "json",
+            "audit",
+            "sshd",
+            "--uri",
+            slapd.uri(),
+            "--page-size",
+            "2",
+        ],
+    );
+    let doc = json(&out);
+    let names: Vec<&str> = doc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["user"].as_str().unwrap())
+        .collect();
+    let ldif = std::fs::read_to_string(testdata().join("ldap/users.ldif")).unwrap();
+    // Entries under ou=people and ou=staff with a uid (ou=hidden is not visible).
+    let visible = ldif
+        .split("\n\n")
+        .filter(|e| e.lines().any(|l| l.starts_with("uid: ")) && !e.contains("ou=hidden"))
+        .count();
+    assert!(visible > 3);
+    assert_eq!(names.len(), visible, "{names:?}");
+    for n in ["alice", "nora", "carol", "dave", "low"] {
+        assert!(names.contains(&n), "{n} in {names:?}");
+    }
+    let pages = doc["summary"]["pages"].as_u64().unwrap();
+    assert_eq!(pages, (visible as u64).div_ceil(2), "two entries per page");
+}
