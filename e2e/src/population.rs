@@ -17,9 +17,13 @@ use testkit::slapd::BASE;
 pub const NOT_EXECUTABLE_SHELL: &str = "/run/pamlint-audit/not-executable";
 
 /// slapd.conf additions the population needs: the ppolicy overlay (schema
-/// of pwdPolicy and pwdAccountLockedTime; binds of locked accounts fail).
+/// of pwdPolicy and pwdAccountLockedTime; binds of locked accounts fail),
+/// and slapd's default size limit (500) for plain searches while paged
+/// ones may go on to the end (without size.prtotal, slapd stops a paged
+/// search at the hard limit too: sizeLimitExceeded).
 pub const SLAPD_GLOBAL: &str = "moduleload ppolicy";
-pub const SLAPD_DATABASE: &str = "overlay ppolicy\nppolicy_use_lockout";
+pub const SLAPD_DATABASE: &str = "overlay ppolicy\nppolicy_use_lockout\n\
+                                  limits * size.soft=500 size.hard=500 size.prtotal=unlimited";
 
 /// The policy the locked users name (pwdPolicySubentry): with pwdLockout,
 /// slapd refuses their binds while pwdAccountLockedTime is set.

@@ -124,22 +124,28 @@ fn real(w: &World, service: &str, user: &str) -> (Verdict, String) {
     }
 }
 
-/// The service's PAM stack through pamtester's authenticate then
-/// acct_mgmt (one handle, as vsftpd and sshd call them); the verdict and
+/// The service's PAM stack through pamtester, with the calls the
+/// application makes on one handle (`pam_calls`); the verdict and
 /// pamtester's result name.
 fn real_pam(w: &World, service: &str, user: &str) -> (Verdict, String) {
-    let run = w.pamtester(
-        service,
-        user,
-        &["authenticate", "acct_mgmt"],
-        &format!("{PASSWORD}\n"),
-    );
+    let run = w.pamtester(service, user, pam_calls(service), &format!("{PASSWORD}\n"));
     let verdict = if run.exit_code == 0 {
         Verdict::Admitted
     } else {
         Verdict::Refused
     };
     (verdict, run.result())
+}
+
+/// What the application behind a service asks libpam: a login
+/// authenticates then checks the account; systemd's user manager
+/// (PAMName=systemd-user) checks the account and opens a session, it never
+/// authenticates (libpam would fall back to `other` for its auth stack).
+fn pam_calls(service: &str) -> &'static [&'static str] {
+    match service {
+        "systemd-user" => &["acct_mgmt"],
+        _ => &["authenticate", "acct_mgmt"],
+    }
 }
 
 /// The real vsftpd: 230 admits, 530 refuses.
@@ -205,46 +211,98 @@ fn verdict_name(v: Verdict) -> &'static str {
     }
 }
 
-/// Every sampled (user, service) through the real service; returns the mismatches
-/// with the audit, and which services refused each category.
-fn compare_with_pam(a: &Audited) -> (Vec<String>, BTreeMap<&'static str, BTreeSet<String>>) {
-    let mut mismatches = Vec::new();
-    let mut refused_by: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+/// What the real service did with one sampled user.
+struct Observed {
+    user: String,
+    category: Option<Category>,
+    service: String,
+    real: Verdict,
+    how: String,
+}
+
+/// Every sampled user on every service the audit judged them for (sshd and
+/// vsftpd at least), through the real services.
+fn observe(a: &Audited) -> Vec<Observed> {
+    let mut seen = Vec::new();
     for (user, category) in sample() {
-        let e = entry(&a.json, &user);
-        let services = services_of(e);
+        let services = services_of(entry(&a.json, &user));
         for required in ["sshd", "vsftpd"] {
             assert!(
                 services.iter().any(|s| s == required),
-                "{user}: no verdict for {required}: {e:#}"
+                "{user}: no verdict for {required}: {}",
+                entry(&a.json, &user)
             );
         }
-        for service in &services {
-            let (real, how) = real(&a.world, service, &user);
-            let said = &e["services"][service];
-            let got = audit_verdict(e, service);
-            eprintln!(
-                "{service:>8} {user:<20} real {:<8} ({how}) audit {got}",
-                verdict_name(real)
-            );
-            if got != verdict_name(real) {
+        for service in services {
+            let (real, how) = real(&a.world, &service, &user);
+            seen.push(Observed {
+                user: user.clone(),
+                category,
+                service,
+                real,
+                how,
+            });
+        }
+    }
+    seen
+}
+
+/// Services that admitted every sampled Good user: there, a refusal of
+/// another category's user is that category's cause.
+fn open_services(seen: &[Observed]) -> BTreeSet<String> {
+    let good = |o: &&Observed| o.category == Some(Category::Good);
+    let all: BTreeSet<String> = seen
+        .iter()
+        .filter(good)
+        .map(|o| o.service.clone())
+        .collect();
+    all.into_iter()
+        .filter(|s| {
+            seen.iter()
+                .filter(good)
+                .filter(|o| &o.service == s)
+                .all(|o| o.real == Verdict::Admitted)
+        })
+        .collect()
+}
+
+/// The audit's verdict against each observation; returns the mismatches
+/// and which open services refused each cause.
+fn compare(
+    a: &Audited,
+    seen: &[Observed],
+) -> (Vec<String>, BTreeMap<&'static str, BTreeSet<String>>) {
+    let open = open_services(seen);
+    let mut mismatches = Vec::new();
+    let mut refused_by: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    for o in seen {
+        let (user, service, category) = (&o.user, &o.service, o.category);
+        let e = entry(&a.json, user);
+        let said = &e["services"][service];
+        let got = audit_verdict(e, service);
+        eprintln!(
+            "{service:>12} {user:<18} real {:<8} ({}) audit {got}",
+            verdict_name(o.real),
+            o.how
+        );
+        if got != verdict_name(o.real) {
+            mismatches.push(format!(
+                "{user} ({category:?}) on {service}: the service says {} ({}), audit says {said}",
+                verdict_name(o.real),
+                o.how
+            ));
+            continue;
+        }
+        let Some(cause) = category.and_then(Category::cause) else {
+            continue;
+        };
+        if o.real == Verdict::Refused && open.contains(service) {
+            refused_by.entry(cause).or_default().insert(service.clone());
+            if said["cause"] != cause {
                 mismatches.push(format!(
-                    "{user} ({category:?}) on {service}: the service says {} ({how}), audit says {said}",
-                    verdict_name(real)
+                    "{user} ({category:?}) on {service}: refused as expected, but the cause is {} instead of {cause:?}: {said}",
+                    said["cause"]
                 ));
-                continue;
-            }
-            let Some(cause) = category.and_then(Category::cause) else {
-                continue;
-            };
-            if real == Verdict::Refused {
-                refused_by.entry(cause).or_default().insert(service.clone());
-                if said["cause"] != cause {
-                    mismatches.push(format!(
-                        "{user} ({category:?}) on {service}: refused as expected, but the cause is {} instead of {cause:?}: {said}",
-                        said["cause"]
-                    ));
-                }
             }
         }
     }
@@ -299,6 +357,62 @@ fn check_summary(
     problems
 }
 
+/// The facts the audit reports for the sampled generated users are their
+/// entries': DN, uidNumber, loginShell (null when absent), source ldap.
+fn check_facts(json: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    for p in (0..SAMPLE_PER_CATEGORY * Category::ALL.len()).map(Person::nth) {
+        let e = entry(json, &p.uid);
+        let shell = p.shell.map_or(Value::Null, Value::from);
+        let want = [
+            ("dn", Value::from(p.dn())),
+            ("uid", Value::from(p.uid_number)),
+            ("shell", shell),
+            ("source", Value::from("ldap")),
+        ];
+        for (key, value) in want {
+            if e[key] != value {
+                problems.push(format!(
+                    "{}: {key} is {}, the entry says {value}",
+                    p.uid, e[key]
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The human summary has a line per cause naming the services that
+/// refused it (after "refused by", before "; admitted by").
+fn check_human_summary(
+    w: &World,
+    refused_by: &BTreeMap<&'static str, BTreeSet<String>>,
+) -> Vec<String> {
+    let (code, out) = pamlint(w, &["audit", "--uri", &w.ldap_uri]);
+    let mut problems = Vec::new();
+    if code != 1 {
+        problems.push(format!("human audit exited {code}, not 1"));
+    }
+    for (cause, services) in refused_by {
+        let tag = format!("[{cause}]");
+        let Some(line) = out.lines().find(|l| l.contains(&tag)) else {
+            problems.push(format!("the human summary has no line for {cause}:\n{out}"));
+            continue;
+        };
+        let refused = line
+            .split_once("refused by ")
+            .map_or("", |(_, r)| r.split("; admitted by").next().unwrap_or(""));
+        for s in services {
+            if !refused.contains(s.as_str()) {
+                problems.push(format!(
+                    "the human summary line for {cause} does not say {s} refuses: {line}"
+                ));
+            }
+        }
+    }
+    problems
+}
+
 fn check_world(stack: Stack) {
     let a = audited(stack);
     let users = a.json["users"].as_array().map_or(0, Vec::len);
@@ -307,8 +421,11 @@ fn check_world(stack: Stack) {
         "{users} users audited, {POPULATION} generated"
     );
     assert_eq!(a.exit_code, 1, "someone is refused: exit 1");
-    let (mut problems, refused_by) = compare_with_pam(&a);
+    let seen = observe(&a);
+    let (mut problems, refused_by) = compare(&a, &seen);
+    problems.extend(check_facts(&a.json));
     problems.extend(check_summary(&a.json, &refused_by));
+    problems.extend(check_human_summary(&a.world, &refused_by));
     assert!(
         problems.is_empty(),
         "{} disagreement(s):\n{}",
