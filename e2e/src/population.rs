@@ -1,6 +1,6 @@
 //! A generated directory population for `pamlint audit`: `n` users under
 //! ou=population, every case the audit names, in a fixed interleaved order
-//! (user `i` is of category `i % 11`), so the same `n` always gives the same
+//! (user `i` is of category `i % 12`), so the same `n` always gives the same
 //! entries. e2e/tests/audit.rs loads a few hundred into the e2e world's
 //! slapd; bench/audit_memory.sh loads up to 100,000 (e2e/examples/population.rs).
 //!
@@ -54,10 +54,13 @@ pub enum Category {
     Locked,
     /// shadowExpire 1 (1970-01-02): the account has expired.
     Expired,
+    /// A second entry with the same uid under ou=population-twins:
+    /// pam_ldap_shell refuses an ambiguous name.
+    Ambiguous,
 }
 
 impl Category {
-    pub const ALL: [Category; 11] = [
+    pub const ALL: [Category; 12] = [
         Category::Good,
         Category::ShellMissing,
         Category::ShellEmpty,
@@ -69,6 +72,7 @@ impl Category {
         Category::OutsideFilter,
         Category::Locked,
         Category::Expired,
+        Category::Ambiguous,
     ];
 
     /// The prefix of the category's user names.
@@ -85,6 +89,7 @@ impl Category {
             Category::OutsideFilter => "outsider",
             Category::Locked => "locked",
             Category::Expired => "expired",
+            Category::Ambiguous => "twin",
         }
     }
 
@@ -103,6 +108,7 @@ impl Category {
             Category::OutsideFilter => "authz-filter",
             Category::Locked => "account-locked",
             Category::Expired => "account-expired",
+            Category::Ambiguous => "other",
         })
     }
 }
@@ -153,14 +159,21 @@ impl Person {
         format!("uid={},ou=population,{BASE}", self.uid)
     }
 
-    /// The entry in LDIF, ending with a blank line.
+    /// The entry (two for Ambiguous) in LDIF, each ending with a blank line.
     pub fn ldif(&self) -> String {
+        let first = self.entry(&self.dn(), self.uid_number);
+        if self.category != Category::Ambiguous {
+            return first;
+        }
+        let dn = format!("uid={},ou=population-twins,{BASE}", self.uid);
+        first + &self.entry(&dn, self.uid_number + 1_000_000)
+    }
+
+    fn entry(&self, dn: &str, uid_number: u32) -> String {
         let mut e = format!(
-            "dn: {}\nobjectClass: inetOrgPerson\nobjectClass: posixAccount\n\
+            "dn: {dn}\nobjectClass: inetOrgPerson\nobjectClass: posixAccount\n\
              objectClass: shadowAccount\nuid: {uid}\ncn: {uid}\nsn: {uid}\n\
-             uidNumber: {}\ngidNumber: {}\nhomeDirectory: /tmp\nuserPassword: {}\n",
-            self.dn(),
-            self.uid_number,
+             uidNumber: {uid_number}\ngidNumber: {}\nhomeDirectory: /tmp\nuserPassword: {}\n",
             self.gid_number,
             crate::PASSWORD,
             uid = self.uid,
@@ -189,12 +202,15 @@ pub fn people(n: usize) -> impl Iterator<Item = Person> {
     (0..n).map(Person::nth)
 }
 
-/// ou=population, ou=policies and the lockout policy, then `n` users, as
+/// ou=population, ou=population-twins, ou=policies and the lockout policy,
+/// then `n` users, as
 /// LDIF for slapadd (written as generated: 100,000 users never sit in memory).
 pub fn write_ldif(out: &mut impl Write, n: usize) -> io::Result<()> {
     write!(
         out,
         "dn: ou=population,{BASE}\nobjectClass: organizationalUnit\nou: population\n\n\
+         dn: ou=population-twins,{BASE}\nobjectClass: organizationalUnit\n\
+         ou: population-twins\n\n\
          dn: ou=policies,{BASE}\nobjectClass: organizationalUnit\nou: policies\n\n\
          dn: {LOCKOUT_POLICY},{BASE}\nobjectClass: device\nobjectClass: pwdPolicy\n\
          cn: population-lockout\npwdAttribute: userPassword\npwdLockout: TRUE\n\
@@ -241,7 +257,7 @@ mod tests {
     fn every_category_appears_in_order() {
         let first: Vec<Category> = people(Category::ALL.len()).map(|p| p.category).collect();
         assert_eq!(first, Category::ALL);
-        assert_eq!(Person::nth(12).uid, "noshell000012");
+        assert_eq!(Person::nth(13).uid, "noshell000013");
         assert_eq!(Person::nth(6).uid_number, 506);
     }
 
@@ -253,9 +269,9 @@ mod tests {
             .ldif()
             .contains("pwdAccountLockedTime: 000001010000Z"));
         assert!(Person::nth(10).ldif().contains("shadowExpire: 1\n"));
-        assert_eq!(
-            ftpusers(30),
-            "ftpdenied000007\nftpdenied000018\nftpdenied000029\n"
-        );
+        let twins = Person::nth(11).ldif();
+        assert!(twins.contains("dn: uid=twin000011,ou=population,"));
+        assert!(twins.contains("dn: uid=twin000011,ou=population-twins,"));
+        assert_eq!(ftpusers(30), "ftpdenied000007\nftpdenied000019\n");
     }
 }

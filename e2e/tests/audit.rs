@@ -173,21 +173,17 @@ fn real_ssh(w: &World, user: &str) -> Verdict {
     }
 }
 
-/// The audit's entries for `user` (one per directory entry of that name).
+/// The audit's entries for `user`: one per directory entry of that name
+/// (two for the Ambiguous users); panics if there is none.
 fn entries<'a>(json: &'a Value, user: &str) -> Vec<&'a Value> {
-    json["users"]
+    let found: Vec<&Value> = json["users"]
         .as_array()
         .expect("\"users\" is an array")
         .iter()
         .filter(|u| u["user"] == user)
-        .collect()
-}
-
-/// The one audit entry of `user`; panics if there is none or several.
-fn entry<'a>(json: &'a Value, user: &str) -> &'a Value {
-    let found = entries(json, user);
-    assert_eq!(found.len(), 1, "audit entries for {user}: {found:#?}");
-    found[0]
+        .collect();
+    assert!(!found.is_empty(), "the audit does not list {user}");
+    found
 }
 
 fn services_of(entry: &Value) -> Vec<String> {
@@ -225,12 +221,12 @@ struct Observed {
 fn observe(a: &Audited) -> Vec<Observed> {
     let mut seen = Vec::new();
     for (user, category) in sample() {
-        let services = services_of(entry(&a.json, &user));
+        let first = entries(&a.json, &user)[0];
+        let services = services_of(first);
         for required in ["sshd", "vsftpd"] {
             assert!(
                 services.iter().any(|s| s == required),
-                "{user}: no verdict for {required}: {}",
-                entry(&a.json, &user)
+                "{user}: no verdict for {required}: {first}"
             );
         }
         for service in services {
@@ -276,37 +272,50 @@ fn compare(
     let mut mismatches = Vec::new();
     let mut refused_by: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     for o in seen {
-        let (user, service, category) = (&o.user, &o.service, o.category);
-        let e = entry(&a.json, user);
-        let said = &e["services"][service];
-        let got = audit_verdict(e, service);
-        eprintln!(
-            "{service:>12} {user:<18} real {:<8} ({}) audit {got}",
-            verdict_name(o.real),
-            o.how
-        );
-        if got != verdict_name(o.real) {
-            mismatches.push(format!(
-                "{user} ({category:?}) on {service}: the service says {} ({}), audit says {said}",
-                verdict_name(o.real),
-                o.how
-            ));
-            continue;
-        }
-        let Some(cause) = category.and_then(Category::cause) else {
-            continue;
-        };
-        if o.real == Verdict::Refused && open.contains(service) {
-            refused_by.entry(cause).or_default().insert(service.clone());
-            if said["cause"] != cause {
-                mismatches.push(format!(
-                    "{user} ({category:?}) on {service}: refused as expected, but the cause is {} instead of {cause:?}: {said}",
-                    said["cause"]
-                ));
-            }
+        for e in entries(&a.json, &o.user) {
+            compare_one(o, e, &open, &mut mismatches, &mut refused_by);
         }
     }
     (mismatches, refused_by)
+}
+
+/// One audit entry's verdict against what the service did.
+fn compare_one(
+    o: &Observed,
+    e: &Value,
+    open: &BTreeSet<String>,
+    mismatches: &mut Vec<String>,
+    refused_by: &mut BTreeMap<&'static str, BTreeSet<String>>,
+) {
+    let (user, service, category) = (&o.user, &o.service, o.category);
+    let said = &e["services"][service];
+    let got = audit_verdict(e, service);
+    eprintln!(
+        "{service:>12} {user:<18} real {:<8} ({}) audit {got}",
+        verdict_name(o.real),
+        o.how
+    );
+    if got != verdict_name(o.real) {
+        mismatches.push(format!(
+            "{user} ({category:?}, {}) on {service}: the service says {} ({}), audit says {said}",
+            e["dn"],
+            verdict_name(o.real),
+            o.how
+        ));
+        return;
+    }
+    let Some(cause) = category.and_then(Category::cause) else {
+        return;
+    };
+    if o.real == Verdict::Refused && open.contains(service) {
+        refused_by.entry(cause).or_default().insert(service.clone());
+        if said["cause"] != cause {
+            mismatches.push(format!(
+                "{user} ({category:?}) on {service}: refused as expected, but the cause is {} instead of {cause:?}: {said}",
+                said["cause"]
+            ));
+        }
+    }
 }
 
 /// The summary names each cause the sample was refused for, with exactly
@@ -362,7 +371,13 @@ fn check_summary(
 fn check_facts(json: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     for p in (0..SAMPLE_PER_CATEGORY * Category::ALL.len()).map(Person::nth) {
-        let e = entry(json, &p.uid);
+        let Some(e) = entries(json, &p.uid)
+            .into_iter()
+            .find(|e| e["dn"] == p.dn())
+        else {
+            problems.push(format!("the audit has no entry {}", p.dn()));
+            continue;
+        };
         let shell = p.shell.map_or(Value::Null, Value::from);
         let want = [
             ("dn", Value::from(p.dn())),
