@@ -16,15 +16,13 @@ use ldap3::{LdapConn, Scope, SearchEntry};
 /// default hard size limit is 500: a page never exceeds it).
 pub const DEFAULT_PAGE_SIZE: u32 = 500;
 
-/// Attributes read besides the module's own (NSS's view of the account, and
-/// password-policy state the account phase does not decide on but an audit
-/// reports).
-pub const EXTRA_ATTRIBUTES: &[&str] = &[
-    "gidNumber",
-    "homeDirectory",
-    "pwdChangedTime",
-    "pwdGraceUseTime",
-];
+const RC_SIZELIMIT_EXCEEDED: u32 = 4;
+
+/// Attributes read besides the module's own: what NSS (nss-pam-ldapd) shows
+/// of the account. ppolicy's expiry and grace state are not read: the server
+/// decides them at the user's bind, with its policy, which the account phase
+/// never sees either.
+pub const EXTRA_ATTRIBUTES: &[&str] = &["gidNumber", "homeDirectory"];
 
 /// One user entry as the account phase sees it, with what NSS would show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,9 +33,6 @@ pub struct ScannedUser {
     pub entry: UserEntry,
     pub gid_number: Option<u32>,
     pub home: Option<String>,
-    /// ppolicy's operational attributes, when the search identity may read them.
-    pub pwd_changed_time: Option<String>,
-    pub pwd_grace_uses: usize,
 }
 
 /// What a finished scan saw.
@@ -127,6 +122,25 @@ pub fn scan(
     page_size: u32,
     each: &mut dyn FnMut(ScannedUser) -> Result<(), String>,
 ) -> Result<ScanStats, DirError> {
+    scan_attributes(opts, page_size, &attributes(opts), each)
+}
+
+/// As `scan`, reading only the user names (`user_attr`): a light first pass
+/// (an audit looks for names on more than one entry with it).
+pub fn scan_names(
+    opts: &Options,
+    page_size: u32,
+    each: &mut dyn FnMut(ScannedUser) -> Result<(), String>,
+) -> Result<ScanStats, DirError> {
+    scan_attributes(opts, page_size, std::slice::from_ref(&opts.user_attr), each)
+}
+
+fn scan_attributes(
+    opts: &Options,
+    page_size: u32,
+    attrs: &[String],
+    each: &mut dyn FnMut(ScannedUser) -> Result<(), String>,
+) -> Result<ScanStats, DirError> {
     let mut failures = Vec::new();
     let order = servers(opts, &mut failures);
     if order.is_empty() {
@@ -139,11 +153,10 @@ pub fn scan(
     let conn = dir.search_connection()?;
     let mut stats = ScanStats::default();
     let scope = ScanScope::of(opts);
-    let attrs = attributes(opts);
     let size = i32::try_from(page_size.max(1)).unwrap_or(i32::MAX);
     let mut cookie = Vec::new();
     loop {
-        let next = one_page(opts, conn, &scope, &attrs, size, cookie, &mut stats, each)?;
+        let next = one_page(opts, conn, &scope, attrs, size, cookie, &mut stats, each)?;
         stats.pages += 1;
         match next {
             Some(c) if !c.is_empty() => cookie = c,
@@ -197,6 +210,12 @@ fn one_page(
     if let Some(why) = stopped {
         return Err(DirError::Failed(why));
     }
+    if result.rc == RC_SIZELIMIT_EXCEEDED {
+        return Err(DirError::Failed(format!(
+            "the server stopped the paged search {} under \"{}\" after {} entries (sizeLimitExceeded): its size limit for this identity also bounds paged searches; raise it for the search identity (OpenLDAP: limits ... size.prtotal=unlimited)",
+            scope.filter, scope.base, stats.entries
+        )));
+    }
     if result.rc != 0 {
         return Err(DirError::Failed(format!(
             "the paged search {} under \"{}\" failed with result code {} ({})",
@@ -228,14 +247,10 @@ fn scanned(opts: &Options, e: SearchEntry) -> ScannedUser {
     let names = crate::ldap::values_of(&e, &opts.user_attr);
     let gid_number = number("gidNumber");
     let home = first("homeDirectory");
-    let pwd_changed_time = first("pwdChangedTime");
-    let pwd_grace_uses = crate::ldap::values_of(&e, "pwdGraceUseTime").len();
     ScannedUser {
         names,
         gid_number,
         home,
-        pwd_changed_time,
-        pwd_grace_uses,
         entry: crate::ldap::user_entry(opts, e),
     }
 }

@@ -167,8 +167,32 @@ fn the_directory_users_verdicts_name_rule_and_cause() {
         "{o}"
     );
     assert_eq!(service(&doc, "oscar", "sshd")["verdict"], "admitted");
-    // low: uid 500 < minimum_uid=1000: the module steps aside.
-    assert_eq!(service(&doc, "low", "sshd")["verdict"], "admitted");
+    // low: uid 500 < minimum_uid=1000: the module steps aside in auth, and
+    // pam_unix has no password for a directory user: pam_deny refuses.
+    let l = service(&doc, "low", "sshd");
+    assert_eq!(l["cause"], "uid-below-minimum", "{l}");
+    assert!(l["rule"].as_str().unwrap().ends_with(" pam_deny.so"), "{l}");
+    assert!(
+        l["reason"].as_str().unwrap().contains("minimum_uid 1000"),
+        "{l}"
+    );
+    // twin: one name on two entries (found by the names-only first pass):
+    // the module refuses it; both entries say so.
+    let twins: Vec<&Value> = doc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["user"] == "twin")
+        .collect();
+    assert_eq!(twins.len(), 2);
+    for t in twins {
+        let v = &t["services"]["sshd"];
+        assert_eq!(v["verdict"], "refused");
+        assert!(
+            v["reason"].as_str().unwrap().contains("matches 2 entries"),
+            "{v}"
+        );
+    }
     // hank is in ou=hidden, which anonymous searches do not see (nor the module).
     assert!(doc["users"]
         .as_array()
@@ -298,6 +322,7 @@ fn exit_status_formats_and_errors() {
         vec!["audit", "nosuch", "--uri", uri],
         vec!["--format", "sarif", "audit", "--uri", uri],
         vec!["audit", "--no-directory"],
+        vec!["--target", "nosuch", "audit", "--uri", uri],
     ] {
         let out = pamlint(img.path(), &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -365,4 +390,74 @@ fn pages_carry_the_scan_past_the_servers_size_limit() {
     }
     let pages = doc["summary"]["pages"].as_u64().unwrap();
     assert_eq!(pages, (visible as u64).div_ceil(2), "two entries per page");
+}
+
+#[test]
+fn the_scan_binds_as_the_modules_service_account() {
+    let slapd = Slapd::start();
+    let img = image();
+    let secret = img.path().join("bindpw");
+    std::fs::write(&secret, "Service-Secret-7\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let conf = img.path().join("svc.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "base=dc=example,dc=org\nbinddn=cn=svc,ou=services,dc=example,dc=org\nbindpw_file={}\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let args = |config: &str| {
+        let out = pamlint(
+            img.path(),
+            &[
+                "--format",
+                "json",
+                "audit",
+                "sshd",
+                "--uri",
+                slapd.uri(),
+                "--config",
+                config,
+            ],
+        );
+        json(&out)
+    };
+    let names = |doc: &Value| -> Vec<String> {
+        doc["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["user"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // hank lives in ou=hidden, which only the service account may read.
+    let with_account = args(conf.to_str().unwrap());
+    assert!(names(&with_account).contains(&"hank".to_string()));
+    assert_eq!(
+        service(&with_account, "hank", "sshd")["verdict"],
+        "admitted"
+    );
+    let anonymous = img.path().join("etc/pam_ldap_shell.conf");
+    assert!(!names(&args(anonymous.to_str().unwrap())).contains(&"hank".to_string()));
+    // A password file others can read is refused, as the module refuses it.
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = pamlint(
+        img.path(),
+        &[
+            "audit",
+            "sshd",
+            "--uri",
+            slapd.uri(),
+            "--config",
+            conf.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bindpw_file"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

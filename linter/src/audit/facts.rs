@@ -33,11 +33,14 @@ impl FactsBuilder {
         }
     }
 
-    /// The facts of a scanned directory user logging in as `name`.
+    /// The facts of a scanned directory user logging in as `name`;
+    /// `unusable`: why the module cannot use the entry (its name is on
+    /// several entries).
     pub fn directory_user(
         &mut self,
         name: &str,
         scanned: &ScannedUser,
+        unusable: Option<String>,
         dir: Option<&mut dyn Directory>,
     ) -> &mut Facts {
         let entry = &scanned.entry;
@@ -48,9 +51,10 @@ impl FactsBuilder {
         let authz = self.authz_answers(&entry.dn, dir);
         self.facts.directory = Some(DirectoryFacts {
             entry: Some(entry.clone()),
-            unusable: None,
+            unusable,
             options: self.options.clone(),
             authz,
+            directory_only: true,
         });
         &mut self.facts
     }
@@ -65,6 +69,7 @@ impl FactsBuilder {
         dir: Option<&mut dyn Directory>,
     ) -> &mut Facts {
         let mut own = Facts::gather(&self.source, "", name, self.facts.version.version);
+        let local = self.has_local_account(name);
         self.facts.user = name.to_string();
         self.facts.passwd = own.passwd.take();
         self.facts.lookup_error = own.lookup_error.take();
@@ -78,6 +83,7 @@ impl FactsBuilder {
                     unusable: None,
                     options: self.options.clone(),
                     authz,
+                    directory_only: !local,
                 })
             }
             InDirectory::Absent => Some(DirectoryFacts {
@@ -85,15 +91,30 @@ impl FactsBuilder {
                 unusable: None,
                 options: self.options.clone(),
                 authz: Vec::new(),
+                directory_only: false,
             }),
             InDirectory::Unusable(why) => Some(DirectoryFacts {
                 entry: None,
                 unusable: Some(why),
                 options: self.options.clone(),
                 authz: Vec::new(),
+                directory_only: false,
             }),
         };
         &mut self.facts
+    }
+
+    /// Whether `name` is in the root's /etc/passwd (a local account, with a
+    /// local password for pam_unix).
+    fn has_local_account(&self, name: &str) -> bool {
+        let root = match &self.source {
+            Source::Host => std::path::Path::new("/"),
+            Source::Root(r) => r.as_path(),
+        };
+        matches!(
+            crate::why::facts::UserDb::files(root).user(name),
+            Ok(Some(_))
+        )
     }
 
     /// Whether the entry matches each `authz_filter` (a base search, as the
@@ -167,8 +188,6 @@ mod tests {
             },
             gid_number: Some(5000),
             home: Some("/home/nora".into()),
-            pwd_changed_time: None,
-            pwd_grace_uses: 0,
         }
     }
 
@@ -196,7 +215,7 @@ mod tests {
         options.insert(&["authz_filter=(gidNumber=5000)"], Ok(o));
         let mut b = FactsBuilder::new(base, source, Arc::new(options));
         let mut dir = Matches(vec![("uid=nora,dc=x".into(), "(gidNumber=5000)".into())]);
-        let facts = b.directory_user("nora", &scanned(&[]), Some(&mut dir));
+        let facts = b.directory_user("nora", &scanned(&[]), None, Some(&mut dir));
         let pw = facts.passwd.clone().unwrap();
         assert_eq!((pw.uid, pw.gid, pw.shell.as_str()), (10002, 5000, ""));
         let d = facts.directory.as_ref().unwrap();

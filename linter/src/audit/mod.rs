@@ -5,6 +5,7 @@
 //! module's configuration as its search identity (service account or
 //! anonymous), never bound to as a user, never written.
 
+pub mod duplicates;
 pub mod facts;
 pub mod module;
 pub mod output;
@@ -83,18 +84,21 @@ pub fn run(
         write_error: None,
     };
     audit.writer.begin().map_err(write_error)?;
-    let pages = audit.users(scan_opts.as_ref())?;
+    let read = audit.users(scan_opts.as_ref());
     audit.progress.done();
     if let Some(e) = audit.write_error.take() {
         return stopped(e);
     }
     let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
     let refused = audit.tally.refused_any();
-    let summary = audit.tally.finish(pages);
+    // Even after a failed read the document is closed (what was read, then
+    // exit 2): a JSON reader never gets half an object.
+    let summary = audit.tally.finish(*read.as_ref().unwrap_or(&0));
     match audit.writer.finish(&summary, &names) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(write_error(e)),
         _ => {}
     }
+    read?;
     Ok(if refused {
         Ending::SomeoneRefused
     } else {
@@ -163,10 +167,18 @@ impl<W: Write> Audit<'_, W> {
         mut per_user: Option<&mut ldap_shell_core::ldap::LdapDirectory<'_>>,
     ) -> Result<u64, String> {
         let page_size = self.cfg.page_size;
+        let duplicates = first_pass(opts, page_size)?;
         let mut each = |scanned: ScannedUser| -> Result<(), String> {
             for name in users::names_of(&scanned) {
-                let dir = per_user.as_deref_mut().map(|d| d as &mut dyn Directory);
-                let facts = self.builder.directory_user(name, &scanned, dir);
+                let mut dir = per_user.as_deref_mut().map(|d| d as &mut dyn Directory);
+                let unusable = match dir.as_deref_mut() {
+                    Some(d) if duplicates.maybe(name) => match users::look_up(d, name) {
+                        InDirectory::Unusable(why) => Some(why),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let facts = self.builder.directory_user(name, &scanned, unusable, dir);
                 let verdicts = judge_all(self.services, facts, self.cfg.why);
                 let rec = UserRecord {
                     user: name,
@@ -242,6 +254,21 @@ impl<W: Write> Audit<'_, W> {
         }
         true
     }
+}
+
+/// The names on the directory's entries, counted in bounded memory, so the
+/// full pass can tell a name the module finds on several entries.
+fn first_pass(opts: &Options, page_size: u32) -> Result<duplicates::Duplicates, String> {
+    let mut d = duplicates::Duplicates::default();
+    let mut count = |scanned: ScannedUser| -> Result<(), String> {
+        for name in users::names_of(&scanned) {
+            d.add(name);
+        }
+        Ok(())
+    };
+    scan::scan_names(opts, page_size, &mut count)
+        .map_err(|e| format!("reading the directory: {e}"))?;
+    Ok(d)
 }
 
 fn judge_all(

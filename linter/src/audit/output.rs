@@ -198,11 +198,15 @@ pub fn render_summary(s: &Summary, services: &[String]) -> String {
             .collect();
         let _ = write!(
             out,
-            "  {} user{} [{}] {}: refused by {}",
+            "  {} user{} {} [{}]: refused by {}",
             c.users,
             plural(c.users),
+            if c.users == 1 {
+                super::summary::cause_phrase_one(&c.cause)
+            } else {
+                super::summary::cause_phrase(&c.cause).to_string()
+            },
             c.cause,
-            c.text,
             refused.join(", ")
         );
         if !c.admitted_by.is_empty() {
@@ -316,7 +320,10 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("sshd admitted"), "{text}");
-        assert!(text.contains("2 users [shell-not-listed]"), "{text}");
+        assert!(
+            text.contains("2 users have a login shell not in the shells file [shell-not-listed]"),
+            "{text}"
+        );
         assert!(
             text.contains("refused by vsftpd (vsftpd:5 pam_shells.so); admitted by sshd"),
             "{text}"

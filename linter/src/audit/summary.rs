@@ -9,37 +9,105 @@ use serde::Serialize;
 
 use super::verdict::{Outcome, Verdict};
 
-/// Every cause id, with its text (docs/pamlint.md lists the same).
-pub const CAUSES: &[(&str, &str)] = &[
+/// Every cause id, its text (JSON) and how the human summary says it of
+/// users ("37 users have no login shell attribute"); docs/pamlint.md lists the same.
+pub const CAUSES: &[(&str, &str, &str)] = &[
     (
         "shell-missing",
         "no login shell attribute (loginShell absent)",
+        "have no login shell attribute",
     ),
-    ("shell-empty", "login shell empty"),
+    (
+        "shell-empty",
+        "login shell empty",
+        "have an empty login shell",
+    ),
     (
         "shell-not-listed",
         "login shell not in the shells file (/etc/shells)",
+        "have a login shell not in the shells file",
     ),
-    ("shell-not-installed", "login shell not installed"),
-    ("shell-not-executable", "login shell not an executable file"),
-    ("uid-below-minimum", "uid below minimum_uid"),
-    ("listfile", "listed by pam_listfile (e.g. /etc/ftpusers)"),
-    ("succeed-if", "a pam_succeed_if condition fails"),
-    ("access", "pam_access denies"),
-    ("nologin", "a nologin file refuses non-root logins"),
-    ("authz-filter", "entry does not match authz_filter"),
-    ("account-locked", "account locked"),
-    ("password-expired", "password expired"),
-    ("account-expired", "account expired"),
-    ("module-missing", "a module is not installed"),
-    ("other", "another refusal"),
+    (
+        "shell-not-installed",
+        "login shell not installed",
+        "have a login shell that is not installed",
+    ),
+    (
+        "shell-not-executable",
+        "login shell not an executable file",
+        "have a login shell that is not an executable file",
+    ),
+    (
+        "uid-below-minimum",
+        "uid below minimum_uid",
+        "have a uid below minimum_uid",
+    ),
+    (
+        "listfile",
+        "listed by pam_listfile (e.g. /etc/ftpusers)",
+        "are refused by a pam_listfile list (e.g. /etc/ftpusers)",
+    ),
+    (
+        "succeed-if",
+        "a pam_succeed_if condition fails",
+        "fail a pam_succeed_if condition",
+    ),
+    ("access", "pam_access denies", "are denied by pam_access"),
+    (
+        "nologin",
+        "a nologin file refuses non-root logins",
+        "are refused by a nologin file",
+    ),
+    (
+        "authz-filter",
+        "entry does not match authz_filter",
+        "do not match authz_filter",
+    ),
+    ("account-locked", "account locked", "are locked"),
+    (
+        "password-expired",
+        "password expired",
+        "have an expired password",
+    ),
+    (
+        "account-expired",
+        "account expired",
+        "have an expired account",
+    ),
+    (
+        "module-missing",
+        "a module is not installed",
+        "meet a module that is not installed",
+    ),
+    ("other", "another refusal", "are refused for another reason"),
 ];
 
+fn cause_entry(id: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    CAUSES.iter().find(|(c, _, _)| *c == id)
+}
+
 pub fn cause_text(id: &str) -> &'static str {
-    CAUSES
-        .iter()
-        .find(|(c, _)| *c == id)
-        .map_or("another refusal", |(_, t)| t)
+    cause_entry(id).map_or("another refusal", |(_, t, _)| t)
+}
+
+/// "have no login shell attribute", for "N users ...".
+pub fn cause_phrase(id: &str) -> &'static str {
+    cause_entry(id).map_or("are refused for another reason", |(_, _, p)| p)
+}
+
+/// The phrase for "1 user ...": its first verb in the singular.
+pub fn cause_phrase_one(id: &str) -> String {
+    let phrase = cause_phrase(id);
+    let (verb, rest) = phrase.split_once(' ').unwrap_or((phrase, ""));
+    let one = match verb {
+        "have" => "has",
+        "are" => "is",
+        "do" => "does",
+        "fail" => "fails",
+        "meet" => "meets",
+        other => other,
+    };
+    format!("{one} {rest}")
 }
 
 /// One cause in the summary.
@@ -225,8 +293,12 @@ mod tests {
 
     #[test]
     fn every_cause_has_a_text() {
-        for (id, text) in CAUSES {
+        for (id, text, phrase) in CAUSES {
             assert_eq!(cause_text(id), *text);
+            assert_eq!(cause_phrase(id), *phrase);
+            let one = cause_phrase_one(id);
+            assert!(one.starts_with(['h', 'i', 'd', 'f', 'm']), "{one}");
+            assert_ne!(one.split(' ').next(), phrase.split(' ').next(), "{one}");
         }
     }
 }

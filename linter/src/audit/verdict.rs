@@ -104,25 +104,41 @@ pub fn from_report(report: &WhyReport, facts: &Facts) -> Verdict {
 }
 
 fn refused(t: &TypeReport, facts: &Facts) -> Verdict {
+    let earlier = t.decided_by.map_or(&t.trace[..], |i| &t.trace[..i]);
+    let behind = behind(earlier);
+    let after = behind
+        .map(|s| {
+            format!(
+                ", after {}: {}",
+                rule_label(s),
+                s.fact.as_deref().unwrap_or("")
+            )
+        })
+        .unwrap_or_default();
     let Some(step) = t.decider() else {
         return Verdict {
             verdict: Outcome::Refused,
             rule: None,
             reason: Some(format!(
-                "{}: {} ({})",
+                "{}: {} ({}){after}",
                 t.pam_type,
                 t.note.as_deref().unwrap_or("refused"),
                 t.result
             )),
-            cause: Some(below_minimum(t).unwrap_or("other")),
+            cause: Some(behind.and_then(|s| s.cause).unwrap_or("other")),
         };
     };
-    let cause = cause_of(step, facts).or_else(|| below_minimum(t));
+    // A rule that refuses whoever reaches it (pam_deny) is only the
+    // messenger: the cause is the step that let the user fall to it.
+    let (cause, after) = match cause_of(step, facts) {
+        Some(c) => (Some(c), String::new()),
+        None => (behind.and_then(|s| s.cause), after),
+    };
     Verdict {
         verdict: Outcome::Refused,
         rule: Some(rule_label(step)),
         reason: Some(format!(
-            "{}: {} ({})",
+            "{}: {} ({}){after}",
             t.pam_type,
             step.fact.as_deref().unwrap_or(""),
             step.returns.as_deref().unwrap_or(&t.result)
@@ -131,13 +147,15 @@ fn refused(t: &TypeReport, facts: &Facts) -> Verdict {
     }
 }
 
-/// A refusal by a rule that only decided because pam_ldap_shell stepped
-/// aside for a uid below minimum_uid (e.g. the pam_deny after it).
-fn below_minimum(t: &TypeReport) -> Option<&'static str> {
-    t.trace
+/// The last executed step before the decision whose predictor named a
+/// cause without admitting the user (e.g. pam_ldap_shell stepping aside for
+/// a uid below minimum_uid, or refusing an ambiguous name under
+/// `default=ignore`).
+fn behind(steps: &[StepReport]) -> Option<&StepReport> {
+    steps
         .iter()
-        .any(|s| s.cause == Some("uid-below-minimum"))
-        .then_some("uid-below-minimum")
+        .rev()
+        .find(|s| s.executed && s.cause.is_some() && s.returns.as_deref() != Some("PAM_SUCCESS"))
 }
 
 /// The cause id of a deciding step: the predictor's own, else by module.

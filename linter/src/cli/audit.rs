@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::context::Settings;
 use super::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::audit::module::ModuleSettings;
 use crate::audit::output::AuditFormat;
@@ -71,7 +72,12 @@ fn parse_version(s: &str) -> Result<PamVersion, String> {
 
 impl AuditArgs {
     pub fn run(&self, common: &CommonArgs) -> u8 {
-        match self.audit(common) {
+        let settings = match self.settings(common) {
+            Ok(s) => s,
+            // Already said on stderr by CommonArgs::settings.
+            Err(code) => return code,
+        };
+        match self.audit(common, &settings) {
             Ok(Ending::NobodyRefused) => EXIT_OK,
             Ok(Ending::SomeoneRefused) => EXIT_FINDINGS,
             Err(e) => {
@@ -84,7 +90,17 @@ impl AuditArgs {
         }
     }
 
-    fn audit(&self, common: &CommonArgs) -> Result<Ending, String> {
+    /// pamlint's own settings (pamlint.toml, the target): the global
+    /// --config is pam_ldap_shell's file here, so it is not read as pamlint.toml.
+    fn settings(&self, common: &CommonArgs) -> Result<Settings, u8> {
+        CommonArgs {
+            config: None,
+            ..common.clone()
+        }
+        .settings("audit")
+    }
+
+    fn audit(&self, common: &CommonArgs, settings: &Settings) -> Result<Ending, String> {
         let format = match common.format {
             Format::Human => AuditFormat::Human,
             Format::Json => AuditFormat::Json,
@@ -99,15 +115,7 @@ impl AuditArgs {
         if self.no_directory && !self.local && self.users.is_none() {
             return Err("--no-directory needs --local or --users: there is nobody to audit".into());
         }
-        // The global --config is pam_ldap_shell's file here, not pamlint.toml.
-        let pamlint_args = CommonArgs {
-            config: None,
-            ..common.clone()
-        };
-        let settings = pamlint_args
-            .settings("audit")
-            .map_err(|_| "see above".to_string())?;
-        let ctx = pamlint_args.resolve_context(&settings.target);
+        let ctx = common.resolve_context(&settings.target);
         if let Some(why) = crate::resolve::openpam_evidence(&ctx.pam_dirs) {
             return Err(crate::resolve::openpam_refusal(&why));
         }

@@ -64,6 +64,9 @@ pub struct DirectoryFacts {
     pub options: Arc<ModuleOptions>,
     /// `authz_filter` -> whether the entry matches it (Err: why that could not be asked).
     pub authz: Vec<(String, Result<bool, String>)>,
+    /// The user has no local account: NSS shows the directory's entry and
+    /// the password is the directory's, so pam_unix has no hash to check.
+    pub directory_only: bool,
 }
 
 impl DirectoryFacts {

@@ -238,3 +238,168 @@ fn shell(call: &Call<'_>, opts: &Options, entry: &UserEntry) -> Result<(), Predi
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::Arc;
+
+    use ldap_shell_core::directory::AccountAttrs;
+    use ldap_shell_core::options::{Origin, Setting};
+
+    use super::*;
+    use crate::why::facts::{Facts, ModuleOptions, Source};
+
+    /// A root with /etc/shells listing /bin/sh and /bin/gone (absent).
+    fn root() -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("etc")).unwrap();
+        std::fs::create_dir_all(root.path().join("bin")).unwrap();
+        std::fs::write(root.path().join("etc/shells"), "/bin/sh\n/bin/gone\n").unwrap();
+        let sh = root.path().join("bin/sh");
+        std::fs::write(&sh, "").unwrap();
+        std::fs::set_permissions(&sh, std::fs::Permissions::from_mode(0o755)).unwrap();
+        root
+    }
+
+    fn entry(shells: &[&str], account: AccountAttrs) -> UserEntry {
+        UserEntry {
+            dn: "uid=u,dc=x".into(),
+            shell_values: shells.iter().map(|s| s.to_string()).collect(),
+            uid_number: Some(2000),
+            account,
+        }
+    }
+
+    /// pam_ldap_shell's prediction for `entry` on a rule with `args`.
+    fn predict_with(
+        root: &std::path::Path,
+        service: &str,
+        args: &[&str],
+        entry: Option<UserEntry>,
+        authz: Vec<(String, Result<bool, String>)>,
+    ) -> Prediction {
+        let settings: Vec<Setting> = ["uri=ldap://h", "base=dc=x"]
+            .iter()
+            .chain(args)
+            .map(|a| Setting::parse(a, Origin::Arguments))
+            .collect();
+        let mut options = ModuleOptions::default();
+        options.insert(
+            args,
+            Options::from_settings(&settings).map_err(|e| e.to_string()),
+        );
+        let mut facts = Facts::gather(&Source::Root(root.to_path_buf()), service, "u", None);
+        facts.directory = Some(DirectoryFacts {
+            entry,
+            unusable: None,
+            options: Arc::new(options),
+            authz,
+            directory_only: true,
+        });
+        let call = Call {
+            pam_type: PamType::Account,
+            args: args.to_vec(),
+            facts: &facts,
+        };
+        super::predict(&call, facts.directory.as_ref().unwrap())
+    }
+
+    fn outcome(p: &Prediction) -> (PamCode, Option<&'static str>) {
+        (p.code, p.cause)
+    }
+
+    #[test]
+    fn the_shell_checks_in_the_modules_order() {
+        let r = root();
+        let run = |args: &[&str], shells: &[&str]| {
+            let e = entry(shells, AccountAttrs::default());
+            outcome(&predict_with(r.path(), "sshd", args, Some(e), vec![]))
+        };
+        assert_eq!(run(&[], &["/bin/sh"]), (PamCode::Success, None));
+        let denied = PamCode::PermDenied;
+        assert_eq!(run(&[], &[]), (denied, Some("shell-missing")));
+        assert_eq!(run(&[], &[" "]), (denied, Some("shell-empty")));
+        assert_eq!(run(&[], &["/bin/zsh"]), (denied, Some("shell-not-listed")));
+        assert_eq!(
+            run(&[], &["/bin/gone"]),
+            (denied, Some("shell-not-installed"))
+        );
+        assert_eq!(run(&[], &["/bin/sh", "/bin/sh"]), (denied, Some("other")));
+        assert_eq!(run(&["missing_shell=warn"], &[]), (PamCode::Success, None));
+        assert_eq!(
+            run(&["missing_shell=default:/bin/gone"], &[]),
+            (denied, Some("shell-not-installed"))
+        );
+        assert_eq!(
+            run(&["check_shells=no"], &["/bin/zsh"]),
+            (PamCode::Success, None)
+        );
+        assert_eq!(
+            run(&["minimum_uid=5000"], &[]),
+            (PamCode::Ignore, Some("uid-below-minimum"))
+        );
+        assert_eq!(run(&["bogus"], &["/bin/sh"]).0, PamCode::ServiceErr);
+    }
+
+    #[test]
+    fn skipped_services_locks_aging_and_authz() {
+        let r = root();
+        let zsh = |account| Some(entry(&["/bin/zsh"], account));
+        let p = predict_with(r.path(), "sudo", &[], zsh(AccountAttrs::default()), vec![]);
+        assert_eq!(outcome(&p), (PamCode::Success, None), "skip_shell_services");
+        let locked = AccountAttrs {
+            ns_account_lock: Some("TRUE".into()),
+            ..Default::default()
+        };
+        let p = predict_with(r.path(), "sudo", &[], zsh(locked), vec![]);
+        assert_eq!(outcome(&p), (PamCode::PermDenied, Some("account-locked")));
+        let expired = AccountAttrs {
+            shadow: aging::Shadow {
+                expire: Some(1),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let p = predict_with(r.path(), "sudo", &[], zsh(expired), vec![]);
+        assert_eq!(outcome(&p), (PamCode::AcctExpired, Some("account-expired")));
+        let change = AccountAttrs {
+            shadow: aging::Shadow {
+                last_change: Some(0),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let p = predict_with(r.path(), "sudo", &[], zsh(change), vec![]);
+        assert_eq!(
+            outcome(&p),
+            (PamCode::NewAuthtokReqd, Some("password-expired"))
+        );
+        let f = "authz_filter=(gidNumber=5000)";
+        let answer = |a: Result<bool, String>| vec![("(gidNumber=5000)".to_string(), a)];
+        let ok = AccountAttrs::default;
+        let p = predict_with(r.path(), "sudo", &[f], zsh(ok()), answer(Ok(false)));
+        assert_eq!(outcome(&p), (PamCode::PermDenied, Some("authz-filter")));
+        let p = predict_with(r.path(), "sudo", &[f], zsh(ok()), answer(Ok(true)));
+        assert_eq!(p.code, PamCode::Success);
+        let p = predict_with(
+            r.path(),
+            "sudo",
+            &[f],
+            zsh(ok()),
+            answer(Err("down".into())),
+        );
+        assert_eq!(p.code, PamCode::AuthinfoUnavail);
+        let p = predict_with(r.path(), "sudo", &[f], zsh(ok()), vec![]);
+        assert_eq!(p.certainty, super::super::Certainty::Assumed);
+    }
+
+    #[test]
+    fn a_user_without_an_entry_is_unknown_to_the_module() {
+        let r = root();
+        let p = predict_with(r.path(), "sshd", &[], None, vec![]);
+        assert_eq!(p.code, PamCode::UserUnknown);
+        let p = predict_with(r.path(), "sshd", &["ignore_unknown_user"], None, vec![]);
+        assert_eq!(p.code, PamCode::Ignore);
+    }
+}

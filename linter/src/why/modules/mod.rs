@@ -8,6 +8,7 @@ pub mod ldap_shell_entry;
 pub mod listfile;
 pub mod localuser;
 pub mod nologin;
+pub mod pam_ldap;
 pub mod shells;
 pub mod simple;
 pub mod succeed_if;
@@ -111,6 +112,7 @@ pub fn predict(module: &str, call: &Call<'_>) -> Prediction {
         "pam_usertype" => usertype::predict(call),
         "pam_access" => access::predict(call),
         "pam_ldap_shell" => ldap_shell::predict(call),
+        "pam_ldap" => pam_ldap::predict(call),
         other => simple::predict(other, call),
     }
 }

@@ -37,11 +37,26 @@ pub fn predict(module: &str, call: &Call<'_>) -> Prediction {
                 format!("{} has no passwd entry", call.who()),
             )
         }
+        "pam_unix" if call.pam_type == PamType::Auth && directory_only(call) => Prediction::known(
+            PamCode::AuthErr,
+            format!(
+                "{} is a directory user without a local password: pam_unix has no hash to check",
+                call.who()
+            ),
+        ),
         m if NEED_USER.contains(&m) => Prediction::assumed(format!(
             "{m} checks credentials or a directory: unknown, assumed success"
         )),
         m => Prediction::assumed(format!("{m}: unknown, assumed success")),
     }
+}
+
+/// Facts from a directory audit say the user exists only in the directory.
+fn directory_only(call: &Call<'_>) -> bool {
+    call.facts
+        .directory
+        .as_ref()
+        .is_some_and(|d| d.directory_only && d.entry.is_some())
 }
 
 /// pam_debug: the first `EVENT=` argument for the hook sets the return value when
