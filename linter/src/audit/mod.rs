@@ -73,7 +73,8 @@ pub fn run(
     } else {
         Source::Root(cfg.root.clone())
     };
-    let base = Facts::gather(&source, "", "", cfg.pam_version);
+    let mut base = Facts::gather(&source, "", "", cfg.pam_version);
+    base.ordinary_caller = true;
     let mut audit = Audit {
         cfg,
         services,
@@ -86,11 +87,11 @@ pub fn run(
     audit.writer.begin().map_err(write_error)?;
     let read = audit.users(scan_opts.as_ref());
     audit.progress.done();
+    let refused = audit.tally.refused_any();
     if let Some(e) = audit.write_error.take() {
-        return stopped(e);
+        return stopped(e, refused);
     }
     let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
-    let refused = audit.tally.refused_any();
     // Even after a failed read the document is closed (what was read, then
     // exit 2): a JSON reader never gets half an object.
     let summary = audit.tally.finish(*read.as_ref().unwrap_or(&0));
@@ -99,21 +100,26 @@ pub fn run(
         _ => {}
     }
     read?;
-    Ok(if refused {
+    Ok(ending(refused))
+}
+
+fn ending(refused: bool) -> Ending {
+    if refused {
         Ending::SomeoneRefused
     } else {
         Ending::NobodyRefused
-    })
+    }
 }
 
 fn write_error(e: std::io::Error) -> String {
     format!("writing the output: {e}")
 }
 
-/// A closed reader (`| head`) ends the audit quietly; other write errors are errors.
-fn stopped(e: std::io::Error) -> Result<Ending, String> {
+/// A closed reader (`| head`) ends the audit quietly, with the status of
+/// what was read; other write errors are errors.
+fn stopped(e: std::io::Error, refused: bool) -> Result<Ending, String> {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Ok(Ending::NobodyRefused)
+        Ok(ending(refused))
     } else {
         Err(write_error(e))
     }

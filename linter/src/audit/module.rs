@@ -59,6 +59,11 @@ impl ModuleSettings {
     /// The module's options for a rule with `args` (Err: the configuration
     /// error the module would log, refusing with PAM_SERVICE_ERR).
     pub fn load<S: AsRef<str>>(&self, args: &[S]) -> Result<Options, String> {
+        // The module skips a missing default file; a file named on the
+        // command line must be there.
+        if let Some(config) = self.config.as_ref().filter(|c| !c.exists()) {
+            return Err(format!("--config {}: no such file", config.display()));
+        }
         sources::load(&self.arguments(args), &self.paths()).map_err(|e| e.to_string())
     }
 }
@@ -139,6 +144,11 @@ mod tests {
         );
         let e = s.load(&["bogus=1"]).unwrap_err();
         assert!(e.contains("bogus"), "{e}");
+        let missing = ModuleSettings {
+            config: Some(root.path().join("nope.conf")),
+            ..s
+        };
+        assert!(missing.load::<&str>(&[]).unwrap_err().contains("nope.conf"));
     }
 
     #[test]

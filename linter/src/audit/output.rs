@@ -215,7 +215,14 @@ pub fn render_summary(s: &Summary, services: &[String]) -> String {
                 .iter()
                 .map(|a| terminal_safe(a).into_owned())
                 .collect();
-            let _ = write!(out, "; admitted by {}", admitted.join(", "));
+            // What the admitted users run: login, sshd and su start /bin/sh
+            // for an empty shell field.
+            let with = if matches!(c.cause.as_str(), "shell-missing" | "shell-empty") {
+                " (with /bin/sh, which login programs run for an empty shell)"
+            } else {
+                ""
+            };
+            let _ = write!(out, "; admitted by {}{with}", admitted.join(", "));
         }
         let _ = writeln!(out);
     }
@@ -309,6 +316,24 @@ mod tests {
         assert_eq!(
             lines[2],
             "carol,ldap,vsftpd,refused,vsftpd:5 pam_shells.so,shell-not-listed,\"auth: carol's shell \"\"x\"\", not listed\\n\""
+        );
+    }
+
+    #[test]
+    fn users_without_a_shell_admitted_somewhere_get_bin_sh() {
+        let missing = Verdict {
+            cause: Some("shell-missing"),
+            ..refusal()
+        };
+        let mut t = Tally::default();
+        t.add(&[
+            ("sshd".to_string(), Verdict::admitted()),
+            ("vsftpd".to_string(), missing),
+        ]);
+        let text = render_summary(&t.finish(1), &["sshd".into(), "vsftpd".into()]);
+        assert!(
+            text.contains("1 user has no login shell attribute [shell-missing]: refused by vsftpd (vsftpd:5 pam_shells.so); admitted by sshd (with /bin/sh"),
+            "{text}"
         );
     }
 

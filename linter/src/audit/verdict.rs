@@ -15,6 +15,18 @@ use crate::why::{explain, WhyOptions};
 /// pam_acct_mgmt.
 pub const TYPES: [PamType; 2] = [PamType::Auth, PamType::Account];
 
+/// The types the program behind `service` calls before it runs something
+/// as the user: cron, atd and systemd's user manager call only
+/// pam_acct_mgmt (there is nobody to type a password); runuser, root's own
+/// tool, calls neither (util-linux su-common.c); every other program both.
+pub fn phases(service: &str) -> &'static [PamType] {
+    match service {
+        "cron" | "crond" | "atd" | "systemd-user" => &TYPES[1..],
+        "runuser" | "runuser-l" => &[],
+        _ => &TYPES,
+    }
+}
+
 /// Modules whose assumed answer is the user's credentials (or the account
 /// database they are in): an audit takes the password as right, as `why`
 /// does, so they never make a verdict unknown.
@@ -77,7 +89,7 @@ pub fn judge(service: &ResolvedService, facts: &mut Facts, opts: WhyOptions) -> 
     if facts.service != service.name {
         facts.service.clone_from(&service.name);
     }
-    let report = explain(service, &TYPES, facts, opts);
+    let report = explain(service, phases(&service.name), facts, opts);
     from_report(&report, facts)
 }
 
@@ -236,6 +248,7 @@ mod tests {
     fn verdict(ctx: &ResolveContext, root: &std::path::Path, svc: &str, user: &str) -> Verdict {
         let service = resolve_service(ctx, svc);
         let mut facts = Facts::gather(&Source::Root(root.to_path_buf()), "", user, None);
+        facts.ordinary_caller = true;
         let opts = WhyOptions {
             assume_modules_present: true,
         };
@@ -261,6 +274,33 @@ mod tests {
             zed.reason.as_deref().unwrap_or("").contains("/bin/zsh"),
             "{zed:?}"
         );
+    }
+
+    #[test]
+    fn pam_rootok_fails_for_an_ordinary_caller() {
+        let text = "auth sufficient pam_rootok.so\nauth requisite pam_deny.so\naccount required pam_permit.so\n";
+        let (root, ctx) = world(&[("su", text)], PASSWD);
+        let v = verdict(&ctx, root.path(), "su", "ann");
+        assert_eq!(v.rule.as_deref(), Some("su:2 pam_deny.so"));
+    }
+
+    #[test]
+    fn cron_is_judged_by_its_account_stack_only() {
+        let text = "auth requisite pam_deny.so\naccount required pam_permit.so\n";
+        let (root, ctx) = world(
+            &[("cron", text), ("login", text), ("runuser", text)],
+            PASSWD,
+        );
+        assert_eq!(
+            verdict(&ctx, root.path(), "cron", "ann"),
+            Verdict::admitted()
+        );
+        assert_eq!(
+            verdict(&ctx, root.path(), "runuser", "ann"),
+            Verdict::admitted()
+        );
+        let login = verdict(&ctx, root.path(), "login", "ann");
+        assert_eq!(login.rule.as_deref(), Some("login:1 pam_deny.so"));
     }
 
     #[test]

@@ -182,8 +182,18 @@ impl AuditArgs {
 }
 
 /// Every service file that has auth or account rules of its own, except
-/// `other` and files other services include (common-auth, system-auth: a
-/// library read alone is not what runs), in name order.
+/// `other` and the libraries other services include (common-auth,
+/// system-auth, password-auth...: read alone, they are not what runs), in
+/// name order. An included file with a program's name (su, included by
+/// su-l) stays: su runs it.
+/// The names distributions give files that only other services include.
+fn is_library(name: &str) -> bool {
+    name.starts_with("common-")
+        || name.starts_with("system-")
+        || name.ends_with("-auth")
+        || name == "postlogin"
+}
+
 pub fn default_services(ctx: &ResolveContext) -> Vec<ResolvedService> {
     let mut names: Vec<String> = ctx
         .service_names()
@@ -205,7 +215,7 @@ pub fn default_services(ctx: &ResolveContext) -> Vec<ResolvedService> {
         .collect();
     resolved
         .into_iter()
-        .filter(|s| !included.contains(&s.name))
+        .filter(|s| !(included.contains(&s.name) && is_library(&s.name)))
         .filter(|s| {
             [PamType::Auth, PamType::Account].iter().any(|t| {
                 let stack = s.stack(*t);
@@ -213,4 +223,33 @@ pub fn default_services(ctx: &ResolveContext) -> Vec<ResolvedService> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_services_skip_libraries_and_other_but_keep_included_programs() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("common-auth", "auth required pam_permit.so\n"),
+            ("common-account", "account required pam_permit.so\n"),
+            (
+                "su",
+                "auth sufficient pam_rootok.so\n@include common-auth\n",
+            ),
+            ("su-l", "@include su\n"),
+            ("sshd", "@include common-auth\n@include common-account\n"),
+            ("passwd", "password required pam_unix.so\n"),
+            ("other", "auth required pam_deny.so\n"),
+            ("README", "auth required pam_deny.so\n"),
+        ];
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let ctx = ResolveContext::for_dir(dir.path(), dir.path());
+        let names: Vec<String> = default_services(&ctx).into_iter().map(|s| s.name).collect();
+        assert_eq!(names, vec!["sshd", "su", "su-l"]);
+    }
 }

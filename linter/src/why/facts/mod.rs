@@ -41,6 +41,10 @@ pub struct Facts {
     /// facts come from a directory scan (`pamlint audit`); None for `why`,
     /// which predicts the module from NSS's view.
     pub directory: Option<DirectoryFacts>,
+    /// The program was started by an ordinary user, not by root, so
+    /// pam_rootok fails: `pamlint audit` asks whether users get in by
+    /// themselves. False for `why`, which leaves pam_rootok unknown.
+    pub ordinary_caller: bool,
 }
 
 /// Where facts come from.
@@ -95,6 +99,7 @@ impl Facts {
             shells_econf,
             shadow,
             directory: None,
+            ordinary_caller: false,
         }
     }
 

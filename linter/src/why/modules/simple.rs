@@ -27,6 +27,11 @@ pub fn predict(module: &str, call: &Call<'_>) -> Prediction {
             "pam_env has no account hook of use: it returns PAM_SERVICE_ERR",
         ),
         "pam_debug" => debug(call),
+        // pam_rootok.c: PAM_SUCCESS for uid 0, else PAM_AUTH_ERR (every hook).
+        "pam_rootok" if call.facts.ordinary_caller => Prediction::known(
+            PamCode::AuthErr,
+            "pam_rootok fails: the caller is taken to be an ordinary user, not root",
+        ),
         "pam_warn" => Prediction::known(PamCode::Ignore, "pam_warn only logs and returns PAM_IGNORE"),
         m if m == "pam_unix"
             && call.facts.passwd.is_none()
