@@ -39,12 +39,15 @@ struct Audited {
     world: World,
     json: Value,
     exit_code: i32,
+    /// The sandbox's PAM module directory is its own (pam_ldap_shell added).
+    own_modules: bool,
 }
 
 /// A world with `stack` over a slapd holding the population, /etc/shells
 /// listing the non-executable shell, /etc/ftpusers listing the FtpUsers
 /// users; then `pamlint audit --format json` run inside it.
 fn audited(stack: Stack) -> Audited {
+    let own_modules = !matches!(stack, Stack::Stock);
     let slapd = population::slapd(POPULATION);
     let world = World::start_with_server(stack, slapd.uri());
     world.append_etc("shells", &format!("{NOT_EXECUTABLE_SHELL}\n"));
@@ -61,6 +64,7 @@ fn audited(stack: Stack) -> Audited {
         world,
         json,
         exit_code,
+        own_modules,
     }
 }
 
@@ -428,6 +432,147 @@ fn check_human_summary(
     problems
 }
 
+/// A tree on the host that shows what the sandbox shows (`--root`): the
+/// sandbox's own files (pam.d, shells, ftpusers, ldap.conf, /run, module
+/// directory) and, through symlinks, the host's programs, libraries,
+/// /usr/lib/pam.d and dpkg status. Absolute symlinks are followed on the
+/// host, as pamlint reads ROOT/PATH.
+fn host_root(a: &Audited) -> tempfile::TempDir {
+    use std::os::unix::fs::symlink;
+    let root = tempfile::Builder::new()
+        .prefix("audit-root")
+        .tempdir()
+        .expect("temp dir for the root");
+    let r = root.path();
+    let w = a.world.path();
+    let link = |target: &std::path::Path, at: &str| {
+        let path = r.join(at);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create dirs");
+        symlink(target, &path).unwrap_or_else(|e| panic!("symlink {at}: {e}"));
+    };
+    // Copies, not links: modules check that their lists are regular files.
+    let copy = |own: &std::path::Path, at: &str| {
+        let path = r.join(at);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create dirs");
+        std::fs::copy(own, &path).unwrap_or_else(|e| panic!("copy {at}: {e}"));
+    };
+    for (own, at) in [
+        ("shells", "etc/shells"),
+        ("ftpusers", "etc/ftpusers"),
+        ("ldap.conf", "etc/ldap/ldap.conf"),
+    ] {
+        copy(&w.join(own), at);
+    }
+    for entry in std::fs::read_dir(w.join("pam.d")).expect("read the sandbox's pam.d") {
+        let entry = entry.expect("pam.d entry");
+        copy(
+            &entry.path(),
+            &format!("etc/pam.d/{}", entry.file_name().to_string_lossy()),
+        );
+    }
+    link(&w.join("run"), "run");
+    for (host, at) in [
+        ("usr/bin", "bin"),
+        ("usr/sbin", "sbin"),
+        ("usr/lib", "lib"),
+        ("usr/lib64", "lib64"),
+    ] {
+        link(std::path::Path::new(host), at);
+    }
+    for at in [
+        "usr/bin",
+        "usr/sbin",
+        "usr/share",
+        "usr/lib/pam.d",
+        "var",
+        "opt",
+    ] {
+        link(&std::path::Path::new("/").join(at), at);
+    }
+    let arch = "usr/lib/x86_64-linux-gnu";
+    for entry in std::fs::read_dir(format!("/{arch}")).expect("read the library dir") {
+        let entry = entry.expect("library dir entry");
+        let name = entry.file_name();
+        if name != "security" {
+            link(&entry.path(), &format!("{arch}/{}", name.to_string_lossy()));
+        }
+    }
+    let modules = if a.own_modules {
+        w.join("security")
+    } else {
+        std::path::Path::new("/").join(arch).join("security")
+    };
+    link(&modules, &format!("{arch}/security"));
+    root
+}
+
+/// `pamlint --root` on the host, over a tree that mirrors the sandbox,
+/// gives every entry the verdicts pamlint gives inside the sandbox.
+fn check_host_root(a: &Audited) -> Vec<String> {
+    let root = host_root(a);
+    let out = std::process::Command::new(&artifacts::get().pamlint)
+        .arg("--root")
+        .arg(root.path())
+        .args(["--format", "json", "audit", "--uri", &a.world.ldap_uri])
+        .output()
+        .expect("run pamlint on the host");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let Ok(host) = serde_json::from_str::<Value>(&stdout) else {
+        return vec![format!(
+            "pamlint --root on the host: no JSON ({:?}): {stdout}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        )];
+    };
+    let key = |u: &Value| (u["user"].to_string(), u["dn"].to_string());
+    let verdicts = |u: &Value| -> BTreeMap<String, Value> {
+        u["services"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(s, v)| (s.clone(), v["verdict"].clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let inside: BTreeMap<_, _> = a.json["users"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| (key(u), verdicts(u)))
+        .collect();
+    let outside: BTreeMap<_, _> = host["users"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| (key(u), verdicts(u)))
+        .collect();
+    let mut problems = Vec::new();
+    for (k, v) in &inside {
+        match outside.get(k) {
+            Some(h) if h == v => {}
+            Some(h) => problems.push(format!(
+                "--root on the host, {k:?}: {h:?}; inside the sandbox: {v:?}; host's entry: {}",
+                host["users"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|u| key(u) == *k)
+                    .map_or(Value::Null, |u| u["services"].clone())
+            )),
+            None => problems.push(format!("--root on the host does not list {k:?}")),
+        }
+    }
+    if outside.len() != inside.len() {
+        problems.push(format!(
+            "--root on the host lists {} entries, inside the sandbox {}",
+            outside.len(),
+            inside.len()
+        ));
+    }
+    problems
+}
+
 fn check_world(stack: Stack) {
     let a = audited(stack);
     let users = a.json["users"].as_array().map_or(0, Vec::len);
@@ -441,6 +586,7 @@ fn check_world(stack: Stack) {
     problems.extend(check_facts(&a.json));
     problems.extend(check_summary(&a.json, &refused_by));
     problems.extend(check_human_summary(&a.world, &refused_by));
+    problems.extend(check_host_root(&a));
     assert!(
         problems.is_empty(),
         "{} disagreement(s):\n{}",
