@@ -11,8 +11,14 @@
 //! its / is the sandbox's, with the same /etc/pam.d, /etc/shells,
 //! /etc/ftpusers and installed shells as the services see.
 
+#[path = "audit/mirror.rs"]
+mod mirror;
+#[path = "audit/oracle.rs"]
+mod oracle;
+
 use e2e::population::{self, Category, Person, NOT_EXECUTABLE_SHELL};
-use e2e::{artifacts, ftp, ssh, Stack, World, PASSWORD};
+use e2e::{artifacts, Stack, World};
+use oracle::{real, verdict_name, Verdict};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::PermissionsExt;
@@ -26,12 +32,6 @@ const SAMPLE_PER_CATEGORY: usize = 3;
 const STORY_USERS: [&str; 7] = ["alice", "nora", "emma", "carol", "dave", "oscar", "low"];
 /// The tests' authz_filter (oscar and the OutsideFilter users fail it).
 const AUTHZ: &str = "authz_filter=(gidNumber=5000)";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    Admitted,
-    Refused,
-}
 
 /// The world, its directory and the audit's JSON.
 struct Audited {
@@ -103,80 +103,6 @@ fn sample() -> Vec<(String, Option<Category>)> {
     generated.chain(story).collect()
 }
 
-/// What the real service does with `user` and the right password, and how
-/// it was found. vsftpd: the daemon's reply to PASS, which must agree with
-/// pamtester on the vsftpd stack (the oracle checks itself: vsftpd adds no
-/// check of its own to PAM's). sshd: the daemon, which adds its own (the
-/// shell must exist and be executable, OpenSSH's allowed_user). Any other
-/// service: its stack through pamtester.
-fn real(w: &World, service: &str, user: &str) -> (Verdict, String) {
-    let (pam, result) = real_pam(w, service, user);
-    match service {
-        "vsftpd" => {
-            let daemon = real_ftp(w, user);
-            assert_eq!(
-                daemon, pam,
-                "oracle: the vsftpd daemon and pamtester vsftpd disagree on {user} ({result})"
-            );
-            (daemon, format!("vsftpd daemon; libpam {result}"))
-        }
-        "sshd" => (
-            real_ssh(w, user),
-            format!("sshd daemon; libpam alone {result}"),
-        ),
-        _ => (pam, format!("libpam {result}")),
-    }
-}
-
-/// The service's PAM stack through pamtester, with the calls the
-/// application makes on one handle (`pam_calls`); the verdict and
-/// pamtester's result name.
-fn real_pam(w: &World, service: &str, user: &str) -> (Verdict, String) {
-    let run = w.pamtester(service, user, pam_calls(service), &format!("{PASSWORD}\n"));
-    let verdict = if run.exit_code == 0 {
-        Verdict::Admitted
-    } else {
-        Verdict::Refused
-    };
-    (verdict, run.result())
-}
-
-/// What the application behind a service asks libpam: a login
-/// authenticates then checks the account; systemd's user manager
-/// (PAMName=systemd-user) checks the account and opens a session, it never
-/// authenticates (libpam would fall back to `other` for its auth stack).
-fn pam_calls(service: &str) -> &'static [&'static str] {
-    match service {
-        "systemd-user" => &["acct_mgmt"],
-        _ => &["authenticate", "acct_mgmt"],
-    }
-}
-
-/// The real vsftpd: 230 admits, 530 refuses.
-fn real_ftp(w: &World, user: &str) -> Verdict {
-    let login = ftp::login(w.ftp_port, user, PASSWORD).expect("FTP exchange");
-    match login.pass_reply() {
-        r if r.starts_with("230") => Verdict::Admitted,
-        r if r.starts_with("530") => Verdict::Refused,
-        r => panic!("vsftpd answered {user}'s PASS with {r:?}: {login:?}"),
-    }
-}
-
-/// The real sshd: the command runs (exit 0), or ssh gives up (255) without
-/// a connection error (a refused password says "Permission denied"; a
-/// refusal by the account phase closes the connection silently).
-fn real_ssh(w: &World, user: &str) -> Verdict {
-    let s = ssh::run(w.ssh_port, user, PASSWORD, "true");
-    let connection_error = ["Connection refused", "Connection timed out", "Could not"]
-        .iter()
-        .any(|e| s.stderr.contains(e));
-    match s.exit_code {
-        0 => Verdict::Admitted,
-        255 if !connection_error && s.stdout.is_empty() => Verdict::Refused,
-        _ => panic!("ssh {user}: {s:?}\n{}", w.diagnostics()),
-    }
-}
-
 /// The audit's entries for `user`: one per directory entry of that name
 /// (two for the Ambiguous users); panics if there is none.
 fn entries<'a>(json: &'a Value, user: &str) -> Vec<&'a Value> {
@@ -202,13 +128,6 @@ fn audit_verdict<'a>(entry: &'a Value, service: &str) -> &'a str {
     entry["services"][service]["verdict"]
         .as_str()
         .unwrap_or("<none>")
-}
-
-fn verdict_name(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Admitted => "admitted",
-        Verdict::Refused => "refused",
-    }
 }
 
 /// What the real service did with one sampled user.
@@ -432,84 +351,10 @@ fn check_human_summary(
     problems
 }
 
-/// A tree on the host that shows what the sandbox shows (`--root`): the
-/// sandbox's own files (pam.d, shells, ftpusers, ldap.conf, /run, module
-/// directory) and, through symlinks, the host's programs, libraries,
-/// /usr/lib/pam.d and dpkg status. Absolute symlinks are followed on the
-/// host, as pamlint reads ROOT/PATH.
-fn host_root(a: &Audited) -> tempfile::TempDir {
-    use std::os::unix::fs::symlink;
-    let root = tempfile::Builder::new()
-        .prefix("audit-root")
-        .tempdir()
-        .expect("temp dir for the root");
-    let r = root.path();
-    let w = a.world.path();
-    let link = |target: &std::path::Path, at: &str| {
-        let path = r.join(at);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create dirs");
-        symlink(target, &path).unwrap_or_else(|e| panic!("symlink {at}: {e}"));
-    };
-    // Copies, not links: modules check that their lists are regular files.
-    let copy = |own: &std::path::Path, at: &str| {
-        let path = r.join(at);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create dirs");
-        std::fs::copy(own, &path).unwrap_or_else(|e| panic!("copy {at}: {e}"));
-    };
-    for (own, at) in [
-        ("shells", "etc/shells"),
-        ("ftpusers", "etc/ftpusers"),
-        ("ldap.conf", "etc/ldap/ldap.conf"),
-    ] {
-        copy(&w.join(own), at);
-    }
-    for entry in std::fs::read_dir(w.join("pam.d")).expect("read the sandbox's pam.d") {
-        let entry = entry.expect("pam.d entry");
-        copy(
-            &entry.path(),
-            &format!("etc/pam.d/{}", entry.file_name().to_string_lossy()),
-        );
-    }
-    link(&w.join("run"), "run");
-    for (host, at) in [
-        ("usr/bin", "bin"),
-        ("usr/sbin", "sbin"),
-        ("usr/lib", "lib"),
-        ("usr/lib64", "lib64"),
-    ] {
-        link(std::path::Path::new(host), at);
-    }
-    for at in [
-        "usr/bin",
-        "usr/sbin",
-        "usr/share",
-        "usr/lib/pam.d",
-        "var",
-        "opt",
-    ] {
-        link(&std::path::Path::new("/").join(at), at);
-    }
-    let arch = "usr/lib/x86_64-linux-gnu";
-    for entry in std::fs::read_dir(format!("/{arch}")).expect("read the library dir") {
-        let entry = entry.expect("library dir entry");
-        let name = entry.file_name();
-        if name != "security" {
-            link(&entry.path(), &format!("{arch}/{}", name.to_string_lossy()));
-        }
-    }
-    let modules = if a.own_modules {
-        w.join("security")
-    } else {
-        std::path::Path::new("/").join(arch).join("security")
-    };
-    link(&modules, &format!("{arch}/security"));
-    root
-}
-
 /// `pamlint --root` on the host, over a tree that mirrors the sandbox,
 /// gives every entry the verdicts pamlint gives inside the sandbox.
 fn check_host_root(a: &Audited) -> Vec<String> {
-    let root = host_root(a);
+    let root = mirror::host_root(&a.world, a.own_modules);
     let out = std::process::Command::new(&artifacts::get().pamlint)
         .arg("--root")
         .arg(root.path())
