@@ -179,7 +179,9 @@ if [ -n "${CANDIDATE:-}" ]; then
 fi
 
 # stripped module sizes
-for so in "$MODULE" /usr/lib/x86_64-linux-gnu/security/pam_ldap.so /usr/lib/x86_64-linux-gnu/security/pam_sss.so; do
+# libpam's module directory on this system (not a hard-coded triplet).
+moddir=$(dirname "$(find /lib /usr/lib /lib64 /usr/lib64 -maxdepth 3 -path '*/security/pam_permit.so' -print -quit 2>/dev/null)")
+for so in "$MODULE" "$moddir/pam_ldap.so" "$moddir/pam_sss.so"; do
   strip -o "$WORK/stripped.so" "$so"
   record size "$(basename "$so")" "{\"bytes\": $(stat -c %s "$WORK/stripped.so"), \"unstripped\": $(stat -c %s "$so")}" "strip -o stripped.so $so"
 done

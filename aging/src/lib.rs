@@ -5,6 +5,7 @@
 //! get the same answer, and the prediction is the module's own rule. Fields are days since 1970-01-01; an absent field is shadow's
 //! empty field (-1: no limit). An absent shadowLastChange means no aging,
 //! as shadow(5) says for an empty field.
+#![forbid(unsafe_code)]
 
 /// The shadow fields aging looks at, in days since 1970-01-01 (None: the
 /// field is empty, shadow's -1).

@@ -5,6 +5,7 @@
 //! Every process the sandbox starts lives in its own pid namespace under
 //! `bwrap --die-with-parent`: dropping the [`World`] (also while a failed
 //! assertion unwinds) kills them all.
+#![deny(unsafe_code)]
 
 pub mod artifacts;
 pub mod config;

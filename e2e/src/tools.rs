@@ -4,8 +4,6 @@
 pub use testkit::tools::require;
 
 pub const NSLCD: (&str, &str) = ("/usr/sbin/nslcd", "nslcd");
-pub const NSS_LDAP: (&str, &str) = ("/lib/x86_64-linux-gnu/libnss_ldap.so.2", "libnss-ldapd");
-pub const PAM_LDAP: (&str, &str) = ("/lib/x86_64-linux-gnu/security/pam_ldap.so", "libpam-ldapd");
 pub const VSFTPD: (&str, &str) = ("/usr/sbin/vsftpd", "vsftpd");
 pub const SSHD: (&str, &str) = ("/usr/sbin/sshd", "openssh-server");
 pub const SSH_KEYGEN: (&str, &str) = ("/usr/bin/ssh-keygen", "openssh-client");
@@ -14,13 +12,33 @@ pub const SSHPASS: (&str, &str) = ("/usr/bin/sshpass", "sshpass");
 pub const LDAP_CONF: (&str, &str) = ("/etc/ldap/ldap.conf", "libldap-common");
 pub const FTPUSERS: (&str, &str) = ("/etc/ftpusers", "vsftpd");
 
-/// The directory libpam loads modules from (Debian, amd64).
-pub const PAM_MODULE_DIR: &str = "/lib/x86_64-linux-gnu/security";
+/// nss-pam-ldapd's NSS module, in this system's multiarch library directory.
+pub fn nss_ldap() -> (&'static str, &'static str) {
+    let path = format!("{}/libnss_ldap.so.2", testkit::system::lib_dir());
+    (Box::leak(path.into_boxed_str()), "libnss-ldapd")
+}
+
+/// nss-pam-ldapd's PAM module, in this system's module directory.
+pub fn pam_ldap() -> (&'static str, &'static str) {
+    (testkit::system::pam_module("pam_ldap.so"), "libpam-ldapd")
+}
+
+/// The directory libpam loads modules from, found on this system.
+pub fn pam_module_dir() -> &'static str {
+    testkit::system::pam_module_dir()
+}
 
 /// Checks every daemon and file the sandbox needs; panics naming the package.
 pub fn require_all() {
     for tool in [
-        NSLCD, NSS_LDAP, PAM_LDAP, VSFTPD, SSHD, SSH_KEYGEN, LDAP_CONF, FTPUSERS,
+        NSLCD,
+        nss_ldap(),
+        pam_ldap(),
+        VSFTPD,
+        SSHD,
+        SSH_KEYGEN,
+        LDAP_CONF,
+        FTPUSERS,
     ] {
         require(tool);
     }

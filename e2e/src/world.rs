@@ -371,7 +371,7 @@ fn write_pam_d(dir: &Path, stack: &Stack, vars: &Vars) {
 fn module_dir(dir: &Path) {
     let dst = dir.join("security");
     std::fs::create_dir(&dst).expect("create module dir");
-    for entry in std::fs::read_dir(tools::PAM_MODULE_DIR).expect("read the PAM module dir") {
+    for entry in std::fs::read_dir(tools::pam_module_dir()).expect("read the PAM module dir") {
         let path = entry.expect("module dir entry").path();
         if path.is_file() {
             let name = path.file_name().expect("file name");
@@ -426,7 +426,7 @@ fn mounts(dir: &Path, stack: &Stack) -> Vec<OsString> {
         bind("--ro-bind", d(name), target);
     }
     if !matches!(stack, Stack::Stock) {
-        bind("--ro-bind", d("security"), tools::PAM_MODULE_DIR);
+        bind("--ro-bind", d("security"), tools::pam_module_dir());
     }
     m
 }

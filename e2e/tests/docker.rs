@@ -286,7 +286,7 @@ fn demo_entrypoint_reproduces_the_story() {
         std::fs::set_permissions(t.join(d), std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     copy_dir(Path::new("/etc/pam.d"), &t.join("pamd"));
-    copy_dir(Path::new(e2e::tools::PAM_MODULE_DIR), &t.join("security"));
+    copy_dir(Path::new(e2e::tools::pam_module_dir()), &t.join("security"));
     let log = e2e::syslog::Catcher::bind(&t.join("log"));
 
     let mut cmd = Command::new(require(testkit::tools::BWRAP));
@@ -309,7 +309,7 @@ fn demo_entrypoint_reproduces_the_story() {
     bind(&mut cmd, t.join("run"), "/run");
     bind(&mut cmd, t.join("log"), "/dev/log");
     bind(&mut cmd, t.join("pamd"), "/etc/pam.d");
-    bind(&mut cmd, t.join("security"), e2e::tools::PAM_MODULE_DIR);
+    bind(&mut cmd, t.join("security"), e2e::tools::pam_module_dir());
     for target in [
         "/etc/nslcd.conf",
         "/etc/nsswitch.conf",

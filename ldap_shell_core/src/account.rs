@@ -8,8 +8,8 @@ use crate::directory::{Directory, Lookup, UserEntry};
 use crate::expiry::{check_state, require_change, today, State};
 use crate::options::MissingShell;
 use crate::pam_ops::{MessageKind, Priority};
-use crate::shells::{check_shell, read_shells, ShellProblem};
-use crate::sys::nss::getpwnam;
+use crate::refusal::Refusal;
+use crate::shells::{check_shell, ShellProblem};
 use pam::constants::PamResultCode;
 
 pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
@@ -29,10 +29,7 @@ pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
         entry.dn, ctx.opts.shell_attr, entry.shell_values
     ));
     // A change the auth phase of this handle was told is due (ppolicy).
-    let due = ctx.pam.due_change().filter(|d| d.user == user);
-    if due.is_some() {
-        ctx.pam.set_due_change(None);
-    }
+    let due = take_due_change(ctx, &user);
     let aging_change = match check_state(ctx, &user, &entry, today()) {
         State::Refused(code) => return code,
         State::Usable { must_change } => must_change,
@@ -58,6 +55,15 @@ pub fn account(ctx: &mut Context, dir: &mut dyn Directory) -> PamResultCode {
     }
 }
 
+/// A change the auth phase of this handle was told is due for `user`
+/// (used once; another user's is left alone).
+fn take_due_change(ctx: &mut Context, user: &str) -> Option<crate::transaction::DueChange> {
+    if ctx.handover.due.as_ref()?.user != user {
+        return None;
+    }
+    ctx.handover.due.take()
+}
+
 /// The user's entry and where it came from: the one the auth phase of this
 /// PAM transaction read (`recent.rs`), else a search.
 fn user_entry(
@@ -65,7 +71,7 @@ fn user_entry(
     dir: &mut dyn Directory,
     user: &str,
 ) -> Result<(UserEntry, String), PamResultCode> {
-    if let Some(recent) = crate::recent::recall(ctx.pam, ctx.opts, user) {
+    if let Some(recent) = crate::recent::recall(ctx.handover, ctx.opts, user) {
         let age = recent.read_at.elapsed().as_millis();
         let source = format!("{} (read by the auth phase {age} ms ago)", recent.server);
         return Ok((recent.entry, source));
@@ -75,6 +81,7 @@ fn user_entry(
         Ok(Lookup::NotFound) => Err(unknown_user(ctx, dir, user)),
         Ok(Lookup::Ambiguous(dns)) => {
             let search = dir.describe_search(user);
+            ctx.refused(Refusal::Ambiguous);
             ctx.log(Priority::Err, &ambiguous_line(user, &search, &dns));
             ctx.tell(
                 MessageKind::Error,
@@ -111,7 +118,8 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
     let shell = match shell_value(entry) {
         ShellValue::Set(s) => s,
         ShellValue::Many(n) => {
-            let nss = getpwnam(user);
+            let nss = ctx.host.nss.getpwnam(user);
+            ctx.refused(Refusal::ShellManyValues);
             let line = format!(
                 "user \"{user}\" refused: attribute {attr} has {n} values in entry \"{dn}\"; {nss}; fix: keep exactly one {attr} value in that entry"
             );
@@ -119,10 +127,10 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
         }
         absent_or_empty => {
             let state = match absent_or_empty {
-                ShellValue::Empty => "is empty in",
-                _ => "is absent from",
+                ShellValue::Empty => Unset::Empty,
+                _ => Unset::Absent,
             };
-            let nss = getpwnam(user).to_string();
+            let nss = ctx.host.nss.getpwnam(user).to_string();
             match missing_policy(ctx, user, &attr, state, dn, &nss) {
                 Missing::CheckInstead(s) => s,
                 Missing::Decided(code) => return code,
@@ -133,9 +141,10 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
         return PamResultCode::PAM_SUCCESS;
     }
     let shells_path = ctx.opts.shells.clone();
-    let listed = match read_shells(&shells_path) {
+    let listed = match ctx.host.shells.read(&shells_path) {
         Ok(l) => l,
         Err(e) => {
+            ctx.refused(Refusal::ShellsFileUnusable);
             ctx.log(
                 Priority::Err,
                 &format!("cannot check the shell of user \"{user}\": {e} (option \"shells\")"),
@@ -144,7 +153,11 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
         }
     };
     let shells_file = shells_path.display();
-    let (what, fix, tell) = match check_shell(&shell, &listed) {
+    let problem = check_shell(&shell, &listed, ctx.host.shells);
+    if let Some(p) = &problem {
+        ctx.refused(Refusal::Shell(p.clone()));
+    }
+    let (what, fix, tell) = match problem {
         None => return PamResultCode::PAM_SUCCESS,
         Some(ShellProblem::NotListed) => (
             format!("which is not listed in {shells_file}"),
@@ -162,11 +175,34 @@ fn check_login_shell(ctx: &mut Context, user: &str, entry: &UserEntry) -> PamRes
             format!("Login refused: your login shell {shell} cannot be run on this host. Please contact your administrator."),
         ),
     };
-    let nss = getpwnam(user);
+    let nss = ctx.host.nss.getpwnam(user);
     let line = format!(
         "user \"{user}\" refused: attribute {attr} of entry \"{dn}\" is \"{shell}\", {what}; {nss}; fix: {fix}"
     );
     refuse(ctx, &line, &tell)
+}
+
+/// How the shell attribute is unset.
+#[derive(Clone, Copy)]
+enum Unset {
+    Absent,
+    Empty,
+}
+
+impl Unset {
+    fn words(self) -> &'static str {
+        match self {
+            Unset::Absent => "is absent from",
+            Unset::Empty => "is empty in",
+        }
+    }
+
+    fn refusal(self) -> Refusal {
+        match self {
+            Unset::Absent => Refusal::ShellAbsent,
+            Unset::Empty => Refusal::ShellEmpty,
+        }
+    }
 }
 
 /// What `missing_shell` decided for an absent or empty shell attribute.
@@ -181,13 +217,15 @@ fn missing_policy(
     ctx: &mut Context,
     user: &str,
     attr: &str,
-    state: &str,
+    unset: Unset,
     dn: &str,
     nss: &str,
 ) -> Missing {
     let shells = ctx.opts.shells.display().to_string();
+    let state = unset.words();
     match ctx.opts.missing_shell.clone() {
         MissingShell::Deny => {
+            ctx.refused(unset.refusal());
             let line = format!(
                 "user \"{user}\" refused: attribute {attr} {state} entry \"{dn}\"; {nss}; fix: set {attr} in that entry to a shell listed in {shells}, or set missing_shell=default:/bin/sh"
             );
@@ -234,7 +272,8 @@ fn check_authz(
     match dir.entry_matches(&entry.dn, &filter) {
         Ok(true) => PamResultCode::PAM_SUCCESS,
         Ok(false) => {
-            let nss = getpwnam(user);
+            ctx.refused(Refusal::AuthzFilter);
+            let nss = ctx.host.nss.getpwnam(user);
             let line = format!(
                 "user \"{user}\" refused: entry \"{}\" does not match authz_filter {filter}; {nss}; fix: add the user to what authz_filter requires, or change authz_filter",
                 entry.dn
@@ -254,7 +293,9 @@ fn refuse(ctx: &mut Context, log_line: &str, user_message: &str) -> PamResultCod
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::Host;
     use crate::testing::{options, FakeDir, FakePam};
+    use crate::transaction::{DueChange, Handover};
     use std::io::Write;
 
     fn with_shell(values: &[&str]) -> FakeDir {
@@ -274,6 +315,17 @@ mod tests {
     }
 
     fn run(extra: &[&str], silent: bool, pam: &mut FakePam, dir: &mut FakeDir) -> PamResultCode {
+        run_after(&mut Handover::default(), extra, silent, pam, dir)
+    }
+
+    /// The account phase after an auth phase that left `handover`.
+    fn run_after(
+        handover: &mut Handover,
+        extra: &[&str],
+        silent: bool,
+        pam: &mut FakePam,
+        dir: &mut FakeDir,
+    ) -> PamResultCode {
         let shells = shells_file();
         let arg = format!("shells={}", shells.path().display());
         let mut all = vec![arg.as_str()];
@@ -283,6 +335,9 @@ mod tests {
             pam,
             opts: &o,
             silent,
+            handover,
+            host: Host::SYSTEM,
+            refusal: None,
         };
         account(&mut ctx, dir)
     }
@@ -299,24 +354,33 @@ mod tests {
     #[test]
     fn a_change_the_auth_phase_found_due_is_new_authtok_reqd() {
         let mut pam = FakePam::new("u", &[]);
-        pam.due = Some(crate::pam_ops::DueChange {
-            user: "u".into(),
-            why: "reset by an administrator".into(),
-        });
-        let code = run(&[], false, &mut pam, &mut with_shell(&["/bin/sh"]));
+        let mut handover = Handover {
+            due: Some(DueChange {
+                user: "u".into(),
+                why: "reset by an administrator".into(),
+            }),
+            ..Handover::default()
+        };
+        let mut dir = with_shell(&["/bin/sh"]);
+        let code = run_after(&mut handover, &[], false, &mut pam, &mut dir);
         assert_eq!(code, PamResultCode::PAM_NEW_AUTHTOK_REQD);
-        assert!(pam.due.is_none(), "used once");
+        assert!(handover.due.is_none(), "used once");
         assert!(pam.messages.iter().any(
             |(_, m)| m.contains("change your password immediately (reset by an administrator)")
         ));
         // Another user's due change is not this one's.
         let mut pam = FakePam::new("u", &[]);
-        pam.due = Some(crate::pam_ops::DueChange {
-            user: "x".into(),
-            why: "w".into(),
-        });
-        let code = run(&[], false, &mut pam, &mut with_shell(&["/bin/sh"]));
+        let mut handover = Handover {
+            due: Some(DueChange {
+                user: "x".into(),
+                why: "w".into(),
+            }),
+            ..Handover::default()
+        };
+        let mut dir = with_shell(&["/bin/sh"]);
+        let code = run_after(&mut handover, &[], false, &mut pam, &mut dir);
         assert_eq!(code, PamResultCode::PAM_SUCCESS);
+        assert!(handover.due.is_some(), "left for its user");
     }
 
     #[test]
@@ -484,18 +548,19 @@ mod tests {
             uid_number: Some(2000),
             account: Default::default(),
         };
-        crate::recent::remember(&mut pam, &options(&[]), "u", "ldap://a", read_by_auth);
+        let mut handover = Handover::default();
+        crate::recent::remember(&mut handover, &options(&[]), "u", "ldap://a", read_by_auth);
         // The directory now says /bin/sh; this account phase goes by auth's read.
         let mut dir = with_shell(&["/bin/sh"]);
         assert_eq!(
-            run(&[], false, &mut pam, &mut dir),
+            run_after(&mut handover, &[], false, &mut pam, &mut dir),
             PamResultCode::PAM_PERM_DENIED
         );
         assert_eq!(dir.lookups, 0);
         assert!(pam.logged("\"/bin/zsh-gone\""), "{:?}", pam.logs);
         // Used once: the next account phase on this handle searches.
         assert_eq!(
-            run(&[], false, &mut pam, &mut dir),
+            run_after(&mut handover, &[], false, &mut pam, &mut dir),
             PamResultCode::PAM_SUCCESS
         );
         assert_eq!(dir.lookups, 1);
@@ -635,6 +700,150 @@ mod tests {
         assert_eq!(
             run(&[], false, &mut pam, &mut FakeDir::with(Lookup::NotFound)),
             PamResultCode::PAM_USER_UNKNOWN
+        );
+    }
+
+    /// A host whose shells list and programs are in memory: the shell
+    /// program is checked through the host, never on this machine's disk.
+    struct ListedHost {
+        listed: Vec<String>,
+        broken: Option<(String, ShellProblem)>,
+    }
+
+    impl crate::host::ShellsFile for ListedHost {
+        fn read(&self, _: &std::path::Path) -> Result<Vec<String>, String> {
+            Ok(self.listed.clone())
+        }
+        fn program_problem(&self, path: &std::path::Path) -> Option<ShellProblem> {
+            let (broken, problem) = self.broken.as_ref()?;
+            (path == std::path::Path::new(broken)).then(|| problem.clone())
+        }
+    }
+
+    /// The code and the recorded refusal of one account phase on `dir`.
+    fn refusal_of(
+        extra: &[&str],
+        host: &ListedHost,
+        dir: &mut FakeDir,
+    ) -> (PamResultCode, Option<Refusal>, FakePam) {
+        let o = options(extra);
+        let mut pam = FakePam::new("u", &[]);
+        let mut handover = Handover::default();
+        let mut ctx = Context {
+            pam: &mut pam,
+            opts: &o,
+            silent: false,
+            handover: &mut handover,
+            host: Host {
+                nss: Host::SYSTEM.nss,
+                shells: host,
+            },
+            refusal: None,
+        };
+        let code = account(&mut ctx, dir);
+        let refusal = ctx.refusal.take();
+        (code, refusal, pam)
+    }
+
+    /// Options, shell values, then the code, the refusal and a part of its log line.
+    type Case = (
+        &'static [&'static str],
+        &'static [&'static str],
+        PamResultCode,
+        Option<Refusal>,
+        &'static str,
+    );
+
+    #[test]
+    fn each_refusal_is_recorded_with_its_log_line() {
+        let host = ListedHost {
+            listed: vec!["/opt/sh".into(), "/opt/broken".into(), "/opt/gone".into()],
+            broken: Some(("/opt/broken".into(), ShellProblem::NotExecutable)),
+        };
+        let cases: [Case; 8] = [
+            (&[], &["/opt/sh"], PamResultCode::PAM_SUCCESS, None, ""),
+            (
+                &[],
+                &[],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::ShellAbsent),
+                "is absent from",
+            ),
+            (
+                &[],
+                &[" "],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::ShellEmpty),
+                "is empty in",
+            ),
+            (
+                &[],
+                &["/a", "/b"],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::ShellManyValues),
+                "2 values",
+            ),
+            (
+                &[],
+                &["/bin/zsh"],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::Shell(ShellProblem::NotListed)),
+                "not listed",
+            ),
+            (
+                &[],
+                &["/opt/broken"],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::Shell(ShellProblem::NotExecutable)),
+                "not an executable file",
+            ),
+            (
+                &["missing_shell=default:/opt/broken"],
+                &[],
+                PamResultCode::PAM_PERM_DENIED,
+                Some(Refusal::Shell(ShellProblem::NotExecutable)),
+                "not an executable file",
+            ),
+            (
+                &["minimum_uid=5000"],
+                &["/opt/sh"],
+                PamResultCode::PAM_IGNORE,
+                Some(Refusal::BelowMinimumUid),
+                "",
+            ),
+        ];
+        for (extra, shells, code, refusal, line) in cases {
+            let (got, why, pam) = refusal_of(extra, &host, &mut with_shell(shells));
+            assert_eq!((got, why), (code, refusal), "{extra:?} {shells:?}");
+            assert!(
+                line.is_empty() || pam.logged(line),
+                "{line}: {:?}",
+                pam.logs
+            );
+        }
+        // /opt/gone is listed and absent from this machine: the host says it runs.
+        let (code, why, _) = refusal_of(&[], &host, &mut with_shell(&["/opt/gone"]));
+        assert_eq!((code, why), (PamResultCode::PAM_SUCCESS, None));
+        let mut dir = with_shell(&["/opt/sh"]);
+        dir.authz_match = false;
+        let (code, why, _) = refusal_of(&["authz_filter=(x=1)"], &host, &mut dir);
+        assert_eq!(
+            (code, why),
+            (PamResultCode::PAM_PERM_DENIED, Some(Refusal::AuthzFilter))
+        );
+        let locked = crate::directory::AccountAttrs {
+            ns_account_lock: Some("true".into()),
+            ..Default::default()
+        };
+        let (code, why, _) = refusal_of(&[], &host, &mut with_account(locked));
+        assert_eq!(
+            (code, why),
+            (PamResultCode::PAM_PERM_DENIED, Some(Refusal::AccountLocked))
+        );
+        let (code, why, _) = refusal_of(&[], &host, &mut FakeDir::with(Lookup::NotFound));
+        assert_eq!(
+            (code, why),
+            (PamResultCode::PAM_USER_UNKNOWN, Some(Refusal::UnknownUser))
         );
     }
 }

@@ -3,9 +3,11 @@
 use crate::context::Context;
 use crate::directory::{BindOutcome, DirError, Directory, Lookup, UserEntry};
 use crate::options::PassMode;
-use crate::pam_ops::{DueChange, MessageKind, Priority, Secret};
+use crate::pam_ops::{MessageKind, Priority, Secret};
 use crate::ppolicy::{Policy, PolicyError, Warning};
-use crate::sys::nss::{getpwnam, NssView};
+use crate::refusal::Refusal;
+use crate::sys::nss::NssView;
+use crate::transaction::DueChange;
 use pam::constants::PamResultCode;
 
 const PROMPT: &str = "Password: ";
@@ -167,7 +169,7 @@ fn bound_as_user(
         "user \"{user}\" authenticated as \"{dn}\" on {server}"
     ));
     if let Some(entry) = entry {
-        crate::recent::remember(ctx.pam, ctx.opts, user, &server, entry.clone());
+        crate::recent::remember(ctx.handover, ctx.opts, user, &server, entry.clone());
     }
     PamResultCode::PAM_SUCCESS
 }
@@ -212,7 +214,7 @@ fn policy_after_login(ctx: &mut Context, user: &str, dn: &str, policy: Policy) {
                 Priority::Notice,
                 &format!("user \"{user}\" (\"{dn}\") must change the password: reset by an administrator (ppolicy changeAfterReset)"),
             );
-            ctx.pam.set_due_change(due("reset by an administrator"));
+            ctx.handover.due = due("reset by an administrator");
         }
         (_, Some(Warning::GraceLeft(n))) => {
             ctx.log(
@@ -223,7 +225,7 @@ fn policy_after_login(ctx: &mut Context, user: &str, dn: &str, policy: Policy) {
                 MessageKind::Error,
                 &format!("Your password has expired; {n} grace login(s) left."),
             );
-            ctx.pam.set_due_change(due("password expired"));
+            ctx.handover.due = due("password expired");
         }
         (_, Some(Warning::ExpiresIn(seconds))) => {
             let days = seconds.div_ceil(86_400);
@@ -321,6 +323,7 @@ pub fn ambiguous_line(user: &str, search: &str, dns: &[String]) -> String {
 
 pub fn unknown_user(ctx: &mut Context, dir: &dyn Directory, user: &str) -> PamResultCode {
     let search = dir.describe_search(user);
+    ctx.refused(Refusal::UnknownUser);
     if ctx.opts.ignore_unknown_user {
         ctx.debug(&format!(
             "user \"{user}\" not found ({search}): ignored (ignore_unknown_user)"
@@ -335,6 +338,7 @@ pub fn unknown_user(ctx: &mut Context, dir: &dyn Directory, user: &str) -> PamRe
 }
 
 pub fn directory_error(ctx: &mut Context, user: &str, e: &DirError) -> PamResultCode {
+    ctx.refused(Refusal::DirectoryError);
     ctx.log(Priority::Err, &format!("cannot check user \"{user}\": {e}"));
     PamResultCode::PAM_AUTHINFO_UNAVAIL
 }
@@ -344,12 +348,13 @@ pub fn below_minimum_uid(ctx: &mut Context, user: &str, ldap_uid: Option<u32>) -
     let Some(min) = ctx.opts.minimum_uid else {
         return false;
     };
-    let uid = ldap_uid.or(match getpwnam(user) {
+    let uid = ldap_uid.or(match ctx.host.nss.getpwnam(user) {
         NssView::Known { uid, .. } => Some(uid),
         _ => None,
     });
     match uid {
         Some(uid) if uid < min => {
+            ctx.refused(Refusal::BelowMinimumUid);
             ctx.debug(&format!(
                 "user \"{user}\" has uid {uid} < minimum_uid {min}: ignored"
             ));
@@ -363,7 +368,8 @@ pub fn below_minimum_uid(ctx: &mut Context, user: &str, ldap_uid: Option<u32>) -
 mod tests {
     use super::*;
     use crate::directory::UserEntry;
-    use crate::testing::{options, FakeDir, FakePam};
+    use crate::testing::{context, options, FakeDir, FakePam};
+    use crate::transaction::Handover;
 
     fn entry(uid: Option<u32>) -> Lookup {
         Lookup::Found(UserEntry {
@@ -375,13 +381,16 @@ mod tests {
     }
 
     fn run(opts: &[&str], pam: &mut FakePam, dir: &mut FakeDir) -> PamResultCode {
+        run_kept(opts, pam, dir).0
+    }
+
+    /// The code, and what auth left for the account phase.
+    fn run_kept(opts: &[&str], pam: &mut FakePam, dir: &mut FakeDir) -> (PamResultCode, Handover) {
         let o = options(opts);
-        let mut ctx = Context {
-            pam,
-            opts: &o,
-            silent: false,
-        };
-        authenticate(&mut ctx, dir)
+        let mut handover = Handover::default();
+        let mut ctx = context(pam, &o, &mut handover);
+        let code = authenticate(&mut ctx, dir);
+        (code, handover)
     }
 
     #[test]
@@ -394,8 +403,9 @@ mod tests {
     #[test]
     fn a_successful_search_and_bind_leaves_the_entry_for_account() {
         let (mut pam, mut dir) = (FakePam::new("u", &["right"]), FakeDir::with(entry(None)));
-        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_SUCCESS);
-        let recent = pam.recent.expect("entry kept for account");
+        let (code, kept) = run_kept(&[], &mut pam, &mut dir);
+        assert_eq!(code, PamResultCode::PAM_SUCCESS);
+        let recent = kept.recent.expect("entry kept for account");
         assert_eq!(
             (recent.user.as_str(), recent.entry.dn.as_str()),
             ("u", "uid=u,dc=t")
@@ -405,8 +415,8 @@ mod tests {
             (&["dn_template=uid=%u,dc=t"][..], "right"),
         ] {
             let (mut pam, mut dir) = (FakePam::new("u", &[answer]), FakeDir::with(entry(None)));
-            run(args, &mut pam, &mut dir);
-            assert!(pam.recent.is_none(), "{args:?} {answer}");
+            let (_, kept) = run_kept(args, &mut pam, &mut dir);
+            assert!(kept.recent.is_none(), "{args:?} {answer}");
         }
     }
 
@@ -470,15 +480,17 @@ mod tests {
     fn a_reset_or_grace_login_leaves_a_change_due_for_account() {
         let mut pam = FakePam::new("u", &["right"]);
         let mut dir = with_policy(Some(PolicyError::ChangeAfterReset), None);
-        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_SUCCESS);
+        let (code, kept) = run_kept(&[], &mut pam, &mut dir);
+        assert_eq!(code, PamResultCode::PAM_SUCCESS);
         assert_eq!(
-            pam.due.as_ref().map(|d| d.why.as_str()),
+            kept.due.as_ref().map(|d| d.why.as_str()),
             Some("reset by an administrator")
         );
         let mut pam = FakePam::new("u", &["right"]);
         let mut dir = with_policy(None, Some(Warning::GraceLeft(2)));
-        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_SUCCESS);
-        assert_eq!(pam.due.as_ref().map(|d| d.user.as_str()), Some("u"));
+        let (code, kept) = run_kept(&[], &mut pam, &mut dir);
+        assert_eq!(code, PamResultCode::PAM_SUCCESS);
+        assert_eq!(kept.due.as_ref().map(|d| d.user.as_str()), Some("u"));
         assert!(pam
             .messages
             .iter()
@@ -489,7 +501,8 @@ mod tests {
     fn an_expiry_coming_soon_is_a_warning_within_the_threshold() {
         let mut pam = FakePam::new("u", &["right"]);
         let mut dir = with_policy(None, Some(Warning::ExpiresIn(4 * 86_400 - 60)));
-        assert_eq!(run(&[], &mut pam, &mut dir), PamResultCode::PAM_SUCCESS);
+        let (code, kept) = run_kept(&[], &mut pam, &mut dir);
+        assert_eq!(code, PamResultCode::PAM_SUCCESS);
         assert!(
             pam.messages
                 .iter()
@@ -498,7 +511,7 @@ mod tests {
             "{:?}",
             pam.messages
         );
-        assert!(pam.due.is_none());
+        assert!(kept.due.is_none());
         let mut pam = FakePam::new("u", &["right"]);
         let mut dir = with_policy(None, Some(Warning::ExpiresIn(4 * 86_400)));
         run(&["expire_warning_days=3"], &mut pam, &mut dir);

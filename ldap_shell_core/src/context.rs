@@ -1,8 +1,12 @@
 //! What a hook call carries around: libpam (as a trait), the options, the
-//! caller's flags; with the two ways of speaking: syslog and the user.
+//! caller's flags, what auth leaves for account, the host (NSS, the shells
+//! list); with the two ways of speaking: syslog and the user.
 
+use crate::host::Host;
 use crate::options::Options;
 use crate::pam_ops::{MessageKind, PamOps, Priority};
+use crate::refusal::Refusal;
+use crate::transaction::Handover;
 use pam::constants::PamResultCode;
 
 pub struct Context<'a> {
@@ -10,6 +14,12 @@ pub struct Context<'a> {
     pub opts: &'a Options,
     /// PAM_SILENT was passed by the application.
     pub silent: bool,
+    /// The transaction state's part the phases read and write.
+    pub handover: &'a mut Handover,
+    pub host: Host<'a>,
+    /// Why the phase refused, set at the refusal point next to its log
+    /// line (`refusal.rs`); None while nothing refused.
+    pub refusal: Option<Refusal>,
 }
 
 impl Context<'_> {
@@ -29,6 +39,11 @@ impl Context<'_> {
                 Err(code)
             }
         }
+    }
+
+    /// Records why the phase refuses (the log line says it in words).
+    pub fn refused(&mut self, why: Refusal) {
+        self.refusal = Some(why);
     }
 
     pub fn log(&mut self, priority: Priority, text: &str) {
@@ -53,26 +68,20 @@ impl Context<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{options, FakePam};
+    use crate::testing::{context, options, FakePam};
 
     #[test]
     fn an_unreadable_user_name_is_logged_and_an_empty_one_unknown() {
         let o = options(&[]);
         let mut pam = FakePam::new("", &[]);
         pam.user_error = Some(PamResultCode::PAM_SYSTEM_ERR);
-        let mut ctx = Context {
-            pam: &mut pam,
-            opts: &o,
-            silent: false,
-        };
+        let mut handover = Handover::default();
+        let mut ctx = context(&mut pam, &o, &mut handover);
         assert_eq!(ctx.user(), Err(PamResultCode::PAM_SYSTEM_ERR));
         assert!(pam.logged("cannot get the user name"), "{:?}", pam.logs);
         let mut pam = FakePam::new("", &[]);
-        let mut ctx = Context {
-            pam: &mut pam,
-            opts: &o,
-            silent: false,
-        };
+        let mut handover = Handover::default();
+        let mut ctx = context(&mut pam, &o, &mut handover);
         assert_eq!(ctx.user(), Err(PamResultCode::PAM_USER_UNKNOWN));
     }
 }

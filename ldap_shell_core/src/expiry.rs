@@ -9,6 +9,7 @@
 use crate::context::Context;
 use crate::directory::UserEntry;
 use crate::pam_ops::{MessageKind, Priority};
+use crate::refusal::Refusal;
 use aging::{check, day_of, Aging};
 use pam::constants::PamResultCode;
 
@@ -34,6 +35,7 @@ pub fn check_state(ctx: &mut Context, user: &str, entry: &UserEntry, today: i64)
         if v.trim().eq_ignore_ascii_case("true") {
             return refuse(
                 ctx,
+                Refusal::AccountLocked,
                 PamResultCode::PAM_PERM_DENIED,
                 &format!("user \"{user}\" refused: account locked: nsAccountLock is \"{v}\" in entry \"{dn}\"; fix: set nsAccountLock to false (or remove it) to unlock"),
                 "Your account is locked. Please contact your administrator.",
@@ -43,6 +45,7 @@ pub fn check_state(ctx: &mut Context, user: &str, entry: &UserEntry, today: i64)
     if attrs.pwd_account_locked_time.as_deref() == Some(PERMANENT_LOCK) {
         return refuse(
             ctx,
+            Refusal::AccountLocked,
             PamResultCode::PAM_PERM_DENIED,
             &format!("user \"{user}\" refused: account locked by an administrator: pwdAccountLockedTime is {PERMANENT_LOCK} in entry \"{dn}\"; fix: remove pwdAccountLockedTime to unlock"),
             "Your account is locked. Please contact your administrator.",
@@ -68,12 +71,14 @@ pub fn check_state(ctx: &mut Context, user: &str, entry: &UserEntry, today: i64)
         }
         Aging::AccountExpired => refuse(
             ctx,
+            Refusal::AccountExpired,
             PamResultCode::PAM_ACCT_EXPIRED,
             &format!("user \"{user}\" refused: account expired: shadowExpire is {} (day {today} is today) in entry \"{dn}\"; fix: raise or remove shadowExpire", field(s.expire)),
             "Your account has expired; please contact your system administrator.",
         ),
         Aging::Inactive => refuse(
             ctx,
+            Refusal::PasswordInactive,
             PamResultCode::PAM_ACCT_EXPIRED,
             &format!("user \"{user}\" refused: password expired and unused for longer than shadowInactive ({}): shadowLastChange {} + shadowMax {} in entry \"{dn}\"; fix: reset the password (shadowLastChange)", field(s.inactive), field(s.last_change), field(s.max)),
             "Your account has expired; please contact your system administrator.",
@@ -103,6 +108,7 @@ pub fn check_state(ctx: &mut Context, user: &str, entry: &UserEntry, today: i64)
 /// that is due is PAM_NEW_AUTHTOK_REQD (sshd, login, su and passwd then
 /// run the password change), as pam_unix answers for /etc/shadow.
 pub fn require_change(ctx: &mut Context, user: &str, why: &str) -> PamResultCode {
+    ctx.refused(Refusal::ChangeRequired);
     ctx.log(
         Priority::Notice,
         &format!("user \"{user}\": password change required ({why}): PAM_NEW_AUTHTOK_REQD"),
@@ -123,7 +129,14 @@ pub fn today() -> i64 {
     day_of(now)
 }
 
-fn refuse(ctx: &mut Context, code: PamResultCode, line: &str, message: &str) -> State {
+fn refuse(
+    ctx: &mut Context,
+    why: Refusal,
+    code: PamResultCode,
+    line: &str,
+    message: &str,
+) -> State {
+    ctx.refused(why);
     ctx.log(Priority::Notice, line);
     ctx.tell(MessageKind::Error, message);
     State::Refused(code)

@@ -51,12 +51,11 @@ impl ServerMemory {
 }
 
 /// `uri` with each `dns...` entry replaced by the servers its SRV records
-/// name (looked up once per PAM transaction, within connect_timeout_ms); a
-/// lookup that fails is logged and contributes no server.
-pub fn servers(pam: &mut dyn PamOps, opts: &Options) -> Vec<String> {
-    let mut memory = pam.server_memory().unwrap_or_default();
+/// name (looked up once per PAM transaction, within connect_timeout_ms,
+/// and kept in `memory`); a lookup that fails is logged and contributes no
+/// server.
+pub fn servers(pam: &mut dyn PamOps, memory: &mut ServerMemory, opts: &Options) -> Vec<String> {
     let mut out = Vec::new();
-    let mut looked_up = false;
     for entry in &opts.uris {
         let Some(Ok(spec)) = crate::discovery::SrvSpec::parse(entry) else {
             out.push(entry.clone());
@@ -76,7 +75,6 @@ pub fn servers(pam: &mut dyn PamOps, opts: &Options) -> Vec<String> {
                 }
                 out.extend(found.iter().cloned());
                 memory.discovered.push((entry.clone(), found));
-                looked_up = true;
             }
             Err(why) => pam.syslog(
                 Priority::Err,
@@ -84,17 +82,13 @@ pub fn servers(pam: &mut dyn PamOps, opts: &Options) -> Vec<String> {
             ),
         }
     }
-    if looked_up {
-        pam.set_server_memory(memory);
-    }
     out
 }
 
 /// The servers to try in this hook call, in order; says in the log which
 /// ones are moved last because they failed earlier in this transaction.
-pub fn plan(pam: &mut dyn PamOps, opts: &Options) -> Vec<String> {
-    let uris = servers(pam, opts);
-    let memory = pam.server_memory().unwrap_or_default();
+pub fn plan(pam: &mut dyn PamOps, memory: &mut ServerMemory, opts: &Options) -> Vec<String> {
+    let uris = servers(pam, memory, opts);
     let order = memory.order(&uris);
     for uri in order.iter().filter(|u| memory.failed.contains(u)) {
         pam.syslog(
@@ -117,17 +111,6 @@ pub fn plan(pam: &mut dyn PamOps, opts: &Options) -> Vec<String> {
         }
     }
     order
-}
-
-/// Stores what this hook call learnt for the next ones on the same handle.
-pub fn remember(pam: &mut dyn PamOps, answered: Option<&str>, failed: &[String]) {
-    let mut memory = pam.server_memory().unwrap_or_default();
-    let before = memory.clone();
-    memory.record(answered, failed);
-    if memory != before {
-        // Best effort: without the memory the next phase only loses time.
-        pam.set_server_memory(memory);
-    }
 }
 
 #[cfg(test)]
@@ -180,24 +163,16 @@ mod tests {
     }
 
     #[test]
-    fn plan_logs_each_skipped_server_and_remember_stores_the_outcome() {
+    fn plan_logs_each_skipped_server_after_the_outcome_is_recorded() {
         let mut pam = FakePam::new("alice", &[]);
+        let mut memory = ServerMemory::default();
         let opts = options(&["uri=ldap://hung,ldap://good", "debug"]);
-        assert_eq!(plan(&mut pam, &opts), opts.uris);
+        assert_eq!(plan(&mut pam, &mut memory, &opts), opts.uris);
         assert!(pam.logs.is_empty(), "{:?}", pam.logs);
-        remember(&mut pam, Some("ldap://good"), &uris(&["ldap://hung"]));
-        let order = plan(&mut pam, &opts);
+        memory.record(Some("ldap://good"), &uris(&["ldap://hung"]));
+        let order = plan(&mut pam, &mut memory, &opts);
         assert_eq!(order, uris(&["ldap://good", "ldap://hung"]));
         assert!(pam.logged("LDAP server ldap://hung failed earlier in this PAM transaction"));
         assert!(pam.logged("LDAP server ldap://good answered earlier"));
-    }
-
-    #[test]
-    fn without_memory_storage_plan_keeps_the_configured_order() {
-        let mut pam = FakePam::new("alice", &[]);
-        pam.memory_unavailable = true;
-        let opts = options(&["uri=ldap://hung,ldap://good"]);
-        remember(&mut pam, Some("ldap://good"), &uris(&["ldap://hung"]));
-        assert_eq!(plan(&mut pam, &opts), opts.uris);
     }
 }

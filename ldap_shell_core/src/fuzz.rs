@@ -8,10 +8,10 @@
 //! component; auth succeeds only with the directory's password for a found,
 //! unambiguous entry; account succeeds only for exactly one listed shell.
 
-use crate::context::Context;
 use crate::directory::{DirError, Lookup, UserEntry};
 use crate::options::{Options, Origin, Setting};
-use crate::testing::{options, FakeDir, FakePam};
+use crate::testing::{context, options, FakeDir, FakePam};
+use crate::transaction::Handover;
 use pam::constants::PamResultCode;
 use proptest::prelude::*;
 use std::path::Path;
@@ -121,7 +121,8 @@ proptest! {
         let mut dir = FakeDir::with(Lookup::NotFound);
         dir.lookup = lookup.clone();
         let o = options(&[]);
-        let mut ctx = Context { pam: &mut pam, opts: &o, silent: false };
+        let mut handover = Handover::default();
+        let mut ctx = context(&mut pam, &o, &mut handover);
         let code = crate::auth::authenticate(&mut ctx, &mut dir) as i32;
         let (success, unavail) = (PamResultCode::PAM_SUCCESS as i32, PamResultCode::PAM_AUTHINFO_UNAVAIL as i32);
         let found = matches!(lookup, Ok(Lookup::Found(_)));
@@ -154,7 +155,8 @@ proptest! {
         let mut pam = FakePam::new("u", &[]);
         let mut dir = FakeDir::with(Lookup::NotFound);
         dir.lookup = lookup.clone();
-        let mut ctx = Context { pam: &mut pam, opts: &o, silent: false };
+        let mut handover = Handover::default();
+        let mut ctx = context(&mut pam, &o, &mut handover);
         let code = crate::account::account(&mut ctx, &mut dir);
         if code as i32 == PamResultCode::PAM_SUCCESS as i32 {
             let Ok(Lookup::Found(e)) = &lookup else {

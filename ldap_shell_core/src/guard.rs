@@ -5,9 +5,9 @@ use crate::pam_ops::{PamOps, Priority};
 use pam::constants::PamResultCode;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-pub fn guard_panics(
-    ops: &mut dyn PamOps,
-    f: impl FnOnce(&mut dyn PamOps) -> PamResultCode,
+pub fn guard_panics<P: PamOps + ?Sized>(
+    ops: &mut P,
+    f: impl FnOnce(&mut P) -> PamResultCode,
 ) -> PamResultCode {
     match catch_unwind(AssertUnwindSafe(|| f(&mut *ops))) {
         Ok(code) => code,

@@ -179,6 +179,13 @@ pub const OPTION_NAMES: &[&str] = &[
     "debug",
 ];
 
+/// Checks one setting alone, exactly as `Options::from_settings` reads it; the
+/// checks that need every setting (no `uri`, `binddn` without `bindpw_file`)
+/// stay `from_settings`'s. pamlint's PL501 asks this instead of keeping a table.
+pub fn check_setting(s: &Setting) -> Result<(), ConfigError> {
+    Options::default().apply(s)
+}
+
 /// One setting: `key` with an optional `=value`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setting {

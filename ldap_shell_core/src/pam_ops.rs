@@ -1,20 +1,12 @@
 //! The few things the module asks of libpam, as a trait: the hooks' logic
 //! runs against it, so every decision is unit-tested with a test double.
+//! Only what libpam provides (items, the conversation, syslog): what the
+//! module keeps between hook calls is `transaction.rs`'s one value.
 
-use crate::failover::ServerMemory;
-use crate::parked::ParkedConn;
-use crate::recent::RecentEntry;
-use pam::constants::PamResultCode;
+/// libpam's return codes, re-exported for the crates that run the phases
+/// over their own `PamOps` (pamlint's audit) without linking pam-bindings.
+pub use pam::constants::PamResultCode;
 use zeroize::Zeroizing;
-
-/// The server told the auth phase that `user` must change the password
-/// (ppolicy changeAfterReset, or a grace login): the account phase of the
-/// same handle answers PAM_NEW_AUTHTOK_REQD. `why` is for the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DueChange {
-    pub user: String,
-    pub why: String,
-}
 
 /// A password: wiped from memory when dropped.
 pub type Secret = Zeroizing<Vec<u8>>;
@@ -54,24 +46,6 @@ pub trait PamOps {
     fn send(&mut self, kind: MessageKind, text: &str);
     /// One line to syslog through pam_syslog (which adds `pam_ldap_shell(SERVICE:TYPE): `).
     fn syslog(&mut self, priority: Priority, text: &str);
-    /// What earlier hook calls on this handle stored about the servers.
-    fn server_memory(&self) -> Option<ServerMemory>;
-    /// Stores it for the later hook calls on this handle (best effort).
-    fn set_server_memory(&mut self, memory: ServerMemory);
-    /// Takes the LDAP connection an earlier hook call on this handle kept
-    /// (the handle holds none until it is parked again).
-    fn take_connection(&mut self) -> Option<ParkedConn>;
-    /// Keeps `conn` on the handle for the next hook call, closed at
-    /// pam_end; gives it back when it cannot be stored.
-    fn park_connection(&mut self, conn: ParkedConn) -> Result<(), ParkedConn>;
-    /// The entry an earlier hook call on this handle read (`recent.rs`).
-    fn recent_entry(&self) -> Option<RecentEntry>;
-    /// Stores it for the next hook call on this handle, or clears it (best effort).
-    fn set_recent_entry(&mut self, entry: Option<RecentEntry>);
-    /// A password change the auth phase on this handle was told is due.
-    fn due_change(&self) -> Option<DueChange>;
-    /// Stores it for the account phase, or clears it (best effort).
-    fn set_due_change(&mut self, due: Option<DueChange>);
 }
 
 /// What reaches syslog or the user: control characters escaped

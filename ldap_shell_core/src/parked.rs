@@ -2,13 +2,13 @@
 //! separate hook calls on one handle, and each used to connect, bind and
 //! unbind on its own (two TCP connects, two tokio runtimes and, with TLS,
 //! two handshakes per login). A hook now leaves its live connection on the
-//! handle (pam_set_data, see the module crate's `ffi::conn_slot`) and the next hook takes it,
+//! transaction state (`transaction.rs`, on the handle) and the next hook takes it,
 //! when that is safe:
 //!
 //! - same process: a forked child never touches its parent's connection
 //!   (using it would interleave two processes on one socket; closing it
 //!   would unregister the socket from the epoll instance they share);
-//! - same connection-relevant options (`fingerprint`): another stack line
+//! - same connection options (`reuse::ConnKey`): another stack line
 //!   with other servers, TLS settings, service account or limits connects
 //!   by itself;
 //! - the connection's server is one this line would try.
@@ -29,10 +29,10 @@
 //! PAM_DATA_SILENT when the process that made it ends the handle (sudo
 //! ends every failed authentication that way); only a forked child forgets it.
 
-use crate::ldap::LdapDirectory;
+use crate::connector::Session;
 use crate::options::Options;
-use crate::pam_ops::PamOps;
-use ldap3::LdapConn;
+use crate::reuse::ConnKey;
+use crate::transaction::Handover;
 use std::time::Duration;
 
 /// What is known about a kept connection.
@@ -40,8 +40,8 @@ use std::time::Duration;
 pub struct ParkedMeta {
     /// The server it is connected to.
     pub uri: String,
-    /// `fingerprint` of the options it was made with.
-    pub fingerprint: String,
+    /// The connection options it was made with.
+    pub key: ConnKey,
     /// The process that made it.
     pub pid: u32,
     /// Bound as an end user (or a bind was attempted): rebind before searching.
@@ -50,14 +50,27 @@ pub struct ParkedMeta {
     pub timeout: Duration,
 }
 
-/// A connection kept between hook calls (`C` is a boxed `LdapConn`; tests use `()`).
+/// A connection kept between hook calls (`C` is a boxed `LdapConn`; tests
+/// use a fake).
 #[derive(Debug)]
 pub struct Parked<C> {
     pub conn: C,
     pub meta: ParkedMeta,
 }
 
-pub type ParkedConn = Parked<Box<LdapConn>>;
+pub type ParkedConn = Parked<Box<ldap3::LdapConn>>;
+
+/// A connection that can say goodbye to its server.
+pub trait Unbind {
+    /// Unbinds, best effort, within `timeout` (the connection is dropped next).
+    fn unbind(&mut self, timeout: Duration);
+}
+
+impl Unbind for Box<ldap3::LdapConn> {
+    fn unbind(&mut self, timeout: Duration) {
+        let _ = self.with_timeout(timeout).unbind();
+    }
+}
 
 /// What a hook call may do with the connection it found on the handle.
 #[derive(Debug)]
@@ -102,50 +115,37 @@ pub fn keep_after(step: Step, succeeded: bool, account_needs_directory: bool) ->
     }
 }
 
-/// The options that decide how a connection is made and bound. Two stack
-/// lines share a connection only when these are equal.
-pub fn fingerprint(opts: &Options) -> String {
-    format!(
-        "uris={:?} starttls={} tls_cacert={:?} tls_reqcert={:?} connect_timeout={:?} timeout={:?} binddn={:?} bindpw_file={:?}",
-        opts.uris,
-        opts.starttls,
-        opts.tls_cacert,
-        opts.tls_reqcert,
-        opts.connect_timeout,
-        opts.timeout,
-        opts.binddn,
-        opts.bindpw_file,
-    )
-}
-
-/// Decides whether a call with options `fingerprint`, trying the servers in
-/// `order`, in process `pid`, may use `stored`.
-pub fn claim<C>(
-    stored: Option<Parked<C>>,
-    fingerprint: &str,
-    order: &[String],
-    pid: u32,
-) -> Claim<C> {
+/// Decides whether a call with connection options `key`, trying the
+/// servers in `order`, in process `pid`, may use `stored`.
+pub fn claim<C>(stored: Option<Parked<C>>, key: &ConnKey, order: &[String], pid: u32) -> Claim<C> {
     let Some(p) = stored else {
         return Claim::Empty;
     };
     if p.meta.pid != pid {
         Claim::Inherited(p)
-    } else if p.meta.fingerprint != fingerprint || !order.contains(&p.meta.uri) {
+    } else if p.meta.key != *key || !order.contains(&p.meta.uri) {
         Claim::Foreign(p)
     } else {
         Claim::Reuse(p)
     }
 }
 
-/// At the start of a hook call: hands a usable kept connection to `dir`.
-/// Returns a foreign one, to be put back by `suspend`.
-pub fn resume(pam: &mut dyn PamOps, opts: &Options, dir: &mut LdapDirectory) -> Option<ParkedConn> {
-    let stored = pam.take_connection();
-    match claim(stored, &fingerprint(opts), dir.order(), std::process::id()) {
+/// At the start of a hook call: hands a usable kept connection from
+/// `slot` to `dir`. Returns a foreign one, to be put back by `suspend`.
+pub fn resume<S: Session>(
+    slot: &mut Option<Parked<S::Conn>>,
+    opts: &Options,
+    dir: &mut S,
+) -> Option<Parked<S::Conn>> {
+    match claim(
+        slot.take(),
+        &ConnKey::of(opts),
+        dir.order(),
+        std::process::id(),
+    ) {
         Claim::Empty => None,
         Claim::Reuse(p) => {
-            dir.adopt(*p.conn, p.meta.uri, p.meta.user_bound);
+            dir.adopt(p.conn, p.meta.uri, p.meta.user_bound);
             None
         }
         Claim::Foreign(p) => Some(p),
@@ -157,25 +157,27 @@ pub fn resume(pam: &mut dyn PamOps, opts: &Options, dir: &mut LdapDirectory) -> 
     }
 }
 
-/// At the end of a hook call: keeps `dir`'s connection on the handle for
-/// the next call when `keep_after` says so (else, or when a `foreign` one
-/// holds the place, dropping the directory unbinds and closes it).
-pub fn suspend(
-    pam: &mut dyn PamOps,
+/// At the end of a hook call: keeps `dir`'s connection in `slot` for the
+/// next call when `keep_after` says so (else, or when a `foreign` one holds
+/// the place, dropping the directory unbinds and closes it). `handover`:
+/// what auth left for account (with an entry, account needs no search).
+pub fn suspend<S: Session>(
+    slot: &mut Option<Parked<S::Conn>>,
+    handover: &Handover,
     opts: &Options,
-    dir: LdapDirectory,
-    foreign: Option<ParkedConn>,
+    dir: S,
+    foreign: Option<Parked<S::Conn>>,
     step: Step,
     succeeded: bool,
-) {
+) where
+    S::Conn: Unbind,
+{
     if let Some(f) = foreign {
-        if let Err(f) = pam.park_connection(f) {
-            close(f);
-        }
+        keep(slot, f);
         drop(dir);
         return;
     }
-    let account_needs_directory = opts.authz_filter.is_some() || pam.recent_entry().is_none();
+    let account_needs_directory = opts.authz_filter.is_some() || handover.recent.is_none();
     if !keep_after(step, succeeded, account_needs_directory) {
         drop(dir);
         return;
@@ -184,24 +186,32 @@ pub fn suspend(
         return;
     };
     let parked = Parked {
-        conn: Box::new(conn),
+        conn,
         meta: ParkedMeta {
             uri,
-            fingerprint: fingerprint(opts),
+            key: ConnKey::of(opts),
             pid: std::process::id(),
             user_bound,
             timeout: opts.timeout,
         },
     };
-    if let Err(p) = pam.park_connection(parked) {
+    keep(slot, parked);
+}
+
+/// Puts `p` in the empty `slot`; `resume` emptied it, so anything there was
+/// put back by this call already: that one stays, `p` is closed.
+fn keep<C: Unbind>(slot: &mut Option<Parked<C>>, p: Parked<C>) {
+    if slot.is_some() {
         close(p);
+    } else {
+        *slot = Some(p);
     }
 }
 
 /// Unbinds (best effort, within the operation limit) and drops: the
 /// runtime and the socket go with the connection.
-pub fn close(mut p: ParkedConn) {
-    let _ = p.conn.with_timeout(p.meta.timeout).unbind();
+pub fn close<C: Unbind>(mut p: Parked<C>) {
+    p.conn.unbind(p.meta.timeout);
 }
 
 /// What pam_end does with the kept connection.
@@ -230,7 +240,7 @@ pub fn release_kind(owner: u32, pid: u32, silent: bool) -> Release {
 }
 
 /// pam_end's cleanup of the kept connection (see `release_kind`).
-pub fn release(p: ParkedConn, silent: bool) {
+pub fn release<C: Unbind>(p: Parked<C>, silent: bool) {
     match release_kind(p.meta.pid, std::process::id(), silent) {
         Release::Forget => std::mem::forget(p),
         // Dropping the connection drops its runtime and closes the socket.
@@ -249,7 +259,7 @@ mod tests {
             conn: (),
             meta: ParkedMeta {
                 uri: uri.into(),
-                fingerprint: fingerprint(opts),
+                key: ConnKey::of(opts),
                 pid,
                 user_bound: true,
                 timeout: opts.timeout,
@@ -263,7 +273,7 @@ mod tests {
     fn nothing_kept_means_a_fresh_connection() {
         let opts = options(&[SERVERS]);
         assert!(matches!(
-            claim::<()>(None, &fingerprint(&opts), &opts.uris, 7),
+            claim::<()>(None, &ConnKey::of(&opts), &opts.uris, 7),
             Claim::Empty
         ));
     }
@@ -273,7 +283,7 @@ mod tests {
         let opts = options(&[SERVERS]);
         let c = claim(
             parked(&opts, "ldap://b", 7),
-            &fingerprint(&opts),
+            &ConnKey::of(&opts),
             &opts.uris,
             7,
         );
@@ -287,7 +297,7 @@ mod tests {
         let opts = options(&[SERVERS]);
         let c = claim(
             parked(&opts, "ldap://a", 7),
-            &fingerprint(&opts),
+            &ConnKey::of(&opts),
             &opts.uris,
             8,
         );
@@ -299,7 +309,7 @@ mod tests {
         let opts = options(&[SERVERS]);
         let c = claim(
             parked(&opts, "ldap://c", 7),
-            &fingerprint(&opts),
+            &ConnKey::of(&opts),
             &opts.uris,
             7,
         );
@@ -307,24 +317,15 @@ mod tests {
     }
 
     #[test]
-    fn each_connection_relevant_option_changes_the_fingerprint() {
+    fn a_connection_made_with_other_connection_options_is_foreign() {
         let service = ["binddn=cn=svc,dc=t", "bindpw_file=/etc/pw"];
         let base = options(&[SERVERS, service[0], service[1]]);
-        for extra in [
-            "uri=ldap://a",
-            "starttls",
-            "tls_cacert=/etc/ssl/ca.pem",
-            "tls_reqcert=never",
-            "connect_timeout_ms=1234",
-            "timeout_ms=4321",
-            "binddn=cn=other,dc=t",
-            "bindpw_file=/etc/other",
-        ] {
+        for extra in crate::reuse::CONNECTION_OPTIONS {
             let other = options(&[SERVERS, service[0], service[1], extra]);
-            assert_ne!(fingerprint(&base), fingerprint(&other), "{extra}");
+            assert_ne!(ConnKey::of(&base), ConnKey::of(&other), "{extra}");
             let c = claim(
                 parked(&base, "ldap://a", 7),
-                &fingerprint(&other),
+                &ConnKey::of(&other),
                 &other.uris,
                 7,
             );
@@ -372,6 +373,6 @@ mod tests {
     fn options_of_the_checks_alone_share_the_connection() {
         let auth = options(&[SERVERS, "use_first_pass", "debug"]);
         let account = options(&[SERVERS, "missing_shell=warn", "authz_filter=(x=y)"]);
-        assert_eq!(fingerprint(&auth), fingerprint(&account));
+        assert_eq!(ConnKey::of(&auth), ConnKey::of(&account));
     }
 }

@@ -200,7 +200,8 @@ fn refused(
 mod tests {
     use super::*;
     use crate::directory::{Lookup, UserEntry};
-    use crate::testing::{options, FakeDir, FakePam};
+    use crate::testing::{context, options, FakeDir, FakePam};
+    use crate::transaction::Handover;
 
     fn dir() -> FakeDir {
         FakeDir::with(Lookup::Found(UserEntry {
@@ -213,11 +214,8 @@ mod tests {
 
     fn run(pam: &mut FakePam, dir: &mut FakeDir, flags: PamFlag) -> PamResultCode {
         let o = options(&[]);
-        let mut ctx = Context {
-            pam,
-            opts: &o,
-            silent: false,
-        };
+        let mut handover = Handover::default();
+        let mut ctx = context(pam, &o, &mut handover);
         chauthtok(&mut ctx, dir, flags)
     }
 
@@ -227,11 +225,8 @@ mod tests {
             let o = options(&["ignore_unknown_user"]);
             let mut pam = FakePam::new("local", &["pw", "new", "new"]);
             let mut d = FakeDir::with(Lookup::NotFound);
-            let mut ctx = Context {
-                pam: &mut pam,
-                opts: &o,
-                silent: false,
-            };
+            let mut handover = Handover::default();
+            let mut ctx = context(&mut pam, &o, &mut handover);
             assert_eq!(
                 chauthtok(&mut ctx, &mut d, flags),
                 PamResultCode::PAM_IGNORE
@@ -245,11 +240,8 @@ mod tests {
                 uid_number: Some(10),
                 account: Default::default(),
             }));
-            let mut ctx = Context {
-                pam: &mut pam,
-                opts: &o,
-                silent: false,
-            };
+            let mut handover = Handover::default();
+            let mut ctx = context(&mut pam, &o, &mut handover);
             assert_eq!(
                 chauthtok(&mut ctx, &mut d, flags),
                 PamResultCode::PAM_IGNORE

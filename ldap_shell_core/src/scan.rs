@@ -238,7 +238,7 @@ fn next_cookie(ctrls: &[Control]) -> Option<Vec<u8>> {
 }
 
 fn transport(e: ldap3::LdapError) -> DirError {
-    DirError::Unavailable(crate::ldap::describe(&e))
+    DirError::Unavailable(crate::ldap_link::LinkError::from(e).describe())
 }
 
 fn scanned(opts: &Options, e: SearchEntry) -> ScannedUser {

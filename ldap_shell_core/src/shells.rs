@@ -1,6 +1,7 @@
 //! The login-shell checks: the list read the way pam_shells reads /etc/shells,
 //! and the shell itself must exist as an executable file.
 
+use crate::host::ShellsFile;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -35,12 +36,12 @@ pub enum ShellProblem {
     NotExecutable,
 }
 
-/// Checks `shell` against the list and the filesystem.
-pub fn check_shell(shell: &str, listed: &[String]) -> Option<ShellProblem> {
+/// Checks `shell` against the list, then the program on `host`'s filesystem.
+pub fn check_shell(shell: &str, listed: &[String], host: &dyn ShellsFile) -> Option<ShellProblem> {
     if !listed.iter().any(|l| l == shell) {
         return Some(ShellProblem::NotListed);
     }
-    file_problem(Path::new(shell))
+    host.program_problem(Path::new(shell))
 }
 
 /// Whether `path` is an existing executable regular file (symlinks followed).
@@ -57,6 +58,7 @@ pub fn file_problem(path: &Path) -> Option<ShellProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::ShellsOnDisk;
 
     #[test]
     fn parses_like_pam_shells() {
@@ -77,21 +79,21 @@ mod tests {
         let missing = dir.path().join("missing");
         let s = |p: &Path| p.to_str().unwrap().to_string();
         let listed = vec![s(&exe), s(&plain), s(&missing), s(dir.path())];
-        assert_eq!(check_shell(&s(&exe), &listed), None);
+        assert_eq!(check_shell(&s(&exe), &listed, &ShellsOnDisk), None);
         assert_eq!(
-            check_shell("/bin/zsh-not-listed", &listed),
+            check_shell("/bin/zsh-not-listed", &listed, &ShellsOnDisk),
             Some(ShellProblem::NotListed)
         );
         assert_eq!(
-            check_shell(&s(&missing), &listed),
+            check_shell(&s(&missing), &listed, &ShellsOnDisk),
             Some(ShellProblem::DoesNotExist)
         );
         assert_eq!(
-            check_shell(&s(&plain), &listed),
+            check_shell(&s(&plain), &listed, &ShellsOnDisk),
             Some(ShellProblem::NotExecutable)
         );
         assert_eq!(
-            check_shell(&s(dir.path()), &listed),
+            check_shell(&s(dir.path()), &listed, &ShellsOnDisk),
             Some(ShellProblem::NotExecutable)
         );
     }

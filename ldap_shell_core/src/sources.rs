@@ -36,11 +36,7 @@ impl Default for Paths {
 
 /// Builds the options from the module arguments and the files they lead to.
 pub fn load(args: &[String], paths: &Paths) -> Result<Options, ConfigError> {
-    let mut arg_settings: Vec<Setting> = args
-        .iter()
-        .map(|a| Setting::parse(a, Origin::Arguments))
-        .collect();
-    let explicit = take_config_arg(&mut arg_settings)?;
+    let (explicit, arg_settings) = split_arguments(args)?;
     let config_path = explicit.clone().unwrap_or_else(|| paths.config.clone());
 
     let mut settings = match paths.openldap.iter().find(|p| p.exists()) {
@@ -81,6 +77,35 @@ pub fn load(args: &[String], paths: &Paths) -> Result<Options, ConfigError> {
     Ok(opts)
 }
 
+/// The module arguments as settings with `config=` taken out (its path, when
+/// given): where `load` starts, and what pamlint's `why` starts from.
+pub fn split_arguments(args: &[String]) -> Result<(Option<PathBuf>, Vec<Setting>), ConfigError> {
+    let mut settings: Vec<Setting> = args
+        .iter()
+        .map(|a| Setting::parse(a, Origin::Arguments))
+        .collect();
+    let explicit = take_config_arg(&mut settings)?;
+    Ok((explicit, settings))
+}
+
+/// Checks one module argument alone, as `load` reads it (`config=` or an
+/// option); pamlint's PL501 verdict on pam_ldap_shell's arguments.
+pub fn check_argument(arg: &str) -> Result<(), ConfigError> {
+    let (_, settings) = split_arguments(&[arg.to_string()])?;
+    settings.iter().try_for_each(crate::options::check_setting)
+}
+
+/// Every name the module takes as an argument: the options and `config`.
+pub fn argument_names() -> impl Iterator<Item = &'static str> {
+    crate::options::OPTION_NAMES
+        .iter()
+        .copied()
+        .chain(std::iter::once(CONFIG_ARGUMENT))
+}
+
+/// The argument naming the config file (not an option of the file itself).
+pub const CONFIG_ARGUMENT: &str = "config";
+
 /// `file_trust::check` as a configuration error about `option`.
 fn trusted(path: &Path, guard: Guard, euid: u32, option: &str) -> Result<(), ConfigError> {
     crate::file_trust::check(path, guard, euid).map_err(|reason| ConfigError {
@@ -92,19 +117,19 @@ fn trusted(path: &Path, guard: Guard, euid: u32, option: &str) -> Result<(), Con
 
 fn take_config_arg(settings: &mut Vec<Setting>) -> Result<Option<PathBuf>, ConfigError> {
     let mut path = None;
-    for s in settings.iter().filter(|s| s.key == "config") {
+    for s in settings.iter().filter(|s| s.key == CONFIG_ARGUMENT) {
         match s.value.as_deref() {
             Some(v) if v.starts_with('/') => path = Some(PathBuf::from(v)),
             _ => {
                 return Err(ConfigError {
-                    option: "config".into(),
+                    option: CONFIG_ARGUMENT.into(),
                     origin: Origin::Arguments,
                     reason: "must be an absolute path".into(),
                 })
             }
         }
     }
-    settings.retain(|s| s.key != "config");
+    settings.retain(|s| s.key != CONFIG_ARGUMENT);
     Ok(path)
 }
 

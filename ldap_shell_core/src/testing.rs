@@ -1,13 +1,18 @@
-//! Test doubles for `PamOps` and `Directory`: the hooks' decisions are
-//! unit-tested with these, without libpam or a server.
+//! Test doubles for `PamOps`, `Directory`, `Connector` and the host: the
+//! hooks' decisions are unit-tested with these, without libpam or a server.
 
+use crate::connector::{Connector, Session};
 use crate::directory::{BindOutcome, ChangeOutcome, DirError, Directory, Lookup};
-use crate::failover::ServerMemory;
+use crate::host::{Nss, ShellsFile};
 use crate::options::{Options, Origin, Setting};
-use crate::pam_ops::{DueChange, MessageKind, PamOps, Priority, Secret};
-use crate::parked::ParkedConn;
-use crate::recent::RecentEntry;
+use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
+use crate::parked::Unbind;
+use crate::sys::nss::NssView;
 use pam::constants::PamResultCode;
+use std::cell::{Cell, RefCell};
+use std::path::Path;
+use std::rc::Rc;
+use std::time::Duration;
 use zeroize::Zeroizing;
 
 #[derive(Default)]
@@ -26,16 +31,6 @@ pub struct FakePam {
     pub authtok_set: Option<Vec<u8>>,
     pub messages: Vec<(MessageKind, String)>,
     pub logs: Vec<(Priority, String)>,
-    /// What pam_set_data would hold for the failover memory.
-    pub memory: Option<ServerMemory>,
-    /// pam_set_data fails (the memory is never stored).
-    pub memory_unavailable: bool,
-    /// The kept LDAP connection (unit tests have no server: always None).
-    pub parked: Option<ParkedConn>,
-    /// What pam_set_data would hold for the entry the auth phase read.
-    pub recent: Option<RecentEntry>,
-    /// What pam_set_data would hold for a password change found due.
-    pub due: Option<DueChange>,
 }
 
 impl FakePam {
@@ -93,36 +88,10 @@ impl PamOps for FakePam {
     fn syslog(&mut self, priority: Priority, text: &str) {
         self.logs.push((priority, text.into()));
     }
-    fn server_memory(&self) -> Option<ServerMemory> {
-        self.memory.clone()
-    }
-    fn set_server_memory(&mut self, memory: ServerMemory) {
-        if !self.memory_unavailable {
-            self.memory = Some(memory);
-        }
-    }
-    fn recent_entry(&self) -> Option<RecentEntry> {
-        self.recent.clone()
-    }
-    fn set_recent_entry(&mut self, entry: Option<RecentEntry>) {
-        self.recent = entry;
-    }
-    fn due_change(&self) -> Option<DueChange> {
-        self.due.clone()
-    }
-    fn set_due_change(&mut self, due: Option<DueChange>) {
-        self.due = due;
-    }
-    fn take_connection(&mut self) -> Option<ParkedConn> {
-        self.parked.take()
-    }
-    fn park_connection(&mut self, conn: ParkedConn) -> Result<(), ParkedConn> {
-        self.parked = Some(conn);
-        Ok(())
-    }
 }
 
 /// A directory answering from fixed data; counts the calls made.
+#[derive(Clone)]
 pub struct FakeDir {
     pub lookup: Result<Lookup, DirError>,
     /// The password that binds successfully.
@@ -192,6 +161,22 @@ impl Directory for FakeDir {
     }
 }
 
+/// A phase's context over `pam` with `opts`, not silent, on this system's host.
+pub fn context<'a>(
+    pam: &'a mut dyn PamOps,
+    opts: &'a Options,
+    handover: &'a mut crate::transaction::Handover,
+) -> crate::context::Context<'a> {
+    crate::context::Context {
+        pam,
+        opts,
+        silent: false,
+        handover,
+        host: crate::host::Host::SYSTEM,
+        refusal: None,
+    }
+}
+
 pub fn options(extra: &[&str]) -> Options {
     let mut all = vec!["uri=ldap://127.0.0.1:1", "base=dc=t"];
     all.extend_from_slice(extra);
@@ -200,4 +185,249 @@ pub fn options(extra: &[&str]) -> Options {
         .map(|a| Setting::parse(a, Origin::Arguments))
         .collect();
     Options::from_settings(&settings).expect("test options")
+}
+
+/// What happened to fake connections, in order; shared by a connector,
+/// its sessions and their connections.
+#[derive(Debug, Clone, Default)]
+pub struct ConnLog(Rc<RefCell<Vec<String>>>);
+
+impl ConnLog {
+    pub fn push(&self, event: String) {
+        self.0.borrow_mut().push(event);
+    }
+
+    pub fn events(&self) -> Vec<String> {
+        self.0.borrow().clone()
+    }
+
+    /// Whether `event` happened.
+    pub fn saw(&self, event: &str) -> bool {
+        self.0.borrow().iter().any(|e| e == event)
+    }
+}
+
+/// A connection that records its unbind and its drop (a forgotten one
+/// records neither).
+#[derive(Debug)]
+pub struct FakeConn {
+    pub id: u32,
+    log: ConnLog,
+}
+
+impl FakeConn {
+    pub fn new(id: u32, log: &ConnLog) -> FakeConn {
+        FakeConn {
+            id,
+            log: log.clone(),
+        }
+    }
+}
+
+impl Drop for FakeConn {
+    fn drop(&mut self) {
+        self.log.push(format!("drop {}", self.id));
+    }
+}
+
+impl Unbind for FakeConn {
+    fn unbind(&mut self, _timeout: Duration) {
+        self.log.push(format!("unbind {}", self.id));
+    }
+}
+
+/// Opens `FakeSession`s over a copy of `dir`; servers in `down` never answer.
+pub struct FakeConnector {
+    pub log: ConnLog,
+    pub dir: FakeDir,
+    pub down: Vec<String>,
+    next_id: Cell<u32>,
+}
+
+impl FakeConnector {
+    pub fn new(dir: FakeDir) -> FakeConnector {
+        FakeConnector {
+            log: ConnLog::default(),
+            dir,
+            down: Vec::new(),
+            next_id: Cell::new(1),
+        }
+    }
+}
+
+impl Connector for FakeConnector {
+    type Conn = FakeConn;
+    type Session<'o> = FakeSession<'o>;
+
+    fn session<'o>(&'o self, _opts: &'o Options, order: Vec<String>) -> FakeSession<'o> {
+        self.log.push(format!("session {}", order.join(",")));
+        FakeSession {
+            connector: self,
+            dir: self.dir.clone(),
+            order,
+            conn: None,
+            user_bound: false,
+            answered: false,
+            failures: Vec::new(),
+            failed: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// `LdapDirectory`'s life in small: connects on first use (failing over past
+/// `down` servers), rebinds a user-bound connection before searching, unbinds
+/// and drops its connection when dropped.
+pub struct FakeSession<'o> {
+    connector: &'o FakeConnector,
+    pub dir: FakeDir,
+    order: Vec<String>,
+    conn: Option<(FakeConn, String)>,
+    user_bound: bool,
+    answered: bool,
+    failures: Vec<String>,
+    failed: Vec<String>,
+    notes: Vec<String>,
+}
+
+impl FakeSession<'_> {
+    fn connect(&mut self) -> Result<(), DirError> {
+        if self.conn.is_some() {
+            return Ok(());
+        }
+        for uri in &self.order {
+            if self.failed.contains(uri) {
+                continue;
+            }
+            if self.connector.down.contains(uri) {
+                self.failures.push(format!("{uri}: connection refused"));
+                self.failed.push(uri.clone());
+                continue;
+            }
+            let id = self.connector.next_id.get();
+            self.connector.next_id.set(id + 1);
+            self.connector.log.push(format!("connect {id} {uri}"));
+            self.conn = Some((FakeConn::new(id, &self.connector.log), uri.clone()));
+            self.user_bound = false;
+            return Ok(());
+        }
+        Err(DirError::Unavailable(format!(
+            "no server reachable ({})",
+            self.failures.join("; ")
+        )))
+    }
+
+    /// Connected, as the search identity.
+    fn for_search(&mut self) -> Result<(), DirError> {
+        self.connect()?;
+        if self.user_bound {
+            if let Some((c, _)) = &self.conn {
+                self.connector.log.push(format!("rebind {}", c.id));
+            }
+            self.user_bound = false;
+        }
+        self.answered = true;
+        Ok(())
+    }
+}
+
+impl Drop for FakeSession<'_> {
+    fn drop(&mut self) {
+        if let Some((mut c, _)) = self.conn.take() {
+            c.unbind(Duration::ZERO);
+        }
+    }
+}
+
+impl Directory for FakeSession<'_> {
+    fn lookup(&mut self, user: &str) -> Result<Lookup, DirError> {
+        self.for_search()?;
+        self.dir.lookup(user)
+    }
+    fn bind(&mut self, dn: &str, password: &str) -> Result<BindOutcome, DirError> {
+        self.connect()?;
+        self.answered = true;
+        self.user_bound = true;
+        self.dir.bind(dn, password)
+    }
+    fn change_password(
+        &mut self,
+        dn: &str,
+        old: &str,
+        new: &str,
+    ) -> Result<ChangeOutcome, DirError> {
+        self.connect()?;
+        self.answered = true;
+        self.user_bound = true;
+        self.dir.change_password(dn, old, new)
+    }
+    fn entry_matches(&mut self, dn: &str, filter: &str) -> Result<bool, DirError> {
+        self.for_search()?;
+        self.dir.entry_matches(dn, filter)
+    }
+    fn describe_search(&self, user: &str) -> String {
+        self.dir.describe_search(user)
+    }
+    fn server(&self) -> Option<String> {
+        self.conn.as_ref().map(|(_, uri)| uri.clone())
+    }
+    fn policy(&self) -> crate::ppolicy::Policy {
+        self.dir.policy
+    }
+}
+
+impl Session for FakeSession<'_> {
+    type Conn = FakeConn;
+
+    fn order(&self) -> &[String] {
+        &self.order
+    }
+    fn adopt(&mut self, conn: FakeConn, uri: String, user_bound: bool) {
+        self.connector.log.push(format!("adopt {} {uri}", conn.id));
+        self.notes.push(format!("reusing the connection to {uri}"));
+        self.conn = Some((conn, uri));
+        self.user_bound = user_bound;
+    }
+    fn into_parts(mut self) -> Option<(FakeConn, String, bool)> {
+        let (conn, uri) = self.conn.take()?;
+        Some((conn, uri, self.user_bound))
+    }
+    fn failures(&self) -> &[String] {
+        &self.failures
+    }
+    fn notes(&self) -> &[String] {
+        &self.notes
+    }
+    fn answered_by(&self) -> Option<&str> {
+        self.conn
+            .as_ref()
+            .filter(|_| self.answered)
+            .map(|(_, uri)| uri.as_str())
+    }
+    fn failed(&self) -> &[String] {
+        &self.failed
+    }
+}
+
+/// NSS with one answer for every user.
+pub struct FakeNss(pub NssView);
+
+impl Nss for FakeNss {
+    fn getpwnam(&self, _user: &str) -> NssView {
+        self.0.clone()
+    }
+}
+
+/// A shells list held in memory; counts the reads.
+#[derive(Default)]
+pub struct FakeShells {
+    pub listed: Vec<String>,
+    pub reads: Cell<usize>,
+}
+
+impl ShellsFile for FakeShells {
+    fn read(&self, _path: &Path) -> Result<Vec<String>, String> {
+        self.reads.set(self.reads.get() + 1);
+        Ok(self.listed.clone())
+    }
 }

@@ -69,12 +69,12 @@ impl Report {
     }
 
     pub fn count(&self, s: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == s).count()
+        self.findings.iter().filter(|f| f.severity() == s).count()
     }
 
     /// Exit status (docs/pamlint.md): 1 when a finding is at or above `deny`.
     pub fn fails(&self, deny: Severity) -> bool {
-        self.findings.iter().any(|f| f.severity >= deny)
+        self.findings.iter().any(|f| f.severity() >= deny)
     }
 }
 
@@ -248,11 +248,11 @@ pub fn lint(opts: &CheckOptions) -> Report {
     keep_files_with_findings(&findings, &scope, &contexts, &mut report.files);
     report.findings = suppress(findings, &report.files);
     report.findings.sort_by(|a, b| {
-        (&a.span.file, a.span.line, a.span.column, a.code).cmp(&(
+        (&a.span.file, a.span.line, a.span.column, a.code()).cmp(&(
             &b.span.file,
             b.span.line,
             b.span.column,
-            b.code,
+            b.code(),
         ))
     });
     if opts.target.as_ref().is_some_and(|t| !t.uses_disk()) {
@@ -346,8 +346,8 @@ fn dangling_links(dirs: &[PathBuf]) -> Vec<Finding> {
             let to = std::fs::read_link(&path)
                 .map(|t| t.display().to_string())
                 .unwrap_or_default();
-            out.push(crate::rules::finding(
-                "PL000",
+            out.push(Finding::new(
+                &crate::parse::codes::PL000,
                 crate::model::Span::file_start(Arc::from(path.as_path())),
                 format!(
                     "`{}` is a symlink to `{to}`, which does not exist: libpam cannot open it and uses `other` for this service",
@@ -430,7 +430,7 @@ fn suppress(findings: Vec<Finding>, files: &BTreeMap<PathBuf, Arc<ParsedFile>>) 
         .filter(|f| {
             files
                 .get(f.span.file.as_ref())
-                .is_none_or(|p| !p.allows.allows(f.code, f.span.line))
+                .is_none_or(|p| !p.allows.allows(f.code(), f.span.line))
         })
         .collect()
 }

@@ -107,15 +107,9 @@ mod tests {
 
     #[test]
     fn reads_pam_sm_symbols_from_a_real_module() {
-        let dirs = [
-            "/usr/lib/x86_64-linux-gnu/security",
-            "/lib/x86_64-linux-gnu/security",
-            "/usr/lib64/security",
-            "/lib/security",
-        ];
-        let Some(path) = dirs
+        let Some(path) = crate::resolve::module_dirs(Path::new("/"))
             .iter()
-            .map(|d| Path::new(d).join("pam_shells.so"))
+            .map(|d| d.join("pam_shells.so"))
             .find(|p| p.is_file())
         else {
             panic!("pam_shells.so not found: install the Debian package libpam-modules");
@@ -132,17 +126,13 @@ mod tests {
         object::File::parse(&*data).ok().map(|f| hooks_in(&f))
     }
 
-    fn host_module_dir() -> &'static Path {
-        [
-            "/usr/lib/x86_64-linux-gnu/security",
-            "/lib/x86_64-linux-gnu/security",
-            "/usr/lib64/security",
-            "/lib/security",
-        ]
-        .iter()
-        .map(Path::new)
-        .find(|d| d.join("pam_unix.so").is_file())
-        .expect("no PAM module directory: install the Debian package libpam-modules")
+    /// This machine's module directory, found as libpam's lookup finds it
+    /// (multiarch triplet included), not named.
+    fn host_module_dir() -> std::path::PathBuf {
+        crate::resolve::module_dirs(Path::new("/"))
+            .into_iter()
+            .find(|d| d.join("pam_unix.so").is_file())
+            .expect("no PAM module directory: install the Debian package libpam-modules")
     }
 
     #[test]

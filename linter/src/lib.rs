@@ -3,6 +3,9 @@
 //! Start with [`model`] (the types), [`parse::parse_service_file`] (one file) and
 //! [`resolve::resolve_service`] (a service's effective stacks).
 
+// No `unsafe` outside the FFI module (why/facts/ffi.rs, which allows it).
+#![deny(unsafe_code)]
+
 pub mod audit;
 pub mod check;
 pub mod cli;
@@ -10,6 +13,7 @@ pub mod config;
 pub mod diff;
 pub mod elf;
 pub mod model;
+pub mod modules;
 pub mod output;
 pub mod parse;
 pub mod resolve;

@@ -1,4 +1,5 @@
 //! The `pamlint` binary: see `pamlint --help`.
+#![deny(unsafe_code)]
 
 fn main() -> std::process::ExitCode {
     pamlint::cli::main()

@@ -607,14 +607,48 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A diagnostic: a stable code (`PL001`), where, what, and how to fix it.
+/// What a rule is: its stable code, default severity, one-line title and the
+/// documentation `pamlint explain CODE` prints. Each rule's value is a
+/// `const` (`rules::plNNN::INFO`; `parse::codes` and `resolve::codes` for the
+/// rules the parser and the resolver find), so a finding names its rule by a
+/// value the compiler checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub explain: &'static str,
+}
+
+/// A diagnostic: the rule (`PL001`), where, what, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
-    pub severity: Severity,
+    pub rule: &'static RuleInfo,
     pub span: Span,
     pub message: String,
     pub help: String,
+}
+
+impl Finding {
+    pub fn new(rule: &'static RuleInfo, span: Span, message: String, help: String) -> Finding {
+        Finding {
+            rule,
+            span,
+            message,
+            help,
+        }
+    }
+
+    /// The rule's stable code (`PL204`).
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+
+    /// The rule's severity.
+    pub fn severity(&self) -> Severity {
+        self.rule.severity
+    }
 }
 
 /// A file as parsed, with the syntax findings of that file alone.

@@ -14,9 +14,9 @@ use crate::model::{
     ResolvedRule, ResolvedService, Rule, Span, Stack, StackItem, SubstackFrame,
 };
 use crate::parse::{parse_pam_conf_file, parse_service_file};
-use crate::rules::finding;
 use crate::target::Target;
 
+pub mod codes;
 mod names;
 mod openpam;
 pub use names::{is_file_entry, NameList};
@@ -403,7 +403,7 @@ fn resolve_from_pam_conf(ctx: &ResolveContext, name: &str) -> ResolvedService {
 /// Drop repeated findings (the same include reached from several types).
 pub fn dedup(mut findings: Vec<Finding>) -> Vec<Finding> {
     let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert((f.code, f.span.clone(), f.message.clone())));
+    findings.retain(|f| seen.insert((f.code(), f.span.clone(), f.message.clone())));
     findings
 }
 
@@ -476,8 +476,8 @@ impl Resolver<'_> {
                         // Debian's libpam fails the whole configuration: pam_start
                         // returns PAM_ABORT and no operation of the service runs.
                         self.aborts = true;
-                        self.findings.push(finding(
-                            "PL103",
+                        self.findings.push(Finding::new(
+                            &codes::PL103,
                             target.span.clone(),
                             format!(
                                 "`@include {}`: not found in {}; Debian's libpam then fails pam_start with PAM_ABORT, so every operation of the service fails",
@@ -619,8 +619,8 @@ impl Resolver<'_> {
     ) -> Option<PathBuf> {
         if level + 1 >= MAX_INCLUDE_LEVEL {
             self.aborts = true;
-            self.findings.push(finding(
-                "PL105",
+            self.findings.push(Finding::new(
+                &codes::PL105,
                 span.clone(),
                 format!("include of `{name}` is nested {} deep: libpam stops at {MAX_INCLUDE_LEVEL} and fails the rule", level + 1),
                 "flatten the include chain".into(),
@@ -628,8 +628,8 @@ impl Resolver<'_> {
             return None;
         }
         let Some(path) = self.ctx.find_config(name) else {
-            self.findings.push(finding(
-                "PL103",
+            self.findings.push(Finding::new(
+                &codes::PL103,
                 span.clone(),
                 format!("include target `{name}` not found in {}", self.dirs_list()),
                 "create the file or fix the name; libpam makes this line a rule that always fails"
@@ -638,8 +638,8 @@ impl Resolver<'_> {
             return None;
         };
         if visiting.contains(&path) {
-            self.findings.push(finding(
-                "PL104",
+            self.findings.push(Finding::new(
+                &codes::PL104,
                 span.clone(),
                 format!(
                     "include cycle: `{name}` includes itself (through {})",
@@ -791,7 +791,7 @@ mod tests {
         let items = &s.stack(PamType::Auth).items;
         assert_eq!(items.len(), 2);
         assert!(matches!(&items[1], StackItem::Rule(r) if r.handler == HandlerKind::MustFail));
-        assert!(s.findings.iter().any(|f| f.code == "PL103"));
+        assert!(s.findings.iter().any(|f| f.code() == "PL103"));
     }
 
     #[test]
@@ -820,7 +820,7 @@ mod tests {
     fn cycle_is_reported_not_looped() {
         let r = root(&[("a", "auth include b\n"), ("b", "auth include a\n")], &[]);
         let s = resolve_service(&ResolveContext::for_root(r.path()), "a");
-        assert!(s.findings.iter().any(|f| f.code == "PL104"));
+        assert!(s.findings.iter().any(|f| f.code() == "PL104"));
     }
 
     #[test]

@@ -320,7 +320,6 @@ fn exit_status_formats_and_errors() {
     for args in [
         vec!["audit", "sshd", "--uri", closed.as_str()],
         vec!["audit", "nosuch", "--uri", uri],
-        vec!["--format", "sarif", "audit", "--uri", uri],
         vec!["audit", "--no-directory"],
         vec!["--target", "nosuch", "audit", "--uri", uri],
     ] {
@@ -330,6 +329,13 @@ fn exit_status_formats_and_errors() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(err.starts_with("pamlint audit: "), "{args:?}: {err}");
     }
+    // A format audit cannot write is refused by the command line (clap), as
+    // for every subcommand.
+    let out = pamlint(img.path(), &["--format", "sarif", "audit", "--uri", uri]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid value 'sarif' for '--format"), "{err}");
+    assert!(err.contains("human, json, csv"), "{err}");
 }
 
 #[test]

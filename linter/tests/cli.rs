@@ -1,7 +1,11 @@
-//! The built `pamlint` binary on this host's /etc/pam.d and on testdata.
+//! The built `pamlint` binary on testdata trees and temp dirs (never this
+//! host's own /etc/pam.d).
 
 use assert_cmd::Command;
 use std::path::Path;
+
+#[path = "support/host.rs"]
+mod host;
 
 fn pamlint() -> Command {
     Command::cargo_bin("pamlint").unwrap()
@@ -21,13 +25,11 @@ fn json_of(out: &[u8]) -> serde_json::Value {
 }
 
 #[test]
-fn host_pam_d_lints_with_json_shape() {
-    assert!(
-        Path::new("/etc/pam.d").is_dir(),
-        "/etc/pam.d missing: install the Debian package libpam-runtime"
-    );
+fn a_debian_tree_lints_with_json_shape() {
+    let tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/pam.d/debian12");
     let out = pamlint()
-        .args(["check", "--format", "json"])
+        .args(["check", "--format", "json", "--dir"])
+        .arg(&tree)
         .output()
         .unwrap();
     let code = out.status.code().unwrap();
@@ -46,7 +48,7 @@ fn host_pam_d_lints_with_json_shape() {
         }
     }
     assert!(v["summary"]["services"].as_u64().unwrap() > 0);
-    // this host's files are Debian's: no syntax errors expected
+    // Debian's stock files: no syntax errors expected
     assert!(!findings
         .iter()
         .any(|f| f["code"].as_str().unwrap().starts_with("PL0") && f["severity"] == "error"));
@@ -147,11 +149,9 @@ fn pam_conf_root_is_resolved_and_checked() {
     let out = pamlint()
         .args(["--format", "json", "--root"])
         .arg(root.path())
-        .args([
-            "--module-path",
-            "/usr/lib/x86_64-linux-gnu/security",
-            "check",
-        ])
+        .arg("--module-path")
+        .arg(host::module_dir())
+        .arg("check")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -244,4 +244,38 @@ fn a_huge_file_is_an_error_not_a_memory_hog() {
         .as_str()
         .unwrap()
         .contains("larger than 16 MiB"));
+}
+
+/// A format a subcommand cannot write is a usage error from clap, before or
+/// after the subcommand; an existing line with --format first still works.
+#[test]
+fn format_values_are_the_subcommands_own() {
+    let tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/pam.d/debian12");
+    for args in [
+        &["--format", "sarif", "diff", "sshd", "login"][..],
+        &["diff", "sshd", "login", "--format", "github"],
+        &["why", "sshd", "root", "--format", "sarif"],
+    ] {
+        let out = pamlint()
+            .arg("--dir")
+            .arg(&tree)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("possible values: human, json"),
+            "{args:?}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let out = pamlint()
+        .arg("--dir")
+        .arg(&tree)
+        .args(["--format", "json", "diff", "sshd", "sshd"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_of(&out.stdout)["a"], "sshd");
 }

@@ -52,12 +52,12 @@ fn linux_pam_corpus_has_no_syntax_findings() {
     for f in &files {
         let parsed = parse(f);
         for x in &parsed.findings {
-            if x.code.starts_with("PL0") && x.severity >= Severity::Warning {
+            if x.code().starts_with("PL0") && x.severity() >= Severity::Warning {
                 bad.push(format!(
                     "{}:{} {} {}",
                     f.display(),
                     x.span.line,
-                    x.code,
+                    x.code(),
                     x.message
                 ));
             }

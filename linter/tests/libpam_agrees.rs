@@ -31,7 +31,7 @@ fn codes(text: &str) -> Vec<&'static str> {
     parse_service_bytes(Path::new("svc"), text.as_bytes())
         .findings
         .iter()
-        .map(|f| f.code)
+        .map(|f| f.code())
         .collect()
 }
 
@@ -106,7 +106,7 @@ fn jump_past_the_end_fails_the_stack() {
         dir: Some(dir.path().to_path_buf()),
         ..Default::default()
     });
-    assert!(lint.findings.iter().any(|f| f.code == "PL201"));
+    assert!(lint.findings.iter().any(|f| f.code() == "PL201"));
     let r = run(&files, "authenticate");
     assert_eq!(r.result(), "PAM_PERM_DENIED", "{r:?}");
     assert!(logged(&r, "bad jump in stack"), "{:?}", r.syslog);
@@ -172,7 +172,7 @@ fn missing_include_is_a_must_fail_rule() {
         "auth required pam_permit.so\nauth include no-such-file\n",
     )];
     let s = resolved(&files);
-    assert!(s.findings.iter().any(|f| f.code == "PL103"));
+    assert!(s.findings.iter().any(|f| f.code() == "PL103"));
     assert_eq!(
         s.stack(PamType::Auth).rules()[1].handler,
         HandlerKind::MustFail
@@ -289,7 +289,7 @@ fn missing_at_include_aborts_the_whole_service() {
     )];
     let s = resolved(&files);
     assert!(s.aborts, "pamlint must model pam_start's PAM_ABORT");
-    assert!(s.findings.iter().any(|f| f.code == "PL103"));
+    assert!(s.findings.iter().any(|f| f.code() == "PL103"));
     let sim = pamlint::simulate::simulate(
         &s,
         pamlint::simulate::ops::Operation::Account,
@@ -332,7 +332,7 @@ fn no_path_to_success_agrees_with_libpam() {
         pamlint::check::lint(&opts)
             .findings
             .iter()
-            .filter(|f| f.code == "PL205")
+            .filter(|f| f.code() == "PL205")
             .count()
     };
     let outcomes = [

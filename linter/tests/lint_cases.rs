@@ -44,7 +44,7 @@ fn every_case_gives_its_expected_findings() {
                     .unwrap()
                     .to_string_lossy()
                     .into_owned();
-                format!("{} {} {}", f.code, file, f.span.line)
+                format!("{} {} {}", f.code(), file, f.span.line)
             })
             .collect();
         expected.sort();

@@ -8,9 +8,24 @@ use std::path::Path;
 #[test]
 fn man_page_matches_the_cli() {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(pamlint::cli::Cli::command())
-        .render(&mut buf)
-        .unwrap();
+    let cli = pamlint::cli::Cli::command();
+    clap_mangen::Man::new(cli.clone()).render(&mut buf).unwrap();
+    // Each subcommand's own options (--format's values, check's --deny), under
+    // a heading per subcommand.
+    for sub in cli.get_subcommands() {
+        // clap's headings are &'static str (no "string" feature): one small
+        // leak per subcommand in a test process.
+        let heading: &'static str = format!("{} arguments", sub.get_name()).leak();
+        let sub = sub
+            .clone()
+            .disable_help_flag(true)
+            .mut_args(|a| a.help_heading(heading));
+        if sub.get_arguments().next().is_some() {
+            clap_mangen::Man::new(sub)
+                .render_options_section(&mut buf)
+                .unwrap();
+        }
+    }
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/man/pamlint.1");
     if std::env::var_os("PAMLINT_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

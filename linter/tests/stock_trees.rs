@@ -110,7 +110,7 @@ fn stock_trees_report_only_the_reviewed_findings() {
         assert!(report.services > 0, "{name}: no services linted");
         let tree = std::fs::canonicalize(stock_dir().join(name)).unwrap();
         for f in &report.findings {
-            if f.severity < Severity::Warning {
+            if f.severity() < Severity::Warning {
                 continue;
             }
             let file = std::fs::canonicalize(&*f.span.file).unwrap_or(f.span.file.to_path_buf());
@@ -123,7 +123,7 @@ fn stock_trees_report_only_the_reviewed_findings() {
                 name.to_string(),
                 rel,
                 f.span.line,
-                f.code.to_string(),
+                f.code().to_string(),
                 f.message.clone(),
             ));
         }
@@ -156,7 +156,7 @@ fn stock_trees_report_only_the_reviewed_findings() {
 fn debian_tree_lints_every_service_without_at_include_noise() {
     let report = lint_tree("debian12");
     assert!(report.services >= 40, "{}", report.services);
-    assert!(!report.findings.iter().any(|f| f.code == "PL405"));
+    assert!(!report.findings.iter().any(|f| f.code() == "PL405"));
 }
 
 #[test]

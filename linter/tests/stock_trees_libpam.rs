@@ -104,7 +104,7 @@ fn compare(label: &str, files: &[(String, String)]) -> Agreement {
             .next()
             .unwrap_or("")
             .to_string();
-        match f.code {
+        match f.code() {
             "PL101" => {
                 pamlint_missing.insert(module_name(&token));
             }

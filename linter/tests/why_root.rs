@@ -6,12 +6,21 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "support/host.rs"]
+mod host;
+
 /// An image with Debian 12's stacks, users, and a dpkg status saying `version`.
 fn image(version: &str, modules: &[&str]) -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
     let r = root.path();
-    for d in ["etc/pam.d", "var/lib/dpkg", "lib/x86_64-linux-gnu/security"] {
-        std::fs::create_dir_all(r.join(d)).unwrap();
+    // Laid out like this machine (its multiarch triplet, if any).
+    let modules_dir = r.join(host::module_dir().strip_prefix("/").unwrap());
+    for d in [
+        r.join("etc/pam.d"),
+        r.join("var/lib/dpkg"),
+        modules_dir.clone(),
+    ] {
+        std::fs::create_dir_all(d).unwrap();
     }
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/pam.d/debian12");
     for e in std::fs::read_dir(&src).unwrap() {
@@ -36,12 +45,7 @@ fn image(version: &str, modules: &[&str]) -> tempfile::TempDir {
     )
     .unwrap();
     for m in modules {
-        std::fs::write(
-            r.join("lib/x86_64-linux-gnu/security")
-                .join(format!("{m}.so")),
-            b"",
-        )
-        .unwrap();
+        std::fs::write(modules_dir.join(format!("{m}.so")), b"").unwrap();
     }
     root
 }

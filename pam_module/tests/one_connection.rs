@@ -327,3 +327,45 @@ fn nothing_is_kept_after_a_refused_password_or_an_unknown_user() {
         assert_eq!(s.end(0), 0);
     }
 }
+
+/// A stack naming the module twice, by two files (`copy` is a second copy of
+/// the built module): each line gets its own `required` verdict.
+fn two_copies_confdir(args: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let first = module_path().display().to_string();
+    let copy = dir.path().join("pam_ldap_shell_copy.so");
+    std::fs::copy(module_path(), &copy).unwrap();
+    let copy = copy.display().to_string();
+    let shells = dir.path().join("shells");
+    std::fs::write(&shells, SHELLS).unwrap();
+    let a = format!("{args} shells={}", shells.display());
+    std::fs::write(
+        dir.path().join("test"),
+        format!(
+            "auth required {first} {a}\nauth required {copy} {a}\n\
+             account required {first} {a}\naccount required {copy} {a}\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_second_copy_of_the_module_on_the_handle_never_touches_the_first_ones_state() {
+    let p = proxy();
+    let dir = two_copies_confdir(&proxied_args(&p, AUTHZ));
+    let mut s = Session::start(dir.path(), "test", "alice", PASSWORD);
+    assert_eq!(s.authenticate(), "PAM_SUCCESS");
+    // The first copy keeps its connection; the second finds the state slot
+    // taken by the first, cannot keep its own and closes it at once.
+    assert_eq!(p.connections(), 2, "{:?}", p.log());
+    assert_eq!(p.client_sockets_open(), 1);
+    assert_eq!(p.closed_ops(1), [SEARCH, BIND, UNBIND]);
+    assert_eq!(s.acct_mgmt(), "PAM_SUCCESS");
+    // Account: the first copy uses its kept connection, the second connects.
+    assert_eq!(p.connections(), 3, "{:?}", p.log());
+    assert_eq!(p.client_sockets_open(), 0);
+    assert_eq!(s.end(0), 0);
+    assert_eq!(p.closed_ops(0), [SEARCH, BIND, BIND, SEARCH, UNBIND]);
+    assert_eq!(p.closed_ops(2), [SEARCH, SEARCH, UNBIND]);
+}

@@ -20,14 +20,20 @@
 //!
 //! Tools: slapd, slapadd (package slapd), pamtester, bwrap (bubblewrap),
 //! openssl (TLS servers only), pam_debug.so (libpam-modules).
+#![deny(unsafe_code)]
 
+// libpam, pam_strerror and signals to slapd: the test kit's FFI.
+#[allow(unsafe_code)]
 pub mod libpam;
+#[allow(unsafe_code)]
 pub mod pam_codes;
 pub mod ppolicy;
 pub mod rng;
 pub mod sandbox;
+#[allow(unsafe_code)]
 pub mod slapd;
 pub mod syslog;
+pub mod system;
 pub mod tools;
 
 pub use sandbox::{PamRun, Sandbox};

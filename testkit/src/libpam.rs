@@ -119,7 +119,7 @@ pub enum Call {
 
 /// Fail with the package names when libpam's modules are not installed.
 pub fn require_modules() {
-    let dir = Path::new("/lib/x86_64-linux-gnu/security");
+    let dir = Path::new(crate::system::pam_module_dir());
     for m in ["pam_debug.so", "pam_permit.so", "pam_deny.so"] {
         assert!(
             dir.join(m).exists(),

@@ -8,10 +8,10 @@ pub const PAMTESTER: (&str, &str) = ("/usr/bin/pamtester", "pamtester");
 pub const OPENSSL: (&str, &str) = ("/usr/bin/openssl", "openssl");
 pub const BWRAP: (&str, &str) = ("/usr/bin/bwrap", "bubblewrap");
 pub const SS: (&str, &str) = ("/bin/ss", "iproute2");
-pub const PAM_DEBUG: (&str, &str) = (
-    "/lib/x86_64-linux-gnu/security/pam_debug.so",
-    "libpam-modules",
-);
+/// pam_debug.so in this system's module directory (package libpam-modules).
+pub fn pam_debug() -> (&'static str, &'static str) {
+    (crate::system::pam_module("pam_debug.so"), "libpam-modules")
+}
 
 /// Returns the tool's path, or panics naming the package to install.
 pub fn require(tool: (&'static str, &'static str)) -> &'static str {

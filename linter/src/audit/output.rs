@@ -17,7 +17,7 @@ use super::users::UserSource;
 use super::verdict::{Outcome, Verdict};
 
 /// `--format` of `audit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AuditFormat {
     Human,
     Json,

@@ -6,8 +6,8 @@
 use serde::Serialize;
 
 use crate::model::{PamType, ResolvedService};
+use crate::modules::Certainty;
 use crate::why::facts::Facts;
-use crate::why::modules::Certainty;
 use crate::why::report::{StepReport, TypeReport, WhyReport};
 use crate::why::{explain, WhyOptions};
 

@@ -141,7 +141,7 @@ fn key(f: &Finding, file: &ParsedFile) -> Key {
         .unwrap_or_default();
     Key {
         file: f.span.file.display().to_string(),
-        code: f.code.to_string(),
+        code: f.code().to_string(),
         rule: rule_text(f, file),
         at,
     }
@@ -200,7 +200,7 @@ fn squash(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::parse::parse_service_bytes;
-    use crate::rules::finding;
+    use crate::rules::lookup;
     use std::path::PathBuf;
 
     fn report(src: &str, at_line: usize, code: &'static str) -> Report {
@@ -208,7 +208,7 @@ mod tests {
         let parsed = Arc::new(parse_service_bytes(path, src.as_bytes()));
         let r = parsed.rules().find(|r| r.span.line == at_line).unwrap();
         let m = r.module.clone().unwrap();
-        let f = finding(code, m.span, "m".into(), "h".into());
+        let f = Finding::new(lookup(code).unwrap(), m.span, "m".into(), "h".into());
         let mut rep = Report::default();
         rep.findings.push(f);
         rep.files.insert(PathBuf::from(path), parsed);

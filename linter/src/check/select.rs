@@ -57,7 +57,7 @@ impl Selection {
 
     /// Whether `f` is reported.
     pub fn keeps(&self, f: &Finding) -> bool {
-        let hit = |prefixes: &[String]| prefixes.iter().any(|p| matches(p, f.code));
+        let hit = |prefixes: &[String]| prefixes.iter().any(|p| matches(p, f.code()));
         if self.select.as_deref().is_some_and(|s| !hit(s)) || hit(&self.ignore) {
             return false;
         }
@@ -116,17 +116,16 @@ fn matches(prefix: &str, code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Severity, Span};
+    use crate::model::Span;
     use std::sync::Arc;
 
     fn f(code: &'static str, file: &str) -> Finding {
-        Finding {
-            code,
-            severity: Severity::Warning,
-            span: Span::file_start(Arc::from(Path::new(file))),
-            message: String::new(),
-            help: String::new(),
-        }
+        Finding::new(
+            crate::rules::lookup(code).unwrap(),
+            Span::file_start(Arc::from(Path::new(file))),
+            String::new(),
+            String::new(),
+        )
     }
 
     #[test]

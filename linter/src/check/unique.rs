@@ -40,7 +40,11 @@ struct Arrived {
 
 impl Arrived {
     fn key(&self) -> (&str, &crate::model::Span, &str) {
-        (self.finding.code, &self.finding.span, &self.finding.message)
+        (
+            self.finding.code(),
+            &self.finding.span,
+            &self.finding.message,
+        )
     }
 }
 
@@ -61,18 +65,17 @@ impl Hash for Arrived {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Severity, Span};
+    use crate::model::Span;
     use std::path::Path;
     use std::sync::Arc;
 
     fn at(line: usize, message: &str) -> Finding {
-        Finding {
-            code: "PL202",
-            severity: Severity::Warning,
-            span: Span::new(Arc::from(Path::new("common-auth")), line, 1, 4, 0),
-            message: message.into(),
-            help: String::new(),
-        }
+        Finding::new(
+            &crate::rules::pl202::INFO,
+            Span::new(Arc::from(Path::new("common-auth")), line, 1, 4, 0),
+            message.into(),
+            String::new(),
+        )
     }
 
     #[test]

@@ -11,7 +11,6 @@ use crate::audit::module::ModuleSettings;
 use crate::audit::output::AuditFormat;
 use crate::audit::{self, AuditRun, Ending};
 use crate::model::{PamType, ResolvedService};
-use crate::output::Format;
 use crate::resolve::{resolve_service, ResolveContext, OTHER};
 use crate::why::facts::PamVersion;
 use crate::why::WhyOptions;
@@ -54,6 +53,9 @@ pub struct AuditArgs {
     /// Do not read the directory (only --local or --users, with NSS's facts).
     #[arg(long = "no-directory")]
     pub no_directory: bool,
+    /// Output format: a summary by cause (human), or a record per user (json), a row per user and service (csv).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: AuditFormat,
     /// Human output: a line per refused or unknown (user, service).
     #[arg(long)]
     pub details: bool,
@@ -101,17 +103,7 @@ impl AuditArgs {
     }
 
     fn audit(&self, common: &CommonArgs, settings: &Settings) -> Result<Ending, String> {
-        let format = match common.format {
-            Format::Human => AuditFormat::Human,
-            Format::Json => AuditFormat::Json,
-            Format::Csv => AuditFormat::Csv,
-            other => {
-                return Err(
-                    format!("--format {other:?} is not an audit format (human, json, csv)")
-                        .to_lowercase(),
-                )
-            }
-        };
+        let format = self.format;
         if self.no_directory && !self.local && self.users.is_none() {
             return Err("--no-directory needs --local or --users: there is nobody to audit".into());
         }

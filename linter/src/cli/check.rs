@@ -2,13 +2,14 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::check::baseline::{self, Baseline};
 use crate::check::select::Selection;
 use crate::check::{lint, CheckOptions};
-use crate::output::render;
+use crate::model::Severity;
+use crate::output::{render, Format};
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
@@ -28,6 +29,53 @@ pub struct CheckArgs {
     /// Record the findings in FILE as the accepted baseline, then exit 0.
     #[arg(long = "write-baseline", value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value = "error")]
+    pub deny: DenyLevel,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyLevel {
+    Error,
+    Warning,
+    Info,
+}
+
+impl DenyLevel {
+    pub fn severity(self) -> Severity {
+        match self {
+            DenyLevel::Error => Severity::Error,
+            DenyLevel::Warning => Severity::Warning,
+            DenyLevel::Info => Severity::Info,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether human output gets colour: `--color`, else only on a terminal.
+    pub fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
 }
 
 impl CheckArgs {
@@ -107,10 +155,10 @@ impl CheckArgs {
                 );
             }
         }
-        if crate::cli::out::emit(&render(&report, common.format, common.color())).is_err() {
+        if crate::cli::out::emit(&render(&report, self.format, self.color.enabled())).is_err() {
             return EXIT_ERROR;
         }
-        if report.fails(common.deny.severity()) {
+        if report.fails(self.deny.severity()) {
             EXIT_FINDINGS
         } else {
             EXIT_OK

@@ -1,12 +1,10 @@
-//! The setup every subcommand shares: pamlint.toml, the target, the output format
-//! `diff`, `simulate` and `why` accept and the resolve context
-//! `--root`/`--dir`/`--module-path`/`--target` describe.
+//! The setup every subcommand shares: pamlint.toml, the target and the resolve
+//! context `--root`/`--dir`/`--module-path`/`--target` describe.
 
 use std::sync::Arc;
 
 use super::{CommonArgs, EXIT_ERROR};
 use crate::config::{self, Loaded};
-use crate::output::Format;
 use crate::resolve::{ResolveContext, OTHER};
 use crate::target::{self, Flavour, Target, TargetSpec};
 
@@ -26,13 +24,9 @@ pub enum Needed<'a> {
 }
 
 impl CommonArgs {
-    /// The resolve context for `cmd`, or the exit status after telling why not:
-    /// `--format` is not human or json, or a needed service has no config.
+    /// The resolve context for `cmd`, or the exit status after telling why not
+    /// (a needed service has no config, an OpenPAM tree).
     pub fn service_context(&self, cmd: &str, needed: Needed) -> Result<ResolveContext, u8> {
-        if !matches!(self.format, Format::Human | Format::Json) {
-            eprintln!("pamlint {cmd}: --format must be human or json");
-            return Err(EXIT_ERROR);
-        }
         let settings = self.settings(cmd)?;
         let ctx = self.resolve_context(&settings.target);
         // A FreeBSD/NetBSD/macOS tree linted from a Linux host: refuse by content.
@@ -76,9 +70,6 @@ impl CommonArgs {
             eprintln!("pamlint {cmd}: {e}");
             EXIT_ERROR
         };
-        if self.format == Format::Csv && cmd != "audit" {
-            return Err(fail("--format csv is for audit only".into()));
-        }
         let path = match (&self.config, self.no_config) {
             (Some(p), _) => Some(p.clone()),
             (None, true) => None,

@@ -2,18 +2,21 @@
 
 use clap::Args;
 
+use super::out::ReportFormat;
 use super::{out, CommonArgs, EXIT_ERROR, EXIT_OK};
-use crate::output::Format;
 use crate::rules::lookup;
 
 #[derive(Debug, Clone, Args)]
 pub struct ExplainArgs {
     /// A rule code, e.g. PL302.
     pub code: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
 }
 
 impl ExplainArgs {
-    pub fn run(&self, common: &CommonArgs) -> u8 {
+    pub fn run(&self, _common: &CommonArgs) -> u8 {
         let Some(info) = lookup(&self.code) else {
             eprintln!(
                 "pamlint: unknown rule `{}` (see `pamlint rules`)",
@@ -21,7 +24,7 @@ impl ExplainArgs {
             );
             return EXIT_ERROR;
         };
-        if common.format == Format::Json {
+        if self.format == ReportFormat::Json {
             let v = serde_json::json!({
                 "code": info.code, "name": info.name, "severity": info.severity.as_str(),
                 "title": info.title, "explain": info.explain,

@@ -1,24 +1,26 @@
 //! The `pamlint` command line (clap derive).
 //!
-//! Adding a subcommand: write `cli/NAME.rs` with a `NameArgs` struct (clap `Args`)
-//! and `fn run(&self, common: &CommonArgs) -> u8`, then add one variant to
-//! [`Command`] and one arm to [`Command::run`] below.
+//! Adding a subcommand: write `cli/NAME.rs` with a `NameArgs` struct (clap `Args`,
+//! holding the options only it takes, `--format` with the values it can write
+//! among them) and `fn run(&self, common: &CommonArgs) -> u8`, then add one
+//! module line, one variant to [`Command`] and one arm to [`Command::run`] below.
 
+mod argv;
 pub mod audit;
 pub mod check;
 pub mod completions;
 pub mod context;
+pub mod diff;
 pub mod explain;
 pub mod out;
 pub mod rules;
+pub mod simulate;
+pub mod why;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::model::Severity;
-use crate::output::Format;
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 /// Exit codes (docs/pamlint.md: exit status).
 pub const EXIT_OK: u8 = 0;
@@ -38,7 +40,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every subcommand understands.
+/// Options about the tree, for every subcommand that reads one.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
     /// Filesystem root to lint (an image or chroot): its /etc/pam.d, vendor dirs and module dirs.
@@ -47,15 +49,6 @@ pub struct CommonArgs {
     /// A bare pam.d directory to use instead of <root>/etc/pam.d.
     #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-    /// Output format (sarif and github for check, csv for audit).
-    #[arg(long, global = true, value_enum, default_value = "human")]
-    pub format: Format,
-    /// Lowest severity that makes the exit status 1.
-    #[arg(long, global = true, value_enum, default_value = "error")]
-    pub deny: DenyLevel,
-    /// Colour in human output.
-    #[arg(long, global = true, value_enum, default_value = "auto")]
-    pub color: ColorChoice,
     /// Extra directory to search for modules (repeatable).
     #[arg(long = "module-path", global = true, value_name = "DIR")]
     pub module_path: Vec<PathBuf>,
@@ -76,44 +69,6 @@ pub struct CommonArgs {
     pub no_config: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DenyLevel {
-    Error,
-    Warning,
-    Info,
-}
-
-impl DenyLevel {
-    pub fn severity(self) -> Severity {
-        match self {
-            DenyLevel::Error => Severity::Error,
-            DenyLevel::Warning => Severity::Warning,
-            DenyLevel::Info => Severity::Info,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-impl CommonArgs {
-    /// Whether human output gets colour: `--color`, else only on a terminal.
-    pub fn color(&self) -> bool {
-        use std::io::IsTerminal;
-        match self.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        }
-    }
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files or directories (default: /etc/pam.d, and /etc/pam.conf if present).
@@ -123,11 +78,11 @@ pub enum Command {
     /// List every rule (code, severity, title).
     Rules(rules::RulesArgs),
     /// Compare two services' effective stacks, per type.
-    Diff(crate::diff::cli::DiffArgs),
+    Diff(diff::DiffArgs),
     /// Run a service's stack through libpam's control flow (pam_dispatch.c).
-    Simulate(crate::simulate::cli::SimulateArgs),
+    Simulate(simulate::SimulateArgs),
     /// Predict where and why USER would be refused by SERVICE, from this host's facts.
-    Why(crate::why::cli::WhyArgs),
+    Why(why::WhyArgs),
     /// Audit every directory (and local) user against every service: who is refused, where and why.
     Audit(audit::AuditArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -150,8 +105,11 @@ impl Command {
 }
 
 /// Parse arguments and run; clap's usage errors exit 2 (docs/pamlint.md).
+/// A subcommand's options written before it (`pamlint --format json diff`)
+/// are moved after it first, so clap checks them against that subcommand.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args = argv::hoist(std::env::args_os().collect(), &Cli::command());
+    let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();

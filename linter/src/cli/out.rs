@@ -4,6 +4,14 @@
 
 use std::io::{ErrorKind, Write};
 
+/// `--format` of the commands that write a report or a listing (`check` has
+/// its own: sarif and github are lint results only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+}
+
 /// Write `text` to stdout. A broken pipe is ignored; any other write error is
 /// reported on stderr and returned so the caller can exit 2.
 pub fn emit(text: &str) -> std::io::Result<()> {

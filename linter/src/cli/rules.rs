@@ -2,17 +2,21 @@
 
 use clap::Args;
 
+use super::out::ReportFormat;
 use super::{out, CommonArgs, EXIT_ERROR, EXIT_OK};
-use crate::output::Format;
 use crate::rules::registry;
 
 #[derive(Debug, Clone, Args)]
-pub struct RulesArgs {}
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
+}
 
 impl RulesArgs {
-    pub fn run(&self, common: &CommonArgs) -> u8 {
+    pub fn run(&self, _common: &CommonArgs) -> u8 {
         let infos: Vec<_> = registry().into_iter().map(|r| r.info).collect();
-        if common.format == Format::Json {
+        if self.format == ReportFormat::Json {
             let v: Vec<_> = infos
                 .iter()
                 .map(|i| serde_json::json!({"code": i.code, "name": i.name, "severity": i.severity.as_str(), "title": i.title}))

@@ -2,22 +2,11 @@
 
 use super::{Kind, Side};
 use crate::model::PamType;
-use crate::why::modules::succeed_if;
 
 /// The two services' names, for sentences.
 pub struct Names {
     pub a: String,
     pub b: String,
-}
-
-/// Whether a rule's control makes its failure a refusal (required, requisite, or
-/// a bracket whose failures are `bad`/`die`).
-fn can_refuse(control: &str) -> bool {
-    match control.to_ascii_lowercase().as_str() {
-        "required" | "requisite" => true,
-        "sufficient" | "optional" => false,
-        c => !c.contains("default=ignore") && !c.contains("default=1") && !c.contains("default=ok"),
-    }
 }
 
 /// "requires pam_shells.so" or "runs pam_unix.so (sufficient)".
@@ -28,65 +17,11 @@ fn verb(side: &Side) -> String {
     }
 }
 
-fn arg<'a>(side: &'a Side, key: &str) -> Option<&'a str> {
-    let prefix = format!("{key}=");
-    side.args
-        .iter()
-        .rev()
-        .find_map(|a| a.strip_prefix(prefix.as_str()))
-}
-
 /// Who a module refuses, in words (for a rule present on one side only).
 fn refuses(side: &Side) -> Option<String> {
     let name = crate::model::module_basename(&side.module);
-    Some(match name.as_str() {
-        "pam_shells" => {
-            "users whose shell is not in /etc/shells, or empty on Linux-PAM < 1.4.0".into()
-        }
-        "pam_listfile" => {
-            let file = arg(side, "file").unwrap_or("the list file");
-            let item = arg(side, "item").unwrap_or("user");
-            let onerr = arg(side, "onerr").unwrap_or("fail");
-            let missing = if onerr == "succeed" {
-                "a missing file lets everyone in"
-            } else {
-                "a missing file refuses everyone"
-            };
-            let whose = match item {
-                "user" => String::new(),
-                i => format!(" whose {i} is"),
-            };
-            match arg(side, "sense") {
-                Some("deny") => format!("users{whose} listed in {file} ({missing})"),
-                Some("allow") => format!("users{whose} not listed in {file} ({missing})"),
-                _ => format!("everyone (pam_listfile without a valid sense=, {missing})"),
-            }
-        }
-        "pam_nologin" => {
-            "users other than root (while /etc/nologin or /var/run/nologin exists)".into()
-        }
-        "pam_succeed_if" => {
-            let conds: Vec<&str> = side
-                .args
-                .iter()
-                .map(String::as_str)
-                .filter(|a| !succeed_if::FLAGS.contains(a))
-                .collect();
-            format!("users for whom `{}` does not hold", conds.join(" "))
-        }
-        "pam_access" => "users denied by /etc/security/access.conf".into(),
-        "pam_localuser" => "users not in /etc/passwd (e.g. LDAP users)".into(),
-        "pam_ldap_shell" => "users whose LDAP login shell is missing or unusable".into(),
-        "pam_deny" => "everyone who reaches it".into(),
-        "pam_sepermit" => {
-            "users listed in /etc/security/sepermit.conf while SELinux enforces".into()
-        }
-        "pam_time" => "users outside the hours of /etc/security/time.conf".into(),
-        "pam_group" | "pam_env" | "pam_permit" | "pam_keyinit" | "pam_loginuid" | "pam_limits"
-        | "pam_motd" | "pam_mail" | "pam_lastlog" | "pam_umask" | "pam_systemd"
-        | "pam_faildelay" => return None,
-        _ => return None,
-    })
+    let refuses = crate::modules::find(&name)?.refuses?;
+    Some(refuses(&side.args))
 }
 
 /// The sentence for one row.
@@ -117,7 +52,7 @@ pub fn describe(
 fn only(t: PamType, side: &Side, here: &str, there: &str) -> String {
     let verb = verb(side);
     match refuses(side) {
-        Some(who) if can_refuse(&side.control) => format!(
+        Some(who) if side.can_refuse => format!(
             "{here} also {verb} in {t}: {who} are refused by {here} but not by {there}"
         ),
         Some(who) => format!(
@@ -157,4 +92,57 @@ fn changed(module: &str, x: &Side, y: &Side, n: &Names) -> String {
         parts.push("the same arguments in another order".into());
     }
     format!("{module}: {}", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diff::{diff_services, Kind};
+    use crate::resolve::{resolve_service, ResolveContext};
+
+    /// The consequence of `auth CONTROL pam_shells.so` present in `b` only.
+    fn consequence(control: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let (pamd, root) = (dir.path().join("pam.d"), dir.path().join("root"));
+        std::fs::create_dir_all(&pamd).unwrap();
+        std::fs::create_dir_all(&root).unwrap();
+        let common = "auth required pam_unix.so\n";
+        std::fs::write(pamd.join("a"), common).unwrap();
+        let extra = format!("auth {control} pam_shells.so\n{common}");
+        std::fs::write(pamd.join("b"), extra).unwrap();
+        let ctx = ResolveContext::for_dir(&pamd, &root);
+        let d = diff_services(&resolve_service(&ctx, "a"), &resolve_service(&ctx, "b"));
+        let row = d.types[0]
+            .differences
+            .iter()
+            .find(|r| r.kind == Kind::OnlyInB)
+            .expect("pam_shells only in b");
+        row.consequence.clone()
+    }
+
+    /// Read from the rule's action table, not its text: the last four were
+    /// misjudged when the control's text was searched for `default=ignore`.
+    #[test]
+    fn a_refusal_is_what_the_action_table_says() {
+        let cases = [
+            ("required", true),
+            ("requisite", true),
+            ("sufficient", false),
+            ("optional", false),
+            ("[success=ok default=ignore]", false),
+            ("[success=ok new_authtok_reqd=ok default=die]", true),
+            ("[success=ok auth_err=bad default=ignore]", true),
+            ("[success=ok DEFAULT=IGNORE]", true),
+            ("[default=2]", false),
+            ("[success=done default=reset]", false),
+        ];
+        for (control, refuses) in cases {
+            let c = consequence(control);
+            assert_eq!(c.contains("are refused by b"), refuses, "{control}: {c}");
+            assert_eq!(
+                c.contains("does not make that a refusal"),
+                !refuses,
+                "{control}: {c}"
+            );
+        }
+    }
 }

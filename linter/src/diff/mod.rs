@@ -3,7 +3,6 @@
 //! say what each difference means for a login.
 
 pub mod align;
-pub mod cli;
 pub mod consequence;
 pub mod render;
 
@@ -22,6 +21,9 @@ pub struct Side {
     pub module: String,
     pub control: String,
     pub args: Vec<String>,
+    /// The rule's action table sends a failure of its module to `bad` or `die`.
+    #[serde(skip)]
+    pub can_refuse: bool,
 }
 
 impl Side {
@@ -38,6 +40,7 @@ impl Side {
             module: rule.module_path().unwrap_or("").to_string(),
             control: rule.control_as_written(),
             args: rule.rule.args.iter().map(|a| a.text.clone()).collect(),
+            can_refuse: crate::rules::flow::rule_can_refuse(rule),
         }
     }
 

@@ -18,7 +18,7 @@ fn property(s: &str) -> String {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        let cmd = match f.severity {
+        let cmd = match f.severity() {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "notice",
@@ -29,7 +29,7 @@ pub fn render(report: &Report) -> String {
             f.span.line,
             f.span.column,
             f.span.column + f.span.len.max(1),
-            property(&format!("pamlint {}", f.code)),
+            property(&format!("pamlint {}", f.code())),
             data(&format!("{} — {}", f.message, f.help)),
         ));
     }

@@ -64,7 +64,7 @@ fn caret_range(line: &str, f: &Finding) -> std::ops::Range<usize> {
 fn render_one(line: &str, f: &Finding, renderer: &Renderer) -> String {
     let path = f.span.file.display().to_string();
     let group = [
-        Group::with_title(level(f.severity).primary_title(&f.message).id(f.code)).element(
+        Group::with_title(level(f.severity()).primary_title(&f.message).id(f.code())).element(
             Snippet::source(line)
                 .line_start(f.span.line)
                 .path(&path)

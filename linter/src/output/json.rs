@@ -38,8 +38,8 @@ pub fn render(report: &Report) -> String {
             .findings
             .iter()
             .map(|f| JsonFinding {
-                code: f.code,
-                severity: f.severity.as_str(),
+                code: f.code(),
+                severity: f.severity().as_str(),
                 file: super::display_path(&f.span.file),
                 line: f.span.line,
                 column: f.span.column,

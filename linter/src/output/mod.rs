@@ -14,8 +14,6 @@ pub enum Format {
     Json,
     Sarif,
     Github,
-    /// `audit` only (a row per user and service).
-    Csv,
 }
 
 /// Render a report in a format (`color` only affects human output).
@@ -25,8 +23,6 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
-        // `check` refuses csv before linting (CommonArgs::settings).
-        Format::Csv => human::render(report, color),
     }
 }
 
@@ -48,8 +44,8 @@ mod snapshot_tests {
         let src = b"#%PAM-1.0\nauht required pam_unix.so\nauth [success=0 default=bad] pam_unix.so nullok\n";
         let parsed = parse_service_bytes(Path::new("pam.d/svc"), src);
         let mut findings = parsed.findings.clone();
-        findings.push(crate::rules::finding(
-            "PL302",
+        findings.push(crate::model::Finding::new(
+            &crate::rules::pl302::INFO,
             parsed.rules().nth(1).unwrap().args[0].span.clone(),
             "`nullok` on pam_unix.so: accounts with an empty password log in without one".into(),
             "remove `nullok`".into(),

@@ -43,11 +43,13 @@ pub fn render(report: &Report) -> String {
         .findings
         .iter()
         .map(|f| {
-            let index = rules.iter().position(|i| i.code == f.code).unwrap_or(0);
+            // Every rule file is registered (rules::registry_tests), so a
+            // finding's rule has an index; none would be `null`, never PL000's.
+            let index = rules.iter().position(|i| i.code == f.code());
             json!({
-                "ruleId": f.code,
+                "ruleId": f.code(),
                 "ruleIndex": index,
-                "level": level(f.severity),
+                "level": level(f.severity()),
                 "message": {"text": format!("{} (help: {})", f.message, f.help)},
                 "locations": [{
                     "physicalLocation": {

@@ -2,6 +2,7 @@
 //! reads it: `lines` assembles logical lines, `tokens` splits them, `control`
 //! reads `[value=action]`; this file turns tokens into fields and syntax findings.
 
+pub mod codes;
 pub mod control;
 pub mod lines;
 pub mod tokens;
@@ -11,9 +12,8 @@ use std::sync::Arc;
 
 use crate::model::{
     Allows, Control, ControlError, ControlPair, Entry, Finding, PamType, ParsedFile, Rule,
-    SimpleControl, Span, Token,
+    RuleInfo, SimpleControl, Span, Token,
 };
-use crate::rules::finding;
 use lines::LogicalLine;
 use tokens::RawToken;
 
@@ -70,8 +70,8 @@ fn parse_file(path: &Path, format: Format) -> ParsedFile {
         Err(e) => {
             let mut parsed = parse_bytes(path, b"", format);
             parsed.aborts = true;
-            parsed.findings.push(finding(
-                "PL000",
+            parsed.findings.push(Finding::new(
+                &codes::PL000,
                 Span::file_start(parsed.path.clone()),
                 format!("cannot read `{}`: {e}", path.display()),
                 "check the path and its permissions".into(),
@@ -108,7 +108,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], format: Format) -> ParsedFile {
         aborts = true;
         let span = cx.span_at(at, 1);
         cx.push(
-            "PL008",
+            &codes::PL008,
             span,
             "trailing `\\` at end of file: libpam fails reading the whole file (PAM_ABORT)".into(),
             "remove the final backslash or add the missing continuation line".into(),
@@ -117,7 +117,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], format: Format) -> ParsedFile {
     for &at in &assembly.nul_at {
         let span = cx.span_at(at, 1);
         cx.push(
-            "PL010",
+            &codes::PL010,
             span,
             "NUL byte: libpam stops reading the line here".into(),
             "remove the NUL byte (the file is probably corrupt or binary)".into(),
@@ -170,8 +170,8 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn push(&mut self, code: &'static str, span: Span, message: String, help: String) {
-        self.findings.push(finding(code, span, message, help));
+    fn push(&mut self, rule: &'static RuleInfo, span: Span, message: String, help: String) {
+        self.findings.push(Finding::new(rule, span, message, help));
     }
 
     fn span_at(&self, offset: usize, len: usize) -> Span {
@@ -221,7 +221,7 @@ impl Cx<'_> {
         };
         let Some(type_raw) = it.next() else {
             self.push(
-                "PL004",
+                &codes::PL004,
                 line_span,
                 "empty rule: libpam installs a rule that always fails (under auth)".into(),
                 "remove the stray continuation or complete the rule".into(),
@@ -277,7 +277,7 @@ impl Cx<'_> {
             Some(t) => self.token(line, t),
             None => {
                 self.push(
-                    "PL004",
+                    &codes::PL004,
                     keyword.span.clone(),
                     "`@include` without a file name".into(),
                     "name the file to include, e.g. `@include common-auth`".into(),
@@ -301,7 +301,7 @@ impl Cx<'_> {
             "use one of auth, account, password, session".to_string()
         };
         self.push(
-            "PL001",
+            &codes::PL001,
             tok.span.clone(),
             format!(
                 "unknown type `{word}`: libpam installs this line as a rule that always fails (under auth, or under the including type inside an included file)"
@@ -316,7 +316,7 @@ impl Cx<'_> {
         }
         if rule.control_token.is_none() {
             self.push(
-                "PL004",
+                &codes::PL004,
                 span.clone(),
                 format!(
                     "`{}` line has no control: libpam makes it a rule that always fails",
@@ -331,7 +331,7 @@ impl Cx<'_> {
                 "module path"
             };
             self.push(
-                "PL004",
+                &codes::PL004,
                 span.clone(),
                 format!("missing {what}: libpam makes this rule always fail"),
                 format!("add the {what} after the control"),
@@ -362,7 +362,7 @@ impl Cx<'_> {
                 if !word.ends_with('\r') {
                     let span = self.token_span(line, tok);
                     self.push(
-                        "PL002",
+                        &codes::PL002,
                         span,
                         format!("unknown control `{word}`: libpam treats every result of this rule as a failure"),
                         "use required, requisite, sufficient, optional, include, substack or [value=action ...]".into(),
@@ -379,7 +379,7 @@ impl Cx<'_> {
         } else if pairs.is_empty() {
             let span = self.token_span(line, tok);
             self.push(
-                "PL003",
+                &codes::PL003,
                 span,
                 "empty control `[]`: every value defaults to `bad`, so this rule can never succeed"
                     .into(),
@@ -451,7 +451,7 @@ impl Cx<'_> {
             other => format!("{other} at `{}`", f.word),
         };
         self.push(
-            "PL003",
+            &codes::PL003,
             span,
             format!("{what} in control: libpam rejects the whole control and sets every value to `bad`, so this rule can never succeed"),
             "values are lower-case return names (success, auth_err, ..., default); actions are ignore, bad, die, ok, done, reset or a jump N > 0".into(),
@@ -476,7 +476,7 @@ impl Cx<'_> {
                     format!("`\\r` sticks to `{word}` (libpam reads `{word}\\r`)")
                 };
                 self.push(
-                    "PL007",
+                    &codes::PL007,
                     span,
                     format!("CRLF line end: {what}"),
                     "convert the file to Unix line ends (dos2unix)".into(),
@@ -486,7 +486,7 @@ impl Cx<'_> {
         if line.bytes.len() > OLD_LINE_LIMIT {
             let span = self.range_span(line, 0, 1);
             self.push(
-                "PL406",
+                &codes::PL406,
                 span,
                 format!(
                     "line of {} bytes: Linux-PAM before 1.6 reads lines through a {}-byte buffer, so the rest of this line becomes another rule (usually of an unknown type, which always fails)",
@@ -499,7 +499,7 @@ impl Cx<'_> {
         if let Some(at) = line.continuation_cut {
             let span = self.span_at(at, 1);
             self.push(
-                "PL403",
+                &codes::PL403,
                 span,
                 "`\\` continuation followed by a blank or comment line: Linux-PAM before 1.6 joins the next rule line, 1.6 and later end the rule here".into(),
                 "remove the backslash or the blank/comment line so every version reads the same rule".into(),
@@ -514,7 +514,7 @@ impl Cx<'_> {
         if let Some(hash) = line.comment_at {
             let span = self.span_at(hash, 1);
             self.push(
-                "PL006",
+                &codes::PL006,
                 span,
                 "`#` inside `[...]`: libpam cuts the line at `#`, so the bracket and the rest of the rule are lost".into(),
                 "move the `#` out of the brackets (libpam has no escape for it)".into(),
@@ -522,7 +522,7 @@ impl Cx<'_> {
         } else {
             let span = self.range_span(line, open.start, open.start + 1);
             self.push(
-                "PL005",
+                &codes::PL005,
                 span,
                 "unterminated `[`: libpam swallows the rest of the line into this token".into(),
                 "add the closing `]`".into(),
@@ -539,7 +539,7 @@ impl Cx<'_> {
                 if line[t..].starts_with(b"#%PAM") && !first_content {
                     let span = self.span_at(offset + t, 5);
                     self.push(
-                        "PL009",
+                        &codes::PL009,
                         span,
                         format!("`#%PAM-1.0` header on line {}, not the first line: it is only a comment there", i + 1),
                         "move the header to the first line or remove it".into(),
@@ -555,7 +555,7 @@ impl Cx<'_> {
         if let Err(e) = std::str::from_utf8(self.src) {
             let span = self.span_at(e.valid_up_to(), 1);
             self.push(
-                "PL011",
+                &codes::PL011,
                 span,
                 "bytes that are not UTF-8: module names and arguments may not be what they look like".into(),
                 "re-encode the file as UTF-8 (or ASCII)".into(),
@@ -622,7 +622,7 @@ mod tests {
     }
 
     fn codes(p: &ParsedFile) -> Vec<(&str, usize)> {
-        p.findings.iter().map(|f| (f.code, f.span.line)).collect()
+        p.findings.iter().map(|f| (f.code(), f.span.line)).collect()
     }
 
     #[test]

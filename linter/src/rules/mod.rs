@@ -1,59 +1,15 @@
 //! The rule registry: every rule lives in its own file with its code, severity,
 //! documentation, check and tests. Codes are stable: PL0xx syntax, PL1xx
 //! resolution, PL2xx control flow, PL3xx security, PL4xx portability, PL5xx
-//! module arguments.
+//! module arguments. Adding a rule: a file `plNNN.rs` here with its `INFO`,
+//! `rule()` and tests; build.rs registers every such file.
 
-use crate::model::{Finding, ParsedFile, ResolvedService, Severity, Span};
+use crate::model::{Finding, ParsedFile, ResolvedService};
 use crate::resolve::ResolveContext;
 
-pub mod args;
 pub mod flow;
-pub mod pl000;
-pub mod pl001;
-pub mod pl002;
-pub mod pl003;
-pub mod pl004;
-pub mod pl005;
-pub mod pl006;
-pub mod pl007;
-pub mod pl008;
-pub mod pl009;
-pub mod pl010;
-pub mod pl011;
-pub mod pl101;
-pub mod pl102;
-pub mod pl103;
-pub mod pl104;
-pub mod pl105;
-pub mod pl106;
-pub mod pl201;
-pub mod pl202;
-pub mod pl203;
-pub mod pl204;
-pub mod pl205;
-pub mod pl301;
-pub mod pl302;
-pub mod pl303;
-pub mod pl304;
-pub mod pl401;
-pub mod pl402;
-pub mod pl403;
-pub mod pl404;
-pub mod pl405;
-pub mod pl406;
-pub mod pl407;
-pub mod pl501;
 
-/// What a rule is: its stable code, default severity, one-line title and the
-/// documentation `pamlint explain CODE` prints.
-#[derive(Debug, Clone, Copy)]
-pub struct RuleInfo {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub title: &'static str,
-    pub explain: &'static str,
-}
+pub use crate::model::RuleInfo;
 
 /// What rules can look at besides the file or service.
 pub struct LintEnv<'a> {
@@ -66,74 +22,24 @@ pub type ServiceCheck = fn(&ResolvedService, &LintEnv) -> Vec<Finding>;
 /// A registered rule. Syntax and resolution rules are found by the parser and the
 /// resolver; their files hold the documentation and the tests.
 pub struct Rule {
-    pub info: RuleInfo,
+    pub info: &'static RuleInfo,
     pub file_check: Option<FileCheck>,
     pub service_check: Option<ServiceCheck>,
 }
 
-/// Every rule, ordered by code.
-pub fn registry() -> Vec<Rule> {
-    vec![
-        pl000::rule(),
-        pl001::rule(),
-        pl002::rule(),
-        pl003::rule(),
-        pl004::rule(),
-        pl005::rule(),
-        pl006::rule(),
-        pl007::rule(),
-        pl008::rule(),
-        pl009::rule(),
-        pl010::rule(),
-        pl011::rule(),
-        pl101::rule(),
-        pl102::rule(),
-        pl103::rule(),
-        pl104::rule(),
-        pl105::rule(),
-        pl106::rule(),
-        pl201::rule(),
-        pl202::rule(),
-        pl203::rule(),
-        pl204::rule(),
-        pl205::rule(),
-        pl301::rule(),
-        pl302::rule(),
-        pl303::rule(),
-        pl304::rule(),
-        pl401::rule(),
-        pl402::rule(),
-        pl403::rule(),
-        pl404::rule(),
-        pl405::rule(),
-        pl406::rule(),
-        pl407::rule(),
-        pl501::rule(),
-    ]
-}
+// Every `plNNN.rs` of this directory: `pub mod` lines and `registry()` (build.rs).
+include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
-/// The documentation of one code (case-insensitive).
-pub fn lookup(code: &str) -> Option<RuleInfo> {
+/// The documentation of one code (case-insensitive), for codes a user types.
+pub fn lookup(code: &str) -> Option<&'static RuleInfo> {
     registry()
         .into_iter()
         .map(|r| r.info)
         .find(|i| i.code.eq_ignore_ascii_case(code))
 }
 
-/// Build a finding with the registered severity of `code`.
-pub fn finding(code: &'static str, span: Span, message: String, help: String) -> Finding {
-    let severity = lookup(code).map(|i| i.severity).unwrap_or(Severity::Error);
-    Finding {
-        code,
-        severity,
-        span,
-        message,
-        help,
-    }
-}
-
 /// A rule that checks each parsed file.
-pub const fn file_rule(info: RuleInfo, check: FileCheck) -> Rule {
+pub const fn file_rule(info: &'static RuleInfo, check: FileCheck) -> Rule {
     Rule {
         info,
         file_check: Some(check),
@@ -142,7 +48,7 @@ pub const fn file_rule(info: RuleInfo, check: FileCheck) -> Rule {
 }
 
 /// A rule that checks each service's resolved stacks.
-pub const fn service_rule(info: RuleInfo, check: ServiceCheck) -> Rule {
+pub const fn service_rule(info: &'static RuleInfo, check: ServiceCheck) -> Rule {
     Rule {
         info,
         file_check: None,
@@ -151,11 +57,32 @@ pub const fn service_rule(info: RuleInfo, check: ServiceCheck) -> Rule {
 }
 
 /// A rule with neither check (found by the parser or resolver).
-pub const fn documented(info: RuleInfo) -> Rule {
+pub const fn documented(info: &'static RuleInfo) -> Rule {
     Rule {
         info,
         file_check: None,
         service_check: None,
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::registry;
+
+    /// A finding names its rule by a `RuleInfo` value; SARIF and `explain`
+    /// find it in the registry, so every rule file must be registered once.
+    #[test]
+    fn every_rule_file_is_registered_once_in_code_order() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|n| Some(n.strip_prefix("pl")?.strip_suffix(".rs")?.to_string()))
+            .map(|n| format!("PL{n}"))
+            .collect();
+        files.sort();
+        let codes: Vec<String> = registry().iter().map(|r| r.info.code.to_string()).collect();
+        assert_eq!(codes, files);
     }
 }
 
@@ -196,7 +123,7 @@ pub mod testutil {
     pub fn codes_lines(findings: &[Finding], code: &str) -> Vec<usize> {
         findings
             .iter()
-            .filter(|f| f.code == code)
+            .filter(|f| f.code() == code)
             .map(|f| f.span.line)
             .collect()
     }

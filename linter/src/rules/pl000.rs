@@ -1,20 +1,11 @@
 //! PL000 io-error: file cannot be read.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL000",
-    name: "io-error",
-    severity: Severity::Error,
-    title: "file cannot be read",
-    explain: r#"pamlint could not read a file it was asked to lint (missing, unreadable, a directory...).
-libpam would not be able to read it either. A service file that is a symlink to nothing is
-reported too: libpam cannot open it and silently uses `other` for that service."#,
-};
+pub use crate::parse::codes::PL000 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]
@@ -26,7 +17,7 @@ mod tests {
     fn fires_on_a_missing_file() {
         let p = parse_service_file(Path::new("/nonexistent/pam.d/svc"));
         assert_eq!(
-            p.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+            p.findings.iter().map(|f| f.code()).collect::<Vec<_>>(),
             vec!["PL000"]
         );
         assert!(p.aborts);
@@ -43,7 +34,7 @@ mod tests {
             ..Default::default()
         };
         let found = crate::check::lint(&opts).findings;
-        let hits: Vec<_> = found.iter().filter(|f| f.code == "PL000").collect();
+        let hits: Vec<_> = found.iter().filter(|f| f.code() == "PL000").collect();
         assert_eq!(hits.len(), 1, "{found:?}");
         assert!(hits[0].span.file.ends_with("sshd"));
     }

@@ -1,21 +1,11 @@
 //! PL001 unknown-type: unknown rule type.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL001",
-    name: "unknown-type",
-    severity: Severity::Error,
-    title: "unknown rule type",
-    explain: r#"The first field of a rule must be auth, account, password or session (any case), optionally
-prefixed by `-`. libpam logs "illegal module type" and installs the line as a handler that
-always fails, under auth in a service file, and under *every* type that includes the file
-when the line sits in an included file."#,
-};
+pub use crate::parse::codes::PL001 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

@@ -1,20 +1,11 @@
 //! PL002 unknown-control: unknown control keyword.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL002",
-    name: "unknown-control",
-    severity: Severity::Error,
-    title: "unknown control keyword",
-    explain: r#"The control must be required, requisite, sufficient, optional, include, substack or a
-`[value=action ...]` list. libpam hands any other word to its `[...]` parser, which fails, and
-every return value of the rule then means `bad`: the rule can never succeed."#,
-};
+pub use crate::parse::codes::PL002 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

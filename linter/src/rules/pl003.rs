@@ -1,21 +1,11 @@
 //! PL003 bad-control-value: invalid value, action or jump in [value=action].
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL003",
-    name: "bad-control-value",
-    severity: Severity::Error,
-    title: "invalid value, action or jump in [value=action]",
-    explain: r#"Inside `[...]`, values are libpam's lower-case return names (success, auth_err, user_unknown,
-..., default) and actions are ignore, bad, die, ok, done, reset or a jump N > 0. On any error
-(unknown or wrong-case value, unknown action, `success=0`) libpam discards the whole control
-and sets every value to `bad`, so the rule can never succeed."#,
-};
+pub use crate::parse::codes::PL003 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

@@ -1,19 +1,11 @@
 //! PL004 missing-field: missing control, module path or include target.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL004",
-    name: "missing-field",
-    severity: Severity::Error,
-    title: "missing control, module path or include target",
-    explain: r#"A rule needs a type, a control and a module path (or, for include/substack/@include, a file
-name). libpam installs an incomplete line as a handler that always fails."#,
-};
+pub use crate::parse::codes::PL004 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

@@ -1,19 +1,11 @@
 //! PL005 unterminated-bracket: unterminated `[`.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL005",
-    name: "unterminated-bracket",
-    severity: Severity::Error,
-    title: "unterminated `[`",
-    explain: r#"A token that starts with `[` runs to the first `]`. Without one, libpam swallows the rest of
-the line into that token: the module path and arguments disappear."#,
-};
+pub use crate::parse::codes::PL005 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

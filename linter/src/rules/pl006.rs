@@ -1,19 +1,11 @@
 //! PL006 hash-in-bracket: `#` inside `[...]`.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL006",
-    name: "hash-in-bracket",
-    severity: Severity::Error,
-    title: "`#` inside `[...]`",
-    explain: r#"libpam cuts every line at its first `#` before tokenizing, brackets or not. A `#` inside a
-bracketed control or argument (an LDAP filter, a regex) therefore truncates the rule."#,
-};
+pub use crate::parse::codes::PL006 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

@@ -1,20 +1,11 @@
 //! PL007 crlf: CRLF line end.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL007",
-    name: "crlf",
-    severity: Severity::Error,
-    title: "CRLF line end",
-    explain: r#"libpam splits on space, tab and newline only: the `\r` of a CRLF line end sticks to the last
-token (`pam_unix.so\r` is not found, `required\r` is an unknown control), and a blank CRLF
-line becomes a rule with an unknown type that always fails."#,
-};
+pub use crate::parse::codes::PL007 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

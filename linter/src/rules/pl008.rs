@@ -1,19 +1,11 @@
 //! PL008 trailing-backslash: trailing `\` at end of file.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL008",
-    name: "trailing-backslash",
-    severity: Severity::Error,
-    title: "trailing `\\` at end of file",
-    explain: r#"A `\` at the end of the last line asks for a continuation that never comes; libpam's line
-reader then reports an error and the whole file fails to load (PAM_ABORT)."#,
-};
+pub use crate::parse::codes::PL008 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

@@ -1,19 +1,11 @@
 //! PL009 misplaced-header: `#%PAM-1.0` header not on the first line.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL009",
-    name: "misplaced-header",
-    severity: Severity::Info,
-    title: "`#%PAM-1.0` header not on the first line",
-    explain: r#"The `#%PAM-1.0` magic line is conventionally the first line; anywhere else it is just a comment,
-which usually means two files were concatenated."#,
-};
+pub use crate::parse::codes::PL009 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

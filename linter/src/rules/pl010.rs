@@ -1,18 +1,11 @@
 //! PL010 nul-byte: NUL byte.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL010",
-    name: "nul-byte",
-    severity: Severity::Error,
-    title: "NUL byte",
-    explain: r#"libpam handles lines as C strings: everything after a NUL byte on that line is ignored."#,
-};
+pub use crate::parse::codes::PL010 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

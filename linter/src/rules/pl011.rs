@@ -1,19 +1,11 @@
 //! PL011 non-utf8: bytes that are not UTF-8.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL011",
-    name: "non-utf8",
-    severity: Severity::Warning,
-    title: "bytes that are not UTF-8",
-    explain: r#"libpam does not care about encodings, but non-UTF-8 bytes in module names or arguments are
-usually corruption or a copy-paste accident and are hard to see."#,
-};
+pub use crate::parse::codes::PL011 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

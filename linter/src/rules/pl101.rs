@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Finding, HandlerKind, ResolvedService, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL101",
@@ -26,7 +26,7 @@ Right:   auth required pam_faillock.so preauth
 };
 
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, env: &LintEnv) -> Vec<Finding> {
@@ -35,8 +35,8 @@ fn check(service: &ResolvedService, env: &LintEnv) -> Vec<Finding> {
         for r in stack.rules() {
             let Some(m) = &r.rule.module else { continue };
             if r.handler == HandlerKind::Module && !r.module_present {
-                out.push(finding(
-                    INFO.code,
+                out.push(Finding::new(
+                    &INFO,
                     m.span.clone(),
                     message(&m.text, env),
                     help(env),
@@ -81,7 +81,7 @@ pub fn once_per_module(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     for f in findings {
         // `message` puts the module first, between backticks.
-        let module = (f.code == INFO.code)
+        let module = (f.code() == INFO.code)
             .then(|| f.message.split('`').nth(1).map(str::to_string))
             .flatten();
         let Some(module) = module else {
@@ -160,7 +160,7 @@ mod tests {
         let pl101: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| f.code == "PL101")
+            .filter(|f| f.code() == "PL101")
             .collect();
         assert_eq!(pl101.len(), 1, "{pl101:?}");
         assert_eq!(pl101[0].span.line, 2);

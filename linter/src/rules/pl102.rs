@@ -2,7 +2,7 @@
 
 use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Action, Finding, HandlerKind, PamCode, ResolvedService, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL102",
@@ -20,7 +20,7 @@ Right:   -auth optional pam_sss.so      (or install the module)
 };
 
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
@@ -39,8 +39,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
                     .as_ref()
                     .map(|c| c.text.as_str())
                     .unwrap_or("");
-                out.push(finding(
-                    INFO.code,
+                out.push(Finding::new(
+                    &INFO,
                     m.span.clone(),
                     format!(
                         "module `{}` is missing: `-` only hides the log, the `{control}` rule still returns PAM_MODULE_UNKNOWN and fails the {} stack",

@@ -1,26 +1,11 @@
 //! PL103 include-not-found: include or substack target not found. Found by the resolver; documented and tested here.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL103",
-    name: "include-not-found",
-    severity: Severity::Error,
-    title: "include or substack target not found",
-    explain: r#"`include`, `substack` and Debian's `@include` name a file in the pam.d directory (or an
-absolute path). When it is missing, libpam logs "unable to open config" and installs a rule
-that always fails in its place. Debian's `@include` of a missing file is worse: pam_start
-itself fails with PAM_ABORT, so the whole service is unusable (`simulate` answers
-PAM_ABORT for every operation).
-
-Wrong:   auth include common-authh
-Right:   auth include common-auth
-"#,
-};
+pub use crate::resolve::codes::PL103 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]
@@ -45,7 +30,7 @@ mod tests {
         assert!(s
             .findings
             .iter()
-            .any(|f| f.code == "PL103" && f.message.contains("PAM_ABORT")));
+            .any(|f| f.code() == "PL103" && f.message.contains("PAM_ABORT")));
     }
 
     #[test]

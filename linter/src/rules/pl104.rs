@@ -1,23 +1,11 @@
 //! PL104 include-cycle: include cycle. Found by the resolver; documented and tested here.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL104",
-    name: "include-cycle",
-    severity: Severity::Error,
-    title: "include cycle",
-    explain: r#"A file that includes itself, directly or through others, makes libpam recurse until its
-16-level limit; the innermost include then fails and the rule always fails.
-
-Wrong:   (a) auth include b    (b) auth include a
-Right:   move the shared rules to a third file both include
-"#,
-};
+pub use crate::resolve::codes::PL104 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

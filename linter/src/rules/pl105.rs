@@ -1,22 +1,11 @@
 //! PL105 include-too-deep: includes nested deeper than 16. Found by the resolver; documented and tested here.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL105",
-    name: "include-too-deep",
-    severity: Severity::Error,
-    title: "includes nested deeper than 16",
-    explain: r#"libpam (PAM_SUBSTACK_MAX_LEVEL) refuses include/substack chains 16 levels deep; the include
-at that depth fails and so does the rule.
-
-Right:   flatten the chain of includes
-"#,
-};
+pub use crate::resolve::codes::PL105 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::{service_rule, Rule, RuleInfo};
 use crate::elf::implements_type;
 use crate::model::{Finding, ResolvedService, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL106",
@@ -22,7 +22,7 @@ Right:   auth required pam_shells.so
 };
 
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
@@ -34,8 +34,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             };
             let implemented = implements_type(r).unwrap_or(true);
             if !implemented {
-                out.push(finding(
-                    INFO.code,
+                out.push(Finding::new(
+                    &INFO,
                     m.span.clone(),
                     format!(
                         "`{name}` has no {} hook ({}): under `{}` it always returns PAM_MODULE_UNKNOWN",

@@ -3,7 +3,7 @@
 use super::flow::item_rule;
 use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Action, Finding, ResolvedService, Severity, StackItem};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL201",
@@ -25,7 +25,7 @@ Right:   auth [success=1 default=ignore] pam_unix.so
 };
 
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
@@ -49,8 +49,8 @@ fn check_items(items: &[StackItem], out: &mut Vec<Finding>) {
         for p in pairs {
             if let Action::Jump(n) = p.action {
                 if n as usize > after {
-                    out.push(finding(
-                        INFO.code,
+                    out.push(Finding::new(
+                        &INFO,
                         p.span.clone(),
                         format!(
                             "jump of {n} in `{}` goes past the end of the {} stack (only {after} rule(s) follow): libpam logs \"bad jump in stack\" and the stack fails",

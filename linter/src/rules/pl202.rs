@@ -3,7 +3,7 @@
 use super::flow::{item_actions, item_rule};
 use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Action, Finding, ResolvedService, Severity, StackItem};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL202",
@@ -27,7 +27,7 @@ Right:   auth required pam_unix.so
 };
 
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
@@ -94,8 +94,8 @@ fn check_items(items: &[StackItem], out: &mut Vec<Finding>) {
             } else {
                 "ends the stack"
             };
-            out.push(finding(
-                INFO.code,
+            out.push(Finding::new(
+                &INFO,
                 rule.span.clone(),
                 format!(
                     "this {} rule can never run: the rule before it (`{}`, line {}) {how} on every return",
@@ -133,7 +133,7 @@ mod tests {
             "svc",
             "auth [default=1] pam_permit.so\nauth required pam_unix.so\nauth required pam_permit.so\n",
         )]);
-        let hits: Vec<_> = f.iter().filter(|f| f.code == "PL202").collect();
+        let hits: Vec<_> = f.iter().filter(|f| f.code() == "PL202").collect();
         assert_eq!(hits.len(), 1);
         assert!(
             hits[0].message.contains("jumps past it"),

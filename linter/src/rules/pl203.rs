@@ -3,7 +3,8 @@
 use super::flow::can_refuse;
 use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Finding, PamType, ResolvedService, Severity, SimpleControl, StackItem};
-use crate::rules::{finding, LintEnv};
+use crate::modules::{self, Trait};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL203",
@@ -36,17 +37,15 @@ fn deliberate(items: &[StackItem]) -> bool {
     items.iter().all(|item| match item {
         StackItem::Rule(r) => {
             r.actions == optional
-                || matches!(
-                    r.module_name().as_deref(),
-                    Some("pam_permit" | "pam_rootok")
-                )
+                || r.module_name()
+                    .is_some_and(|m| modules::has(&m, Trait::AdmitsOnPurpose))
         }
         StackItem::Substack(f) => deliberate(&f.items),
     })
 }
 
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
@@ -63,8 +62,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             continue;
         }
         let first = super::flow::item_rule(&stack.items[0]);
-        out.push(finding(
-            INFO.code,
+        out.push(Finding::new(
+            &INFO,
             first.span.clone(),
             format!(
                 "no rule in the {} stack can refuse: every rule is optional/sufficient, ignores failures or cannot fail",

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::{service_rule, Rule, RuleInfo};
 use crate::model::{Action, ActionTable, Finding, ResolvedService, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::modules::{self, Trait};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL204",
@@ -28,19 +29,6 @@ isregular` lines), each run decides something else and is not reported.
 "#,
 };
 
-/// Modules that only test something (no prompt, no counter, no message): a second
-/// run with another control or as a jump decides something else.
-const GUARDS: &[&str] = &[
-    "pam_usertype",
-    "pam_succeed_if",
-    "pam_localuser",
-    "pam_rootok",
-    "pam_wheel",
-    "pam_listfile",
-    "pam_access",
-    "pam_time",
-];
-
 /// Where a (module, arguments) pair first ran: line, file and its action table.
 type FirstRun = (usize, Arc<Path>, ActionTable);
 
@@ -49,7 +37,7 @@ fn has_jump(t: &ActionTable) -> bool {
 }
 
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
@@ -70,7 +58,7 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             }
             let args: Vec<String> = r.rule.args.iter().map(|a| a.text.clone()).collect();
             let table = r.rule.action_table();
-            let guard = GUARDS.contains(&name.as_str());
+            let guard = modules::has(&name, Trait::Guard);
             match seen.entry((name, args)) {
                 Entry::Occupied(first) => {
                     let (line, file, first_table) = first.get();
@@ -78,8 +66,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
                         continue;
                     }
                     let name = &first.key().0;
-                    out.push(finding(
-                        INFO.code,
+                    out.push(Finding::new(
+                        &INFO,
                         r.rule.span.clone(),
                         format!(
                             "`{name}` runs twice in the {} stack with the same arguments (first at {}:{line})",

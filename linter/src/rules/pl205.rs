@@ -3,10 +3,9 @@
 //! every distinct outcome of every module, not by matching patterns.
 
 use super::{service_rule, Rule, RuleInfo};
-use crate::model::{
-    Action, ActionTable, Finding, FlatHandler, PamCode, PamType, ResolvedService, Severity,
-};
-use crate::rules::{finding, LintEnv};
+use crate::model::{Action, ActionTable, Finding, FlatHandler, PamCode, ResolvedService, Severity};
+use crate::modules::{self, Trait};
+use crate::rules::LintEnv;
 use crate::simulate::engine::{self, Flavor, Pass};
 use crate::simulate::glue;
 use crate::simulate::hooks::{modelled_return, Hook};
@@ -50,19 +49,8 @@ present ones: module presence is PL101's business.
 /// succeed does so on the first run, every module succeeding.
 const BUDGET: usize = 4096;
 
-/// Modules of a stack that refuses on purpose.
-/// (authselect writes `auth required pam_debug.so auth=authinfo_unavail` for a
-/// disabled fingerprint-auth or smartcard-auth.)
-const DELIBERATE: &[&str] = &[
-    "pam_deny",
-    "pam_debug",
-    "pam_warn",
-    "pam_echo",
-    "pam_faildelay",
-];
-
 pub fn rule() -> Rule {
-    service_rule(INFO, check)
+    service_rule(&INFO, check)
 }
 
 fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
@@ -77,7 +65,7 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
         }
         let deliberate = stack.rules().iter().all(|r| {
             r.module_name()
-                .is_some_and(|m| DELIBERATE.contains(&m.as_str()))
+                .is_some_and(|m| modules::has(&m, Trait::RefusesOnPurpose))
         });
         if deliberate {
             continue;
@@ -89,12 +77,12 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             if let (HandlerKind::Module(Module::Missing), FlatHandler::Rule { rule, .. }) =
                 (&h.kind, f)
             {
-                if let Some(m) = modelled_by_name(rule) {
+                if let Some(m) = glue::modelled(rule) {
                     h.kind = HandlerKind::Module(m);
                 }
             }
         }
-        let hook = hook_of(stack.pam_type);
+        let hook = Hook::deciding(stack.pam_type);
         let Some(closer) = never_succeeds(&handlers, hook) else {
             continue;
         };
@@ -117,10 +105,12 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             continue;
         };
         // A deny written as the type's first rule refuses the type on purpose
-        // (lightdm-autologin: "Can't change password", then common-password).
+        // (lightdm-autologin: "Can't change password", then common-password):
+        // a refuser whose answer the line decides (pam_deny, pam_debug).
         let refuser = rule
             .module_name()
-            .is_some_and(|m| m == "pam_deny" || m == "pam_debug");
+            .and_then(|m| modules::find(&m))
+            .is_some_and(|m| m.has(Trait::RefusesOnPurpose) && m.returns.is_modelled());
         if closer == 0 && refuser {
             continue;
         }
@@ -130,8 +120,8 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
             (_, Some(c)) => c.text.clone(),
             (_, None) => String::new(),
         };
-        out.push(finding(
-            INFO.code,
+        out.push(Finding::new(
+            &INFO,
             rule.span.clone(),
             format!(
                 "no combination of module results lets this {t} stack succeed: even when every module succeeds, `{module}` ({control}, line {}) fails it, so every {t} call is refused",
@@ -142,28 +132,6 @@ fn check(service: &ResolvedService, _env: &LintEnv) -> Vec<Finding> {
         ));
     }
     out
-}
-
-/// pam_permit, pam_deny and pam_debug, as glue models them when loaded.
-fn modelled_by_name(rule: &crate::model::ResolvedRule) -> Option<Module> {
-    match rule.module_name()?.as_str() {
-        "pam_permit" => Some(Module::Permit),
-        "pam_deny" => Some(Module::Deny),
-        "pam_debug" => Some(Module::Debug {
-            args: rule.rule.args.iter().map(|a| a.text.clone()).collect(),
-        }),
-        _ => None,
-    }
-}
-
-/// The hook that decides the type (chauthtok's update pass for password).
-fn hook_of(t: PamType) -> Hook {
-    match t {
-        PamType::Auth => Hook::Authenticate,
-        PamType::Account => Hook::AcctMgmt,
-        PamType::Password => Hook::ChauthtokUpdate,
-        PamType::Session => Hook::OpenSession,
-    }
 }
 
 /// The values a handler may return that its control treats differently:
@@ -276,7 +244,7 @@ mod tests {
             "auth required pam_unix.so\nauth [default=die] pam_faillock.so authfail\nauth optional pam_permit.so\n",
         )]);
         assert_eq!(codes_lines(&f, "PL205"), vec![2], "{f:?}");
-        let msg = &f.iter().find(|f| f.code == "PL205").unwrap().message;
+        let msg = &f.iter().find(|f| f.code() == "PL205").unwrap().message;
         assert!(
             msg.contains("`pam_faillock.so` ([default=die], line 2)"),
             "{msg}"

@@ -2,7 +2,7 @@
 
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Action, Finding, PamCode, PamType, ParsedFile, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL301",
@@ -23,7 +23,7 @@ include for their account and session stacks.
 };
 
 pub fn rule() -> Rule {
-    file_rule(INFO, check)
+    file_rule(&INFO, check)
 }
 
 /// Arch's, Void's and Gentoo's base file for daemons that never call
@@ -47,8 +47,8 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
         .filter(|r| r.module_name().as_deref() == Some("pam_permit"))
         .filter(|r| r.action_table().get(PamCode::Success) == Action::Done)
         .map(|r| {
-            finding(
-                INFO.code,
+            Finding::new(
+                &INFO,
                 r.control_token.as_ref().map(|c| c.span.clone()).unwrap_or(r.span.clone()),
                 format!(
                     "`{}` pam_permit.so ends the {} stack with success for everyone",
@@ -85,7 +85,7 @@ mod tests {
             ),
             ("sshd", "auth sufficient pam_permit.so\n"),
         ]);
-        let hits: Vec<_> = f.iter().filter(|f| f.code == "PL301").collect();
+        let hits: Vec<_> = f.iter().filter(|f| f.code() == "PL301").collect();
         assert_eq!(hits.len(), 1, "{hits:?}");
         assert!(hits[0].span.file.ends_with("sshd"));
     }

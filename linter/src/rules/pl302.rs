@@ -2,7 +2,7 @@
 
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, PamType, ParsedFile, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL302",
@@ -22,7 +22,7 @@ Right:   auth required pam_unix.so
 };
 
 pub fn rule() -> Rule {
-    file_rule(INFO, check)
+    file_rule(&INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
@@ -38,8 +38,8 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
             .iter()
             .filter(|a| a.text == "nullok" || a.text == "nullok_secure")
         {
-            out.push(finding(
-                INFO.code,
+            out.push(Finding::new(
+                &INFO,
                 a.span.clone(),
                 format!(
                     "`{}` on pam_unix.so: accounts with an empty password log in without one",
@@ -84,7 +84,7 @@ mod tests {
         let found: Vec<_> = crate::check::lint(&opts)
             .findings
             .into_iter()
-            .filter(|f| f.code == "PL302")
+            .filter(|f| f.code() == "PL302")
             .collect();
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].span.file.ends_with("password-auth-ac"));

@@ -2,7 +2,7 @@
 
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Action, Finding, PamCode, ParsedFile, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL303",
@@ -82,7 +82,7 @@ fn is_console_tool(name: &str, file: &ParsedFile) -> bool {
 }
 
 pub fn rule() -> Rule {
-    file_rule(INFO, check)
+    file_rule(&INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
@@ -106,8 +106,8 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
         .filter(|r| r.action_table().get(PamCode::Success) == Action::Done)
         .filter_map(|r| r.module.as_ref())
         .map(|m| {
-            finding(
-                INFO.code,
+            Finding::new(
+                &INFO,
                 m.span.clone(),
                 format!("pam_rootok.so in service `{name}`: it succeeds whenever the calling process is root, as daemons are"),
                 "keep pam_rootok to su-like local tools; remove it here".into(),

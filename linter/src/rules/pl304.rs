@@ -4,7 +4,7 @@ use std::os::unix::fs::MetadataExt;
 
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity, Span};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL304",
@@ -22,7 +22,7 @@ Right:   -rw-r--r-- root root /etc/pam.d/sshd
 };
 
 pub fn rule() -> Rule {
-    file_rule(INFO, check)
+    file_rule(&INFO, check)
 }
 
 fn check(file: &ParsedFile, env: &LintEnv) -> Vec<Finding> {
@@ -32,8 +32,8 @@ fn check(file: &ParsedFile, env: &LintEnv) -> Vec<Finding> {
     let span = Span::file_start(file.path.clone());
     let mode = meta.mode();
     if mode & 0o002 != 0 {
-        return vec![finding(
-            INFO.code,
+        return vec![Finding::new(
+            &INFO,
             span,
             format!(
                 "{} is world-writable (mode {:o}): any local user can change who logs in",
@@ -48,8 +48,8 @@ fn check(file: &ParsedFile, env: &LintEnv) -> Vec<Finding> {
             .iter()
             .any(|p| file.path.starts_with(p));
     if system && meta.uid() != 0 {
-        return vec![finding(
-            INFO.code,
+        return vec![Finding::new(
+            &INFO,
             span,
             format!(
                 "{} is owned by uid {}, not root: that user can change who logs in",

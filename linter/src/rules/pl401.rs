@@ -2,7 +2,7 @@
 
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL401",
@@ -41,7 +41,7 @@ const REMOVED: &[(&str, &str, &str)] = &[
 ];
 
 pub fn rule() -> Rule {
-    file_rule(INFO, check)
+    file_rule(&INFO, check)
 }
 
 /// Modules still shipped by the Linux-PAM of supported releases (pam_lastlog is in
@@ -59,8 +59,8 @@ fn check(file: &ParsedFile, env: &LintEnv) -> Vec<Finding> {
             if STILL_SHIPPED.contains(&name.as_str()) && present {
                 return None;
             }
-            Some(finding(
-                INFO.code,
+            Some(Finding::new(
+                &INFO,
                 r.module.as_ref()?.span.clone(),
                 format!("`{name}` is removed as of {gone}: where it is missing, the rule returns PAM_MODULE_UNKNOWN"),
                 format!("replace it with {instead}"),

@@ -2,7 +2,7 @@
 
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL402",
@@ -28,7 +28,7 @@ Better:  account required pam_ldap_shell.so missing_shell=deny
 };
 
 pub fn rule() -> Rule {
-    file_rule(INFO, check)
+    file_rule(&INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
@@ -36,8 +36,8 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
         .filter(|r| r.module_name().as_deref() == Some("pam_shells"))
         .filter_map(|r| r.module.as_ref())
         .map(|m| {
-            finding(
-                INFO.code,
+            Finding::new(
+                &INFO,
                 m.span.clone(),
                 "pam_shells.so refuses users whose shell is not in /etc/shells without telling them (and, before Linux-PAM 1.4.0, users with an empty shell, e.g. LDAP entries without loginShell)".into(),
                 "list every login shell in /etc/shells and give LDAP users a loginShell, or use pam_ldap_shell.so, which explains refusals".into(),

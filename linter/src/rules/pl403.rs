@@ -1,20 +1,11 @@
 //! PL403 continuation-cut: continuation followed by a blank or comment line.
 
-use super::{documented, Rule, RuleInfo};
-use crate::model::Severity;
+use super::{documented, Rule};
 
-pub const INFO: RuleInfo = RuleInfo {
-    code: "PL403",
-    name: "continuation-cut",
-    severity: Severity::Warning,
-    title: "continuation followed by a blank or comment line",
-    explain: r#"Linux-PAM before 1.6 skipped blank and comment lines while joining a `\` continuation, so the
-next rule line became part of this rule; Linux-PAM 1.6 and later end the rule at the blank or
-comment line. The same file means two different things on different hosts."#,
-};
+pub use crate::parse::codes::PL403 as INFO;
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 #[cfg(test)]

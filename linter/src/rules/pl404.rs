@@ -2,7 +2,7 @@
 
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL404",
@@ -19,7 +19,7 @@ Right:   auth required pam_unix.so
 };
 
 pub fn rule() -> Rule {
-    file_rule(INFO, check)
+    file_rule(&INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
@@ -28,8 +28,8 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
         .filter_map(|r| r.module.as_ref())
         .filter(|m| m.text.contains("$ISA"))
         .map(|m| {
-            finding(
-                INFO.code,
+            Finding::new(
+                &INFO,
                 m.span.clone(),
                 format!(
                     "`$ISA` in `{}`: a Solaris convention Linux-PAM expands only as a fallback",

@@ -3,7 +3,7 @@
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Entry, Finding, ParsedFile, Severity, Span, Token};
 use crate::resolve::ResolveContext;
-use crate::rules::{finding, LintEnv};
+use crate::rules::LintEnv;
 use crate::target::Flavour;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -30,7 +30,7 @@ by pam-auth-update. With a non-Debian target it is always reported.
 };
 
 pub fn rule() -> Rule {
-    file_rule(INFO, check)
+    file_rule(&INFO, check)
 }
 
 /// Whether the tree is read by Debian's libpam: the linted root is Debian, or a
@@ -79,8 +79,8 @@ fn check(file: &ParsedFile, env: &LintEnv) -> Vec<Finding> {
         1 => String::new(),
         n => format!(" (and {} more `@include` lines)", n - 1),
     };
-    vec![finding(
-        INFO.code,
+    vec![Finding::new(
+        &INFO,
         (*span).clone(),
         format!(
             "`@include {}`{others} works only with Debian's libpam; upstream Linux-PAM fails auth on such lines",

@@ -3,7 +3,6 @@
 use super::{documented, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
 use crate::resolve::ResolveContext;
-use crate::rules::finding;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL407",
@@ -20,7 +19,7 @@ Right:   /etc/pam.d/vsftpd: auth required pam_listfile.so item=user sense=deny f
 };
 
 pub fn rule() -> Rule {
-    documented(INFO)
+    documented(&INFO)
 }
 
 /// Called by `check` for each pam.conf it lints, with the context of its root.
@@ -31,8 +30,8 @@ pub fn check_conf(conf: &ParsedFile, ctx: &ResolveContext) -> Vec<Finding> {
     let Some(first) = conf.rules().next() else {
         return Vec::new();
     };
-    vec![finding(
-        INFO.code,
+    vec![Finding::new(
+        &INFO,
         first.span.clone(),
         format!(
             "{} exists, so libpam ignores every rule in this pam.conf",

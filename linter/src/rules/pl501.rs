@@ -1,9 +1,9 @@
 //! PL501 module-argument: unknown argument or bad value for a known module.
 
-use super::args::{check_arg, check_special, spec};
 use super::{file_rule, Rule, RuleInfo};
 use crate::model::{Finding, ParsedFile, Severity};
-use crate::rules::{finding, LintEnv};
+use crate::modules;
+use crate::rules::LintEnv;
 
 pub const INFO: RuleInfo = RuleInfo {
     code: "PL501",
@@ -13,7 +13,8 @@ pub const INFO: RuleInfo = RuleInfo {
     explain: r#"Modules ignore (and at best log) arguments they do not know, so a typo silently turns
 an option off: `nulok` is not `nullok`, `deny=five` is not a number. pamlint knows the
 arguments of pam_unix, pam_listfile, pam_shells, pam_faillock, pam_pwquality, pam_ldap,
-pam_sss and pam_ldap_shell.
+pam_sss and pam_ldap_shell. pam_ldap_shell's arguments are judged by the module's own
+parser: an argument it refuses makes every call return PAM_SERVICE_ERR.
 
 Wrong:   auth required pam_faillock.so preauth deny=five
 Right:   auth required pam_faillock.so preauth deny=5
@@ -21,7 +22,7 @@ Right:   auth required pam_faillock.so preauth deny=5
 };
 
 pub fn rule() -> Rule {
-    file_rule(INFO, check)
+    file_rule(&INFO, check)
 }
 
 fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
@@ -30,20 +31,15 @@ fn check(file: &ParsedFile, _env: &LintEnv) -> Vec<Finding> {
         let Some(module) = r.module_name() else {
             continue;
         };
-        let Some(table) = spec(&module) else { continue };
+        let Some(known) = modules::find(&module) else {
+            continue;
+        };
         for a in &r.args {
-            let problem = check_special(&module, &a.text).or_else(|| {
-                if module == "pam_ldap_shell" && a.text.starts_with("missing_shell=") {
-                    None
-                } else {
-                    check_arg(&module, table, &a.text)
-                }
-            });
-            if let Some(p) = problem {
-                out.push(finding(
-                    INFO.code,
+            if let Some(p) = known.args.problem(&module, &a.text) {
+                out.push(Finding::new(
+                    &INFO,
                     a.span.clone(),
-                    format!("{p}: the module ignores it or misreads it"),
+                    p,
                     format!("see `man {module}` for its arguments"),
                 ));
             }

@@ -69,14 +69,15 @@ fn kind_of(rule: &ResolvedRule, assume_present: bool, loadable: bool) -> Handler
     if rule.module_file.is_some() && !loadable {
         return HandlerKind::Module(Module::Missing);
     }
-    let name = rule.module_name().unwrap_or_default();
-    HandlerKind::Module(match name.as_str() {
-        "pam_permit" => Module::Permit,
-        "pam_deny" => Module::Deny,
-        "pam_debug" => Module::Debug {
-            args: rule.rule.args.iter().map(|a| a.text.clone()).collect(),
-        },
-        _ => Module::Other,
+    HandlerKind::Module(modelled(rule).unwrap_or(Module::Other))
+}
+
+/// The rule's module when the catalogue knows its answers from the line alone.
+pub fn modelled(rule: &ResolvedRule) -> Option<Module> {
+    let module = crate::modules::find(&rule.module_name()?)?;
+    module.returns.is_modelled().then(|| Module::Modelled {
+        module,
+        args: rule.rule.args.iter().map(|a| a.text.clone()).collect(),
     })
 }
 

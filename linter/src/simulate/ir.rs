@@ -9,12 +9,12 @@ use crate::model::ActionTable;
 /// Which module a handler calls, as far as the simulator models it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Module {
-    /// pam_permit.so: every hook returns PAM_SUCCESS.
-    Permit,
-    /// pam_deny.so: every hook returns its failure code.
-    Deny,
-    /// pam_debug.so with its arguments (`auth=CODE`, `cred=CODE`, ...).
-    Debug { args: Vec<String> },
+    /// A module whose every answer the catalogue knows from the line
+    /// (pam_permit, pam_deny, pam_debug with its `auth=CODE` ...).
+    Modelled {
+        module: &'static crate::modules::Module,
+        args: Vec<String>,
+    },
     /// A module libpam could not load (`-` or not): PAM_MODULE_UNKNOWN.
     Missing,
     /// Any other module: PAM_SUCCESS unless `--assume` says otherwise.

@@ -7,7 +7,6 @@
 //! See docs/simulate.md.
 
 pub mod assume;
-pub mod cli;
 pub mod engine;
 pub mod glue;
 pub mod hooks;

@@ -1,15 +1,13 @@
 //! `pamlint why SERVICE USER`: walk the service's stacks with this host's facts and
 //! name the first rule that refuses the user, and the fact behind it.
 
-pub mod cli;
 pub mod facts;
-pub mod modules;
 pub mod report;
 pub mod walk;
 
 use crate::model::{HandlerKind, PamCode, PamType, ResolvedRule, ResolvedService};
+use crate::modules::{self, Call, Certainty, Prediction};
 use facts::Facts;
-use modules::{Call, Certainty, Prediction};
 use report::{StepReport, TypeReport, WhyReport};
 
 /// Options of one `why` run that are not facts.

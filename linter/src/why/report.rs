@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::facts::{Facts, Passwd, VersionInfo};
-use super::modules::{Certainty, Prediction};
 use super::walk::Walk;
 use crate::model::{PamCode, PamType, ResolvedRule, ResolvedService};
+use crate::modules::{Certainty, Prediction};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StepReport {

@@ -1,10 +1,8 @@
 //! `PamOps` for a real libpam handle. pam-bindings covers items and the
-//! conversation; pam_syslog and setting PAM_AUTHTOK are declared here.
+//! conversation; pam_syslog and setting PAM_AUTHTOK are declared here. What
+//! the module keeps between calls is in `state_slot.rs`, not here.
 
-use crate::failover::ServerMemory;
-use crate::pam_ops::{DueChange, MessageKind, PamOps, Priority, Secret};
-use crate::parked::ParkedConn;
-use crate::recent::RecentEntry;
+use crate::pam_ops::{MessageKind, PamOps, Priority, Secret};
 use libc::{c_char, c_int, c_void};
 use pam::constants::{PamResultCode, PAM_ERROR_MSG, PAM_PROMPT_ECHO_OFF, PAM_TEXT_INFO};
 use pam::conv::Conv;
@@ -13,16 +11,6 @@ use pam::module::PamHandle;
 use std::ffi::CString;
 use zeroize::Zeroizing;
 
-/// pam_set_data key of the failover memory; only this module stores under
-/// it, always a `ServerMemory`. The version is part of the key so that two
-/// different releases stacked on one handle never read each other's layout.
-const MEMORY_KEY: &str = concat!("pam_ldap_shell.servers.", env!("CARGO_PKG_VERSION"));
-/// pam_set_data key of the entry the auth phase read (`recent.rs`); only
-/// this module stores under it, always an `Option<RecentEntry>`.
-const ENTRY_KEY: &str = concat!("pam_ldap_shell.entry.", env!("CARGO_PKG_VERSION"));
-/// pam_set_data key of a password change found due by the auth phase;
-/// only this module stores under it, always an `Option<DueChange>`.
-const DUE_KEY: &str = concat!("pam_ldap_shell.due.", env!("CARGO_PKG_VERSION"));
 const PAM_AUTHTOK_ITEM: c_int = 6;
 const PAM_OLDAUTHTOK_ITEM: c_int = 7;
 
@@ -142,52 +130,5 @@ impl PamOps for HandleOps<'_> {
                 msg.as_ptr(),
             )
         };
-    }
-
-    fn server_memory(&self) -> Option<ServerMemory> {
-        // SAFETY: MEMORY_KEY is only ever set by set_server_memory below, with
-        // a Box<ServerMemory>; the reference is cloned before the handle is used again.
-        let stored = unsafe { self.pamh.get_data::<ServerMemory>(MEMORY_KEY) };
-        stored.ok().cloned()
-    }
-
-    fn set_server_memory(&mut self, memory: ServerMemory) {
-        // pam-bindings registers a cleanup that drops the Box at pam_end (or
-        // when replaced by the next set); a failure only loses the hint.
-        let _ = self.pamh.set_data(MEMORY_KEY, Box::new(memory));
-    }
-
-    fn recent_entry(&self) -> Option<RecentEntry> {
-        // SAFETY: ENTRY_KEY is only ever set by set_recent_entry below, with a
-        // Box<Option<RecentEntry>>; the value is cloned before the handle is used again.
-        let stored = unsafe { self.pamh.get_data::<Option<RecentEntry>>(ENTRY_KEY) };
-        stored.ok().and_then(Option::clone)
-    }
-
-    fn set_recent_entry(&mut self, entry: Option<RecentEntry>) {
-        // As for the failover memory: dropped at pam_end or by the next set;
-        // a failure only costs the account phase a search.
-        let _ = self.pamh.set_data(ENTRY_KEY, Box::new(entry));
-    }
-
-    fn due_change(&self) -> Option<DueChange> {
-        // SAFETY: DUE_KEY is only ever set by set_due_change below, with a
-        // Box<Option<DueChange>>; the value is cloned before the handle is used again.
-        let stored = unsafe { self.pamh.get_data::<Option<DueChange>>(DUE_KEY) };
-        stored.ok().and_then(Option::clone)
-    }
-
-    fn set_due_change(&mut self, due: Option<DueChange>) {
-        // Dropped at pam_end or by the next set; a failure only loses the
-        // forced change (the server still refuses what it must).
-        let _ = self.pamh.set_data(DUE_KEY, Box::new(due));
-    }
-
-    fn take_connection(&mut self) -> Option<ParkedConn> {
-        super::conn_slot::take(self.pamh)
-    }
-
-    fn park_connection(&mut self, conn: ParkedConn) -> Result<(), ParkedConn> {
-        super::conn_slot::park(self.pamh, conn)
     }
 }

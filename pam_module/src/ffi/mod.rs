@@ -1,7 +1,8 @@
 //! The module's `unsafe`: libpam entry points, handle data and the allocator.
-//! Each hook parses the options, then hands a `PamOps` to the core's plain Rust.
+//! Each hook hands a `PamOps` and the transaction state kept on the handle
+//! to the core's plain Rust (`lifecycle::run`).
 
 pub mod alloc;
-pub mod conn_slot;
 pub mod handle;
 pub mod hooks;
+pub mod state_slot;

@@ -61,7 +61,7 @@ pub fn args(extra: &str) -> String {
 /// PAM_IGNORE would otherwise become a generic failure, so an ignore falls
 /// through to pam_debug returning PAM_INCOMPLETE, which `result()` maps back.
 pub fn stack(module_args: &str) -> String {
-    testkit::tools::require(testkit::tools::PAM_DEBUG);
+    testkit::tools::require(testkit::tools::pam_debug());
     let m = module_path().display().to_string();
     format!(
         "auth [success=done ignore=ignore default=die] {m} {module_args}\n\

@@ -7,6 +7,7 @@
 //! ROOT/etc/group are read instead.
 
 pub mod directory;
+#[allow(unsafe_code)]
 pub mod ffi;
 pub mod files;
 pub mod logindefs;

@@ -2,16 +2,16 @@
 
 use clap::Args;
 
-use super::assume::Assumption;
-use super::engine::Flavor;
-use super::ops::Operation;
-use super::report::{render_human, render_json};
-use super::{simulate, Options};
-use crate::cli::context::Needed;
-use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::context::Needed;
+use super::out::ReportFormat;
+use super::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::model::PamCode;
-use crate::output::Format;
 use crate::resolve::resolve_service;
+use crate::simulate::assume::Assumption;
+use crate::simulate::engine::Flavor;
+use crate::simulate::ops::Operation;
+use crate::simulate::report::{render_human, render_json};
+use crate::simulate::{simulate, Options};
 use crate::target::Flavour;
 
 #[derive(Debug, Clone, Args)]
@@ -30,6 +30,9 @@ pub struct SimulateArgs {
     /// the target's (upstream for non-Debian targets), else debian.
     #[arg(long, value_enum)]
     pub flavor: Option<Flavor>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
 }
 
 impl SimulateArgs {
@@ -50,9 +53,9 @@ impl SimulateArgs {
             assume_modules_present: common.assume_modules_present(&ctx.target),
         };
         let sim = simulate(&service, self.op, &opts);
-        let text = match common.format {
-            Format::Json => render_json(&sim, flavor) + "\n",
-            _ => render_human(&sim, flavor),
+        let text = match self.format {
+            ReportFormat::Json => render_json(&sim, flavor) + "\n",
+            ReportFormat::Human => render_human(&sim, flavor),
         };
         if crate::cli::out::emit(&text).is_err() {
             return EXIT_ERROR;

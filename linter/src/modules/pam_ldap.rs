@@ -1,14 +1,38 @@
-//! pam_ldap.so of nss-pam-ldapd (`minimum_uid=` is its argument syntax; the
+//! pam_ldap.so of nss-pam-ldapd; arguments: pam_ldap(8) (`minimum_uid=` is its argument syntax; the
 //! older PADL pam_ldap reads pam_min_uid from ldap.conf instead): before
 //! asking nslcd it looks the user up with getpwnam and, for a uid below
 //! minimum_uid, returns PAM_USER_UNKNOWN, or PAM_IGNORE with
 //! ignore_unknown_user (nss-pam-ldapd's pam/pam.c, init()). Everything else
 //! it does depends on the password or nslcd: assumed success.
 
-use super::{simple, Call, Prediction};
+use super::args::{Kind::*, Spec};
+use super::{Args, Call, Module, Prediction, Returns};
 use crate::model::PamCode;
 
-pub fn predict(call: &Call<'_>) -> Prediction {
+pub const MODULE: Module = Module {
+    name: "pam_ldap",
+    args: Args::Table(ARGS),
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: None,
+    traits: &[],
+};
+
+const ARGS: Spec = &[
+    ("debug", Flag),
+    ("use_first_pass", Flag),
+    ("try_first_pass", Flag),
+    ("use_authtok", Flag),
+    ("nullok", Flag),
+    ("ignore_unknown_user", Flag),
+    ("ignore_authinfo_unavail", Flag),
+    ("no_warn", Flag),
+    ("minimum_uid", Int),
+    ("config", Text),
+    ("missingok", Flag),
+];
+
+fn predict(call: &Call<'_>) -> Prediction {
     let minimum = call
         .value("minimum_uid")
         .and_then(|v| v.parse::<u32>().ok());
@@ -17,7 +41,9 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         _ => None,
     };
     let Some((uid, min)) = below else {
-        return simple::predict("pam_ldap", call);
+        return Prediction::assumed(
+            "pam_ldap checks credentials or a directory: unknown, assumed success",
+        );
     };
     let code = if call.flag("ignore_unknown_user") {
         PamCode::Ignore

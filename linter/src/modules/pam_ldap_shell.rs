@@ -4,74 +4,84 @@
 //! NSS normally maps to the same value; if they differ, the module wins.
 
 use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 
-use super::{Call, Prediction};
+use ldap_shell_core::options::{ConfigError, MissingShell, Options, Origin};
+use ldap_shell_core::sources;
+
+use super::{Args, Call, Module, Prediction, Returns};
 use crate::model::{PamCode, PamType};
 
-const CONFIG: &str = "/etc/pam_ldap_shell.conf";
+pub const MODULE: Module = Module {
+    name: "pam_ldap_shell",
+    args: Args::Parser(argument_problem),
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: Some(refuses),
+    traits: &[],
+};
 
-/// Module options after the config file, overridden by the rule's arguments.
-struct Policy {
-    missing_shell: String,
-    shells: String,
-    check_shells: bool,
-    shell_attr: String,
-    minimum_uid: Option<u32>,
-    skip_shell_services: Vec<String>,
-    shadow_expiry: bool,
+/// The module refuses a bad argument outright (every hook returns
+/// PAM_SERVICE_ERR): the verdict and the reason are its own parser's.
+fn argument_problem(arg: &str) -> Option<String> {
+    let e = sources::check_argument(arg).err()?;
+    Some(format!(
+        "`{arg}`: {}: pam_ldap_shell refuses its configuration (every call returns PAM_SERVICE_ERR)",
+        e.reason
+    ))
 }
 
-/// The module's default `skip_shell_services` (pam_module/src/options.rs,
-/// DEFAULT_SKIP_SHELL_SERVICES): services that run commands, not logins.
-const DEFAULT_SKIP_SHELL_SERVICES: &str =
-    "sudo,sudo-i,cron,crond,atd,runuser,runuser-l,systemd-user,polkit-1";
+fn refuses(_: &[String]) -> String {
+    "users whose LDAP login shell is missing or unusable".into()
+}
 
-fn policy(call: &Call<'_>) -> Policy {
-    let config = call.value("config").unwrap_or(CONFIG);
-    let mut settings: Vec<(String, String)> = call
-        .facts
-        .fs
-        .read(config)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| {
-            let (k, v) = l.split_once(['=', ' ', '\t'])?;
-            Some((k.trim().to_string(), v.trim().to_string()))
-        })
-        .collect();
-    settings.extend(call.args.iter().filter_map(|a| {
-        a.split_once('=')
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-    }));
-    let get = |k: &str| {
-        settings
-            .iter()
-            .rev()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
+/// The module's options as it would build them: ldap.conf, then its config
+/// file (`config=` or the default), then the rule's arguments, all read by the
+/// module's own parser (`ldap_shell_core`). The files are read through the
+/// facts' view (the host or an image), in `sources::load`'s order (which reads
+/// the real paths itself); their ownership checks are not predicted.
+fn options(call: &Call<'_>) -> Result<Options, ConfigError> {
+    let args: Vec<String> = call.args.iter().map(|a| a.to_string()).collect();
+    let (explicit, arg_settings) = sources::split_arguments(&args)?;
+    let fs = &call.facts.fs;
+    // As `sources::load`: the first ldap.conf that exists, an unreadable one
+    // an error about `uri`.
+    let mut settings = match sources::OPENLDAP_CONFS.iter().find(|p| fs.exists(p)) {
+        Some(p) => match fs.read(p) {
+            Ok(b) => sources::parse_openldap_conf(&String::from_utf8_lossy(&b), Path::new(p)),
+            Err(e) => {
+                return Err(ConfigError {
+                    option: "uri".into(),
+                    origin: Origin::File(PathBuf::from(p)),
+                    reason: format!("cannot read {p}: {e}"),
+                })
+            }
+        },
+        None => Vec::new(),
     };
-    Policy {
-        missing_shell: get("missing_shell").unwrap_or_else(|| "deny".into()),
-        shells: get("shells").unwrap_or_else(|| "/etc/shells".into()),
-        check_shells: get("check_shells").is_none_or(|v| v != "no"),
-        shell_attr: get("shell_attr").unwrap_or_else(|| "loginShell".into()),
-        minimum_uid: get("minimum_uid").and_then(|v| v.parse().ok()),
-        skip_shell_services: get("skip_shell_services")
-            .unwrap_or_else(|| DEFAULT_SKIP_SHELL_SERVICES.into())
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
-        shadow_expiry: get("shadow_expiry").is_none_or(|v| v != "no"),
+    let explicit_config = explicit.is_some();
+    let config = explicit.unwrap_or_else(|| PathBuf::from(sources::DEFAULT_CONFIG));
+    match fs.read(&config.to_string_lossy()) {
+        Ok(b) => settings.extend(sources::parse_config_file(
+            &String::from_utf8_lossy(&b),
+            &config,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit_config => {}
+        Err(e) => {
+            return Err(ConfigError {
+                option: sources::CONFIG_ARGUMENT.into(),
+                origin: Origin::File(config.clone()),
+                reason: format!("cannot read {}: {e}", config.display()),
+            })
+        }
     }
+    settings.extend(arg_settings);
+    Options::from_settings(&settings)
 }
 
 /// The module's shadow aging (the `aging` crate, the module's own rule) on
 /// what NSS or the image says; None when nothing stops the account here.
-fn aging_refusal(call: &Call<'_>, p: &Policy) -> Option<Prediction> {
+fn aging_refusal(call: &Call<'_>, p: &Options) -> Option<Prediction> {
     let shadow = call.facts.shadow.filter(|_| p.shadow_expiry)?;
     let today = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -106,12 +116,20 @@ pub fn predict(call: &Call<'_>) -> Prediction {
     if let Some(dir) = &call.facts.directory {
         return super::ldap_shell_entry::predict(call, dir);
     }
+    let p = match options(call) {
+        Ok(p) => p,
+        Err(e) => {
+            return Prediction::known(
+                PamCode::ServiceErr,
+                format!("pam_ldap_shell refuses its configuration: {e}"),
+            )
+        }
+    };
     if call.pam_type != PamType::Account {
         return Prediction::assumed(
             "pam_ldap_shell checks the password against LDAP: not predictable",
         );
     }
-    let p = policy(call);
     let Some(pw) = &call.facts.passwd else {
         return Prediction::assumed(format!(
             "NSS does not know {}; pam_ldap_shell asks LDAP directly",
@@ -138,24 +156,22 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         p.shell_attr
     );
     let shell = if pw.shell.is_empty() {
-        match p.missing_shell.as_str() {
-            "warn" => {
+        match &p.missing_shell {
+            MissingShell::Warn => {
                 return Prediction::success(format!(
                     "empty shell admitted with a warning (missing_shell=warn) {note}"
                 ))
             }
-            m => match m.strip_prefix("default:") {
-                Some(path) => path.to_string(),
-                None => {
-                    return Prediction::known(
-                        PamCode::PermDenied,
-                        format!(
-                            "the shell of {} is empty and missing_shell=deny {note}",
-                            call.who()
-                        ),
-                    )
-                }
-            },
+            MissingShell::Default(path) => path.clone(),
+            MissingShell::Deny => {
+                return Prediction::known(
+                    PamCode::PermDenied,
+                    format!(
+                        "the shell of {} is empty and missing_shell=deny {note}",
+                        call.who()
+                    ),
+                )
+            }
         }
     } else {
         pw.shell.clone()
@@ -164,10 +180,11 @@ pub fn predict(call: &Call<'_>) -> Prediction {
         return Prediction::success(format!("check_shells=no {note}"));
     }
     let fs = &call.facts.fs;
-    let Ok(bytes) = fs.read(&p.shells) else {
+    let shells = p.shells.to_string_lossy();
+    let Ok(bytes) = fs.read(&shells) else {
         return Prediction::known(
             PamCode::ServiceErr,
-            format!("{} cannot be read (option shells)", p.shells),
+            format!("{shells} cannot be read (option shells)"),
         );
     };
     let listed = String::from_utf8_lossy(&bytes)
@@ -179,7 +196,7 @@ pub fn predict(call: &Call<'_>) -> Prediction {
             format!(
                 "the shell {shell} of {} is not listed in {} {note}",
                 call.who(),
-                p.shells
+                shells
             ),
         );
     }

@@ -1,9 +1,25 @@
 //! pam_shells: the user's shell must be listed in /etc/shells (auth and account).
 
-use super::{Call, Prediction};
+use super::args::{Kind::*, Spec};
+use super::{Args, Call, Module, Prediction, Returns};
 use crate::model::{PamCode, PamType};
 use crate::why::facts::shells::read_list;
 use crate::why::facts::PamVersion;
+
+pub const MODULE: Module = Module {
+    name: "pam_shells",
+    args: Args::Table(ARGS),
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: Some(refuses),
+    traits: &[],
+};
+
+const ARGS: Spec = &[("debug", Flag)];
+
+fn refuses(_: &[String]) -> String {
+    "users whose shell is not in /etc/shells, or empty on Linux-PAM < 1.4.0".into()
+}
 
 /// The first version that maps an empty shell to /bin/sh.
 pub const EMPTY_IS_SH: PamVersion = PamVersion::new(1, 4, 0);

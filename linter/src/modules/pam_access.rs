@@ -2,8 +2,21 @@
 //! decided from the user and groups; lines that depend on the origin (tty, host,
 //! network) make the prediction unknown when the user part matches.
 
-use super::{Call, Prediction};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
+
+pub const MODULE: Module = Module {
+    name: "pam_access",
+    args: Args::Unchecked,
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: Some(refuses),
+    traits: &[Trait::Guard],
+};
+
+fn refuses(_: &[String]) -> String {
+    "users denied by /etc/security/access.conf".into()
+}
 
 const DEFAULT_FILE: &str = "/etc/security/access.conf";
 

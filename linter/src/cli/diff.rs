@@ -2,10 +2,10 @@
 
 use clap::Args;
 
-use super::{diff_services, render};
-use crate::cli::context::Needed;
-use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::output::Format;
+use super::context::Needed;
+use super::out::ReportFormat;
+use super::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::diff::{diff_services, render};
 use crate::resolve::resolve_service;
 
 #[derive(Debug, Clone, Args)]
@@ -14,6 +14,9 @@ pub struct DiffArgs {
     pub a: String,
     /// Second service (e.g. vsftpd).
     pub b: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
 }
 
 impl DiffArgs {
@@ -27,8 +30,8 @@ impl DiffArgs {
             &resolve_service(&ctx, &self.a),
             &resolve_service(&ctx, &self.b),
         );
-        match common.format {
-            Format::Json => match render::json(&d) {
+        match self.format {
+            ReportFormat::Json => match render::json(&d) {
                 Ok(s) => {
                     if crate::cli::out::emit_line(&s).is_err() {
                         return EXIT_ERROR;
@@ -39,7 +42,7 @@ impl DiffArgs {
                     return EXIT_ERROR;
                 }
             },
-            _ => {
+            ReportFormat::Human => {
                 if crate::cli::out::emit(&render::human(&d)).is_err() {
                     return EXIT_ERROR;
                 }

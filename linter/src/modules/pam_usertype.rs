@@ -1,8 +1,17 @@
 //! pam_usertype: issystem / isregular from the uid and /etc/login.defs.
 
-use super::{Call, Prediction};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 use crate::why::facts::logindefs::uid_key;
+
+pub const MODULE: Module = Module {
+    name: "pam_usertype",
+    args: Args::Unchecked,
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: None,
+    traits: &[Trait::Guard],
+};
 
 const OVERFLOW_UID: u32 = 65534;
 

@@ -1,17 +1,19 @@
 //! pam_ldap_shell predicted from the directory entry it reads (`pamlint
-//! audit`), in the order of the module's account phase
-//! (ldap_shell_core::account): entry found, minimum_uid, locks, shadow aging,
-//! the shell (skip_shell_services, missing_shell, check_shells, the shells
-//! file, the program), authz_filter, then a due password change. The options
-//! are the module's own (ldap_shell_core::sources); the shells list and the
-//! program are looked up under the audited root. The auth phase is predicted
-//! up to the password: an unknown user or a uid below minimum_uid.
+//! audit`). The account phase is the module's own code
+//! (`ldap_shell_core::account::account`) run over the audit's facts
+//! (`ldap_shell_account.rs`): its return code, the refusal it records and its
+//! log line make the prediction, so the two cannot disagree. The auth phase
+//! needs the user's password, so it is predicted here up to the password:
+//! the configuration, an unusable or absent entry, a uid below minimum_uid
+//! (checked for both phases first, as both phases of the module do, because
+//! the module says it only with `debug`; the core then agrees).
 
 use ldap_shell_core::directory::UserEntry;
-use ldap_shell_core::expiry::PERMANENT_LOCK;
-use ldap_shell_core::options::{MissingShell, Options};
-use ldap_shell_core::shells::{file_problem, read_shells, ShellProblem};
+use ldap_shell_core::options::Options;
+use ldap_shell_core::refusal::Refusal;
+use ldap_shell_core::shells::ShellProblem;
 
+use super::ldap_shell_account::{run, Run};
 use super::{Call, Prediction};
 use crate::model::{PamCode, PamType};
 use crate::why::facts::DirectoryFacts;
@@ -79,163 +81,45 @@ fn below_minimum_uid(call: &Call<'_>, opts: &Options, entry: &UserEntry) -> Opti
     })
 }
 
+/// The module's account phase on `entry`, as a prediction.
 fn account(call: &Call<'_>, opts: &Options, dir: &DirectoryFacts, entry: &UserEntry) -> Prediction {
-    if let Some(p) = lock(entry) {
-        return p;
+    let outcome = run(call.facts, opts, dir, entry);
+    if let Some(filter) = &outcome.unasked_filter {
+        return Prediction::assumed(format!("authz_filter {filter} was not checked"));
     }
-    let must_change = match aging(opts, entry) {
-        Err(p) => return p,
-        Ok(change) => change,
-    };
-    let service = &call.facts.service;
-    if !opts.skip_shell_services.contains(service) {
-        if let Err(p) = shell(call, opts, entry) {
-            return p;
-        }
-    }
-    if let Some(filter) = &opts.authz_filter {
-        match dir.authz_answer(filter) {
-            Some(Ok(true)) => {}
-            Some(Ok(false)) => {
-                return Prediction::known(
-                    PamCode::PermDenied,
-                    format!(
-                        "entry \"{}\" does not match authz_filter {filter}",
-                        entry.dn
-                    ),
-                )
-                .because("authz-filter")
-            }
-            Some(Err(e)) => {
-                return Prediction::known(
-                    PamCode::AuthinfoUnavail,
-                    format!("authz_filter {filter} could not be checked: {e}"),
-                )
-                .because("other")
-            }
-            None => {
-                return Prediction::assumed(format!("authz_filter {filter} was not checked"));
-            }
-        }
-    }
-    match must_change {
-        Some(why) => Prediction::known(PamCode::NewAuthtokReqd, why).because("password-expired"),
-        None => Prediction::success("the entry passes every account check of pam_ldap_shell"),
-    }
+    prediction(&outcome)
 }
 
-/// nsAccountLock, or ppolicy's administrative lock (ldap_shell_core::expiry).
-fn lock(entry: &UserEntry) -> Option<Prediction> {
-    let a = &entry.account;
-    let ns = a
-        .ns_account_lock
-        .as_deref()
-        .filter(|v| v.trim().eq_ignore_ascii_case("true"))
-        .map(|v| format!("account locked: nsAccountLock is \"{v}\""));
-    let pp = (a.pwd_account_locked_time.as_deref() == Some(PERMANENT_LOCK)).then(|| {
-        format!("account locked by an administrator: pwdAccountLockedTime is {PERMANENT_LOCK}")
-    });
-    ns.or(pp)
-        .map(|why| Prediction::known(PamCode::PermDenied, why).because("account-locked"))
+/// The code, the module's log line and the cause id of one run.
+fn prediction(outcome: &Run) -> Prediction {
+    let code = PamCode::from_index(outcome.code).unwrap_or(PamCode::SystemErr);
+    if code == PamCode::Success {
+        return Prediction::success("the entry passes every account check of pam_ldap_shell");
+    }
+    Prediction::known(code, outcome.said()).because(cause(outcome.refusal.as_ref()))
 }
 
-/// Shadow aging with the module's rule (the `aging` crate): Err refuses now,
-/// Ok(Some) is a change required once every other check passed.
-fn aging(opts: &Options, entry: &UserEntry) -> Result<Option<String>, Prediction> {
-    if !opts.shadow_expiry {
-        return Ok(None);
-    }
-    let s = &entry.account.shadow;
-    let today = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| aging::day_of(d.as_secs()));
-    match aging::check(s, today) {
-        aging::Aging::AccountExpired => Err(Prediction::known(
-            PamCode::AcctExpired,
-            format!(
-                "account expired: shadowExpire {} is not after today (day {today})",
-                s.expire.unwrap_or(-1)
-            ),
+/// The audit's cause id (docs/pamlint.md) of the module's refusal.
+fn cause(refusal: Option<&Refusal>) -> &'static str {
+    match refusal {
+        Some(Refusal::BelowMinimumUid) => "uid-below-minimum",
+        Some(Refusal::AccountLocked) => "account-locked",
+        Some(Refusal::AccountExpired) => "account-expired",
+        Some(Refusal::PasswordInactive | Refusal::ChangeRequired) => "password-expired",
+        Some(Refusal::ShellAbsent) => "shell-missing",
+        Some(Refusal::ShellEmpty) => "shell-empty",
+        Some(Refusal::Shell(ShellProblem::NotListed)) => "shell-not-listed",
+        Some(Refusal::Shell(ShellProblem::DoesNotExist)) => "shell-not-installed",
+        Some(Refusal::Shell(ShellProblem::NotExecutable)) => "shell-not-executable",
+        Some(Refusal::AuthzFilter) => "authz-filter",
+        Some(
+            Refusal::UnknownUser
+            | Refusal::Ambiguous
+            | Refusal::DirectoryError
+            | Refusal::ShellManyValues
+            | Refusal::ShellsFileUnusable,
         )
-        .because("account-expired")),
-        aging::Aging::Inactive => Err(Prediction::known(
-            PamCode::AcctExpired,
-            "password expired longer ago than shadowInactive allows",
-        )
-        .because("password-expired")),
-        aging::Aging::ChangeEnforced => Ok(Some(
-            "a password change is required first (shadowLastChange 0)".into(),
-        )),
-        aging::Aging::PasswordExpired => Ok(Some(
-            "the password is older than shadowMax: a change is required first".into(),
-        )),
-        aging::Aging::Fine | aging::Aging::ExpiresIn(_) => Ok(None),
-    }
-}
-
-/// The login shell check: Err with the refusal.
-fn shell(call: &Call<'_>, opts: &Options, entry: &UserEntry) -> Result<(), Prediction> {
-    let attr = &opts.shell_attr;
-    let refuse = |fact: String, cause: &'static str| {
-        Prediction::known(PamCode::PermDenied, fact).because(cause)
-    };
-    let shell = match entry.shell_values.as_slice() {
-        [one] if !one.trim().is_empty() => one.clone(),
-        [_, _, ..] => {
-            return Err(refuse(
-                format!("attribute {attr} has {} values", entry.shell_values.len()),
-                "other",
-            ))
-        }
-        values => {
-            let (state, cause) = if values.is_empty() {
-                ("is absent", "shell-missing")
-            } else {
-                ("is empty", "shell-empty")
-            };
-            match &opts.missing_shell {
-                MissingShell::Deny => {
-                    return Err(refuse(
-                        format!("attribute {attr} {state} and missing_shell=deny"),
-                        cause,
-                    ))
-                }
-                MissingShell::Warn => return Ok(()),
-                MissingShell::Default(path) => path.clone(),
-            }
-        }
-    };
-    if !opts.check_shells {
-        return Ok(());
-    }
-    let fs = &call.facts.fs;
-    let shells_file = opts.shells.display().to_string();
-    let listed = read_shells(&fs.path(&shells_file)).map_err(|e| {
-        Prediction::known(
-            PamCode::ServiceErr,
-            format!("the shells file cannot be used: {e} (option shells)"),
-        )
-        .because("other")
-    })?;
-    let problem = if listed.contains(&shell) {
-        file_problem(&fs.path(&shell))
-    } else {
-        Some(ShellProblem::NotListed)
-    };
-    match problem {
-        None => Ok(()),
-        Some(ShellProblem::NotListed) => Err(refuse(
-            format!("{attr} {shell} is not listed in {shells_file}"),
-            "shell-not-listed",
-        )),
-        Some(ShellProblem::DoesNotExist) => Err(refuse(
-            format!("{attr} {shell} is not installed"),
-            "shell-not-installed",
-        )),
-        Some(ShellProblem::NotExecutable) => Err(refuse(
-            format!("{attr} {shell} is not an executable file"),
-            "shell-not-executable",
-        )),
+        | None => "other",
     }
 }
 
@@ -250,15 +134,28 @@ mod tests {
     use super::*;
     use crate::why::facts::{Facts, ModuleOptions, Source};
 
-    /// A root with /etc/shells listing /bin/sh and /bin/gone (absent).
+    /// A root with /etc/shells listing /bin/sh, /bin/gone (absent),
+    /// /bin/plain (not executable), /opt/image-only-sh (only in the image)
+    /// and /usr/bin/env (on this machine, not in the image).
     fn root() -> tempfile::TempDir {
         let root = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(root.path().join("etc")).unwrap();
-        std::fs::create_dir_all(root.path().join("bin")).unwrap();
-        std::fs::write(root.path().join("etc/shells"), "/bin/sh\n/bin/gone\n").unwrap();
-        let sh = root.path().join("bin/sh");
-        std::fs::write(&sh, "").unwrap();
-        std::fs::set_permissions(&sh, std::fs::Permissions::from_mode(0o755)).unwrap();
+        for dir in ["etc", "bin", "opt"] {
+            std::fs::create_dir_all(root.path().join(dir)).unwrap();
+        }
+        std::fs::write(
+            root.path().join("etc/shells"),
+            "/bin/sh\n/bin/gone\n/bin/plain\n/opt/image-only-sh\n/usr/bin/env\n",
+        )
+        .unwrap();
+        for (file, mode) in [
+            ("bin/sh", 0o755),
+            ("opt/image-only-sh", 0o755),
+            ("bin/plain", 0o644),
+        ] {
+            let path = root.path().join(file);
+            std::fs::write(&path, "").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
         root
     }
 
@@ -340,6 +237,46 @@ mod tests {
             (PamCode::Ignore, Some("uid-below-minimum"))
         );
         assert_eq!(run(&["bogus"], &["/bin/sh"]).0, PamCode::ServiceErr);
+        assert_eq!(
+            run(&[], &["/bin/plain"]),
+            (denied, Some("shell-not-executable"))
+        );
+        // The program is looked up in the image, not on this machine.
+        assert_eq!(run(&[], &["/opt/image-only-sh"]), (PamCode::Success, None));
+        assert_eq!(
+            run(&[], &["/usr/bin/env"]),
+            (denied, Some("shell-not-installed"))
+        );
+    }
+
+    #[test]
+    fn the_fact_is_the_modules_own_log_line() {
+        let r = root();
+        let e = entry(&["/bin/zsh"], AccountAttrs::default());
+        let p = predict_with(r.path(), "sshd", &[], Some(e), vec![]);
+        assert!(
+            p.fact.starts_with("user \"u\" refused: attribute loginShell of entry \"uid=u,dc=x\" is \"/bin/zsh\", which is not listed in /etc/shells;"),
+            "{}",
+            p.fact
+        );
+        // missing_shell's default, then the refusal of that default.
+        let e = entry(&[], AccountAttrs::default());
+        let args = ["missing_shell=default:/bin/gone"];
+        let p = predict_with(r.path(), "sshd", &args, Some(e), vec![]);
+        assert!(
+            p.fact.contains("using missing_shell default /bin/gone")
+                && p.fact.contains("; then user \"u\" refused:"),
+            "{}",
+            p.fact
+        );
+        // Directory text reaches the fact through the module's syslog gate.
+        let e = entry(&["/bin/z\nsh"], AccountAttrs::default());
+        let p = predict_with(r.path(), "sshd", &[], Some(e), vec![]);
+        assert!(
+            p.fact.contains("/bin/z\\nsh") && !p.fact.contains('\n'),
+            "{}",
+            p.fact
+        );
     }
 
     #[test]

@@ -1,7 +1,20 @@
 //! pam_nologin: while /var/run/nologin or /etc/nologin exists, only root gets in.
 
-use super::{Call, Prediction};
+use super::{Args, Call, Module, Prediction, Returns};
 use crate::model::{PamCode, PamType};
+
+pub const MODULE: Module = Module {
+    name: "pam_nologin",
+    args: Args::Unchecked,
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: Some(refuses),
+    traits: &[],
+};
+
+fn refuses(_: &[String]) -> String {
+    "users other than root (while /etc/nologin or /var/run/nologin exists)".into()
+}
 
 pub fn predict(call: &Call<'_>) -> Prediction {
     let nofile = if call.flag("successok") {

@@ -1,23 +1,11 @@
-//! Per-module predictions: what each module would return for this user, and the
-//! fact behind it. One file per module family; modules without a predictor are
-//! "unknown, assumed success".
-
-pub mod access;
-pub mod ldap_shell;
-pub mod ldap_shell_entry;
-pub mod listfile;
-pub mod localuser;
-pub mod nologin;
-pub mod pam_ldap;
-pub mod shells;
-pub mod simple;
-pub mod succeed_if;
-pub mod usertype;
+//! `why`'s vocabulary for a module's predicted answer: what a predictor gets
+//! (`Call`: the type, the rule's arguments, the host's facts) and what it
+//! says (`Prediction`: a return value, how sure, the fact behind it).
 
 use serde::Serialize;
 
-use super::facts::Facts;
 use crate::model::{PamCode, PamType};
+use crate::why::facts::Facts;
 
 /// How sure a prediction is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -100,22 +88,3 @@ impl Call<'_> {
         self.facts.user.clone()
     }
 }
-
-/// Predict one module by its base name (`pam_shells`).
-pub fn predict(module: &str, call: &Call<'_>) -> Prediction {
-    match module {
-        "pam_shells" => shells::predict(call),
-        "pam_listfile" => listfile::predict(call),
-        "pam_succeed_if" => succeed_if::predict(call),
-        "pam_localuser" => localuser::predict(call),
-        "pam_nologin" => nologin::predict(call),
-        "pam_usertype" => usertype::predict(call),
-        "pam_access" => access::predict(call),
-        "pam_ldap_shell" => ldap_shell::predict(call),
-        "pam_ldap" => pam_ldap::predict(call),
-        other => simple::predict(other, call),
-    }
-}
-
-#[cfg(test)]
-mod tests;

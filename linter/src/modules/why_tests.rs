@@ -239,6 +239,17 @@ fn pam_ldap_shell_policy() {
     std::fs::write(&bash, "").unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&bash, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Without a server and a base the module refuses its configuration.
+    assert_eq!(
+        code(&alice, "pam_ldap_shell", acct, ""),
+        PamCode::ServiceErr
+    );
+    std::fs::create_dir_all(img.path().join("etc/ldap")).unwrap();
+    std::fs::write(
+        img.path().join("etc/ldap/ldap.conf"),
+        "URI ldap://ldap.example.org\nBASE dc=example,dc=org\n",
+    )
+    .unwrap();
     assert_eq!(code(&alice, "pam_ldap_shell", acct, ""), PamCode::Success);
     assert_eq!(code(&bob, "pam_ldap_shell", acct, ""), PamCode::PermDenied);
     assert_eq!(
@@ -312,5 +323,100 @@ fn pam_ldap_shell_policy() {
     assert_eq!(
         code(&carol, "pam_ldap_shell", acct, "check_shells=yes"),
         PamCode::PermDenied
+    );
+}
+
+#[test]
+fn pam_ldap_shell_refuses_what_its_parser_refuses() {
+    let img = image();
+    std::fs::write(
+        img.path().join("etc/pam_ldap_shell.conf"),
+        "uri=ldap://ldap.example.org\nbase dc=example,dc=org\ncheck_shells no\n",
+    )
+    .unwrap();
+    let alice = facts(img.path(), "alice", "1.5.2");
+    let cases = [
+        ("", PamType::Account, PamCode::Success),
+        ("tls_reqcert=hard", PamType::Account, PamCode::Success),
+        ("timeout_ms=0", PamType::Account, PamCode::ServiceErr),
+        ("minimum_uid=-1", PamType::Account, PamCode::ServiceErr),
+        ("shells=etc/shells", PamType::Account, PamCode::ServiceErr),
+        ("filter=(uid=*", PamType::Auth, PamCode::ServiceErr),
+        (
+            "config=/etc/missing.conf",
+            PamType::Auth,
+            PamCode::ServiceErr,
+        ),
+        ("debug", PamType::Auth, PamCode::Success),
+    ];
+    for (args, t, want) in cases {
+        assert_eq!(code(&alice, "pam_ldap_shell", t, args), want, "{args}");
+    }
+    // The config file is the module's format: a bad line there is refused too.
+    std::fs::write(
+        img.path().join("etc/pam_ldap_shell.conf"),
+        "uri=ldap://ldap.example.org\nbase dc=example,dc=org\ncheck_shells maybe\n",
+    )
+    .unwrap();
+    assert_eq!(
+        code(&alice, "pam_ldap_shell", PamType::Account, ""),
+        PamCode::ServiceErr
+    );
+}
+
+/// `why`, `simulate` and the PL2xx rules read one fact: where the catalogue
+/// knows a module's return from the line, the prediction is that value.
+#[test]
+fn predictions_of_modelled_modules_are_their_catalogue_returns() {
+    let img = image();
+    let alice = facts(img.path(), "alice", "1.5.2");
+    let lines = [
+        ("pam_permit", ""),
+        ("pam_deny", ""),
+        ("pam_debug", ""),
+        (
+            "pam_debug",
+            "auth=perm_denied acct=new_authtok_reqd chauthtok=try_again open_session=session_err",
+        ),
+        ("pam_debug", "auth=bogus auth=auth_err"),
+    ];
+    let mut modelled = 0;
+    for module in super::CATALOGUE.iter().filter(|m| m.returns.is_modelled()) {
+        for (name, args) in lines.iter().filter(|(n, _)| *n == module.name) {
+            let args: Vec<&str> = args.split_whitespace().collect();
+            for t in PamType::ALL {
+                let want = module.returns(&args, super::Hook::deciding(t));
+                let got = code(&alice, name, t, &args.join(" "));
+                assert_eq!(Some(got), want, "{name} {args:?} {t}");
+                modelled += 1;
+            }
+        }
+    }
+    assert_eq!(modelled, lines.len() * PamType::ALL.len());
+}
+
+/// ldap.conf as the module finds it: the first that exists (Debian's, then
+/// RHEL's), one that cannot be read a configuration error.
+#[test]
+fn pam_ldap_shell_reads_ldap_conf_as_the_module_does() {
+    let img = image();
+    let acct = PamType::Account;
+    let etc = img.path().join("etc");
+    std::fs::create_dir_all(etc.join("openldap")).unwrap();
+    std::fs::write(
+        etc.join("openldap/ldap.conf"),
+        "URI ldap://rhel.example.org\nBASE dc=rhel\n",
+    )
+    .unwrap();
+    let alice = facts(img.path(), "alice", "1.5.2");
+    assert_eq!(
+        code(&alice, "pam_ldap_shell", acct, "check_shells=no"),
+        PamCode::Success
+    );
+    // Debian's path exists but is a directory: read first, and refused.
+    std::fs::create_dir_all(etc.join("ldap/ldap.conf")).unwrap();
+    assert_eq!(
+        code(&alice, "pam_ldap_shell", acct, "check_shells=no"),
+        PamCode::ServiceErr
     );
 }

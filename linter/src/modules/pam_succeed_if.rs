@@ -1,9 +1,28 @@
 //! pam_succeed_if: `FIELD OP VALUE` conditions, all of which must hold.
 
-use super::{Call, Prediction};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 use crate::why::facts::ffi::fnmatch;
 use crate::why::facts::Passwd;
+
+pub const MODULE: Module = Module {
+    name: "pam_succeed_if",
+    args: Args::Unchecked,
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: Some(refuses),
+    traits: &[Trait::Guard],
+};
+
+/// The conditions that must hold, as written.
+fn refuses(args: &[String]) -> String {
+    let conds: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !FLAGS.contains(a))
+        .collect();
+    format!("users for whom `{}` does not hold", conds.join(" "))
+}
 
 /// pam_succeed_if's options; every other argument is a condition word.
 pub const FLAGS: [&str; 6] = [

@@ -1,9 +1,54 @@
 //! pam_listfile: allow or deny by a list file (item=user|group|shell|tty|rhost|ruser,
 //! sense=allow|deny, onerr=succeed|fail, file=, apply=, quiet).
 
-use super::{Call, Prediction};
+use super::args::{Kind::*, Spec};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
 use crate::why::facts::files::unsafe_list_file;
+
+pub const MODULE: Module = Module {
+    name: "pam_listfile",
+    args: Args::Table(ARGS),
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: Some(refuses),
+    traits: &[Trait::Guard],
+};
+
+const ARGS: Spec = &[
+    (
+        "item",
+        OneOf(&["tty", "user", "rhost", "ruser", "group", "shell"]),
+    ),
+    ("sense", OneOf(&["allow", "deny"])),
+    ("file", Text),
+    ("onerr", OneOf(&["succeed", "fail"])),
+    ("apply", Text),
+    ("quiet", Flag),
+    ("debug", Flag),
+];
+
+/// Who the list refuses, from item=, sense=, file= and onerr=.
+fn refuses(args: &[String]) -> String {
+    let arg = |key| super::args::last_value(args, key);
+    let file = arg("file").unwrap_or("the list file");
+    let item = arg("item").unwrap_or("user");
+    let onerr = arg("onerr").unwrap_or("fail");
+    let missing = if onerr == "succeed" {
+        "a missing file lets everyone in"
+    } else {
+        "a missing file refuses everyone"
+    };
+    let whose = match item {
+        "user" => String::new(),
+        i => format!(" whose {i} is"),
+    };
+    match arg("sense") {
+        Some("deny") => format!("users{whose} listed in {file} ({missing})"),
+        Some("allow") => format!("users{whose} not listed in {file} ({missing})"),
+        _ => format!("everyone (pam_listfile without a valid sense=, {missing})"),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Item {

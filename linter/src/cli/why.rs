@@ -2,14 +2,14 @@
 
 use clap::Args;
 
-use super::facts::{Facts, PamVersion, Source};
-use super::report::render_human;
-use super::{explain, WhyOptions};
-use crate::cli::context::Needed;
-use crate::cli::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::context::Needed;
+use super::out::ReportFormat;
+use super::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::model::PamType;
-use crate::output::Format;
 use crate::resolve::resolve_service;
+use crate::why::facts::{Facts, PamVersion, Source};
+use crate::why::report::render_human;
+use crate::why::{explain, WhyOptions};
 
 #[derive(Debug, Clone, Args)]
 pub struct WhyArgs {
@@ -24,6 +24,9 @@ pub struct WhyArgs {
     /// The Linux-PAM version whose module behaviour to predict (default: the installed one).
     #[arg(long = "pam-version", value_name = "X.Y.Z", value_parser = parse_version)]
     pub pam_version: Option<PamVersion>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
 }
 
 fn parse_type(s: &str) -> Result<PamType, String> {
@@ -66,8 +69,8 @@ impl WhyArgs {
             assume_modules_present: common.assume_modules_present(&ctx.target),
         };
         let report = explain(&service, &types, &facts, opts);
-        match common.format {
-            Format::Json => match serde_json::to_string_pretty(&report) {
+        match self.format {
+            ReportFormat::Json => match serde_json::to_string_pretty(&report) {
                 Ok(s) => {
                     if crate::cli::out::emit_line(&s).is_err() {
                         return EXIT_ERROR;
@@ -78,7 +81,7 @@ impl WhyArgs {
                     return EXIT_ERROR;
                 }
             },
-            _ => {
+            ReportFormat::Human => {
                 if crate::cli::out::emit(&render_human(&report)).is_err() {
                     return EXIT_ERROR;
                 }

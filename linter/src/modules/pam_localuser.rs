@@ -1,8 +1,21 @@
 //! pam_localuser: the user must have a line in /etc/passwd (or file=), whatever
 //! NSS says.
 
-use super::{Call, Prediction};
+use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
+
+pub const MODULE: Module = Module {
+    name: "pam_localuser",
+    args: Args::Unchecked,
+    returns: Returns::Any,
+    predict: Some(predict),
+    refuses: Some(refuses),
+    traits: &[Trait::Guard],
+};
+
+fn refuses(_: &[String]) -> String {
+    "users not in /etc/passwd (e.g. LDAP users)".into()
+}
 
 pub fn predict(call: &Call<'_>) -> Prediction {
     let file = call.value("file").unwrap_or("/etc/passwd");
