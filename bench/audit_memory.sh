@@ -2,7 +2,7 @@
 # pamlint audit's memory against the size of the directory (issue 17): for each
 # size, a scratch slapd on a loopback port is loaded by slapadd with
 # testdata/ldap/users.ldif and that many generated users (e2e/src/population.rs,
-# every case the audit names), then `pamlint --format json audit` reads them all
+# every case the audit names), then `pamlint audit --format json` reads them all
 # (RFC 2696 pages) against the e2e pam_ldap_shell tree, its output thrown away,
 # under /usr/bin/time -v. Prints a table: users, max RSS, wall time.
 # Usage: bench/audit_memory.sh [SIZE...]   (default: 1000 10000 100000)
@@ -80,8 +80,8 @@ for n in "${sizes[@]}"; do
   wait_port "$port"
 
   set +e
-  /usr/bin/time -v -o "$work/time-$n" "$pamlint" --root "$root" --format json \
-    audit --uri "ldap://127.0.0.1:$port" >"$work/audit-$n.json" 2>"$work/stderr-$n"
+  /usr/bin/time -v -o "$work/time-$n" "$pamlint" --root "$root" \
+    audit --format json --uri "ldap://127.0.0.1:$port" >"$work/audit-$n.json" 2>"$work/stderr-$n"
   code=$?
   set -e
   if [ "$code" -gt 1 ]; then

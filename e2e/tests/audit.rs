@@ -358,7 +358,7 @@ fn check_host_root(a: &Audited) -> Vec<String> {
     let out = std::process::Command::new(&artifacts::get().pamlint)
         .arg("--root")
         .arg(root.path())
-        .args(["--format", "json", "audit", "--uri", &a.world.ldap_uri])
+        .args(["audit", "--format", "json", "--uri", &a.world.ldap_uri])
         .output()
         .expect("run pamlint on the host");
     let stdout = String::from_utf8_lossy(&out.stdout);
