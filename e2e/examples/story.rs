@@ -1,6 +1,7 @@
 //! Prints the story of docs/story.md with real output: the same sandbox as
 //! the e2e suite (real slapd, nslcd, vsftpd, sshd), stock stacks first,
-//! then pam_ldap_shell. Run as root: `cargo run -p e2e --example story`.
+//! then pam_ldap_shell, then `pamlint audit` over the whole directory.
+//! Run as root: `cargo run -p e2e --example story`.
 
 use e2e::{artifacts, ftp, ssh, Stack, World, PASSWORD};
 
@@ -33,6 +34,10 @@ fn main() {
             show_pamlint(&w, &["why", "vsftpd", "carol"]);
         }
     }
+
+    println!("## pamlint audit: every directory user, before anyone calls\n");
+    let w = World::start(Stack::Module(String::new()));
+    show_pamlint(&w, &["audit", "--details", "sshd", "vsftpd"]);
 }
 
 fn show_ssh(w: &World, user: &str) {

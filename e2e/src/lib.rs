@@ -10,6 +10,7 @@
 pub mod artifacts;
 pub mod config;
 pub mod ftp;
+pub mod population;
 pub mod ppolicy;
 pub mod pty;
 pub mod setuid;

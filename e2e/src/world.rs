@@ -1,7 +1,7 @@
 //! The sandbox: one `bwrap` with its own pid namespace whose first process
 //! (testdata/e2e/sandbox-init) starts nslcd, vsftpd and sshd. The host's
 //! root is mounted read-only; /etc/pam.d, nsswitch.conf, nslcd.conf,
-//! ldap.conf, shells, /run, /home and /dev/log are the sandbox's own.
+//! ldap.conf, shells, ftpusers, /run, /home and /dev/log are the sandbox's own.
 //! `Stack::Apps` starts the same daemons in the setuid sandbox instead
 //! (e2e/src/setuid.rs), where su, sudo and passwd keep their setuid bit.
 
@@ -36,6 +36,14 @@ pub enum Stack {
 /// Users of testdata/ldap/users.ldif who get a home directory.
 const USERS: [&str; 6] = ["alice", "nora", "emma", "carol", "dave", "oscar"];
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The sandbox's own files (in its directory) and where it sees them.
+const ETC_FILES: [(&str, &str); 5] = [
+    ("nsswitch.conf", "/etc/nsswitch.conf"),
+    ("nslcd.conf", "/etc/nslcd.conf"),
+    ("ldap.conf", "/etc/ldap/ldap.conf"),
+    ("shells", "/etc/shells"),
+    ("ftpusers", "/etc/ftpusers"),
+];
 
 pub struct World {
     dir: TempDir,
@@ -114,6 +122,26 @@ impl World {
     pub fn set_pam(&self, name: &str, contents: &str) {
         std::fs::write(self.dir.path().join("pam.d").join(name), contents)
             .expect("write pam.d file");
+    }
+
+    /// Appends `lines` to the sandbox's own /etc/`name` (e.g. `shells`,
+    /// `ftpusers`), in place: the file stays the one mounted in the
+    /// sandbox, and the modules read it again at every login.
+    pub fn append_etc(&self, name: &str, lines: &str) {
+        assert!(
+            !self.setuid,
+            "the setuid sandbox copies /etc files at start"
+        );
+        assert!(
+            ETC_FILES.iter().any(|(n, _)| *n == name),
+            "/etc/{name} is not one of the sandbox's own files"
+        );
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.dir.path().join(name))
+            .expect("open a sandbox /etc file");
+        f.write_all(lines.as_bytes())
+            .expect("append to a sandbox /etc file");
     }
 
     /// Points every pam_ldap_shell line of the sandbox's common-* stacks
@@ -290,6 +318,8 @@ fn write_files(dir: &Path, stack: &Stack, vars: &Vars, nslcd_extra: &str) {
     ] {
         put(name, render(&template(name), vars));
     }
+    // The host's list, as the sandbox's own file so tests can extend it.
+    std::fs::copy(tools::FTPUSERS.0, dir.join("ftpusers")).expect("copy /etc/ftpusers");
     put(
         "nslcd.conf",
         format!("{}{nslcd_extra}\n", render(&template("nslcd.conf"), vars)),
@@ -392,12 +422,7 @@ fn mounts(dir: &Path, stack: &Stack) -> Vec<OsString> {
     bind("--bind", d("run"), "/run");
     bind("--bind", d("log"), "/dev/log");
     bind("--ro-bind", d("pam.d"), "/etc/pam.d");
-    for (name, target) in [
-        ("nsswitch.conf", "/etc/nsswitch.conf"),
-        ("nslcd.conf", "/etc/nslcd.conf"),
-        ("ldap.conf", "/etc/ldap/ldap.conf"),
-        ("shells", "/etc/shells"),
-    ] {
+    for (name, target) in ETC_FILES {
         bind("--ro-bind", d(name), target);
     }
     if !matches!(stack, Stack::Stock) {

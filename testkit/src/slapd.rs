@@ -43,11 +43,22 @@ impl Slapd {
         Self::start_configured(false, global, database)
     }
 
+    /// As `start_with_config`, then every entry of `extra_ldif` loaded by
+    /// slapadd after testdata/ldap's (slapadd takes what the protocol may
+    /// refuse, e.g. an empty loginShell, and is fast for large directories).
+    pub fn start_with_ldif(global: &str, database: &str, extra_ldif: &Path) -> Slapd {
+        Self::start_loaded(false, global, database, Some(extra_ldif))
+    }
+
     fn start_with(tls: bool) -> Slapd {
         Self::start_configured(tls, "", "")
     }
 
     fn start_configured(tls: bool, global: &str, database: &str) -> Slapd {
+        Self::start_loaded(tls, global, database, None)
+    }
+
+    fn start_loaded(tls: bool, global: &str, database: &str, extra_ldif: Option<&Path>) -> Slapd {
         let slapd = require(SLAPD);
         require(SLAPADD);
         let dir = tempfile::Builder::new()
@@ -56,17 +67,11 @@ impl Slapd {
             .expect("temp dir for slapd");
         let tls_dir = tls.then(|| make_certs(&dir.path().join("tls")));
         write_config_tls(dir.path(), tls_dir.as_deref());
-        if !(global.is_empty() && database.is_empty()) {
-            let conf = dir.path().join("slapd.conf");
-            let text = std::fs::read_to_string(&conf).expect("read slapd.conf");
-            let text = text.replacen(
-                "moduleload back_mdb\n",
-                &format!("moduleload back_mdb\n{global}\n"),
-                1,
-            );
-            std::fs::write(&conf, format!("{text}\n{database}\n")).expect("write slapd.conf");
-        }
+        add_config(dir.path(), global, database).expect("write slapd.conf");
         load_ldif(dir.path());
+        if let Some(ldif) = extra_ldif {
+            slapadd(dir.path(), ldif).unwrap_or_else(|e| panic!("{e}"));
+        }
         let mut last_error = String::new();
         // A port picked free can be taken before slapd binds it: try a few.
         for _ in 0..5 {
@@ -153,14 +158,7 @@ impl Slapd {
             .tempdir()
             .map_err(|e| e.to_string())?;
         write_config(dir.path());
-        let conf = dir.path().join("slapd.conf");
-        let text = std::fs::read_to_string(&conf).map_err(|e| e.to_string())?;
-        let text = text.replacen(
-            "moduleload back_mdb\n",
-            &format!("moduleload back_mdb\n{global}\n"),
-            1,
-        );
-        std::fs::write(&conf, format!("{text}\n{database}\n")).map_err(|e| e.to_string())?;
+        add_config(dir.path(), global, database).map_err(|e| e.to_string())?;
         if load {
             load_ldif(dir.path());
         }
@@ -393,6 +391,23 @@ pub fn write_config_tls(dir: &Path, tls_dir: Option<&Path>) {
     assert!(status.success(), "{} failed: {status}", script.display());
 }
 
+/// Adds `global` to the slapd.conf in `dir` after `moduleload back_mdb`
+/// (e.g. `moduleload ppolicy`) and appends `database` to the test
+/// database's section (e.g. `overlay ppolicy`); nothing when both are empty.
+pub fn add_config(dir: &Path, global: &str, database: &str) -> std::io::Result<()> {
+    if global.is_empty() && database.is_empty() {
+        return Ok(());
+    }
+    let conf = dir.join("slapd.conf");
+    let text = std::fs::read_to_string(&conf)?;
+    let text = text.replacen(
+        "moduleload back_mdb\n",
+        &format!("moduleload back_mdb\n{global}\n"),
+        1,
+    );
+    std::fs::write(&conf, format!("{text}\n{database}\n"))
+}
+
 /// Loads every testdata/ldap/*.ldif (in name order) with slapadd.
 pub fn load_ldif(dir: &Path) {
     let mut files: Vec<PathBuf> = std::fs::read_dir(ldap_dir())
@@ -402,19 +417,27 @@ pub fn load_ldif(dir: &Path) {
         .collect();
     files.sort();
     for f in files {
-        let out = Command::new(SLAPADD.0)
-            .arg("-f")
-            .arg(dir.join("slapd.conf"))
-            .arg("-l")
-            .arg(&f)
-            .output()
-            .expect("run slapadd");
-        assert!(
-            out.status.success(),
+        slapadd(dir, &f).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// slapadd of `ldif` into the database of `dir`'s slapd.conf.
+pub fn slapadd(dir: &Path, ldif: &Path) -> Result<(), String> {
+    let out = Command::new(require(SLAPADD))
+        .arg("-f")
+        .arg(dir.join("slapd.conf"))
+        .arg("-l")
+        .arg(ldif)
+        .output()
+        .map_err(|e| format!("run slapadd: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
             "slapadd {} failed: {}",
-            f.display(),
+            ldif.display(),
             String::from_utf8_lossy(&out.stderr)
-        );
+        ))
     }
 }
 
