@@ -7,6 +7,7 @@
 
 pub mod duplicates;
 pub mod output;
+pub mod programs;
 pub mod summary;
 pub mod users;
 pub mod verdict;

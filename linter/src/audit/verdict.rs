@@ -89,6 +89,9 @@ pub fn judge(service: &ResolvedService, facts: &mut Facts, opts: WhyOptions) -> 
     if facts.service != service.name {
         facts.service.clone_from(&service.name);
     }
+    if let Some(refused) = super::programs::refusal(&service.name, facts) {
+        return refused;
+    }
     let report = explain(service, phases(&service.name), facts, opts);
     from_report(&report, facts)
 }
