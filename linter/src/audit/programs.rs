@@ -32,10 +32,8 @@ fn sshd_shell(facts: &Facts) -> Option<Verdict> {
     };
     Some(Verdict {
         verdict: Outcome::Refused,
-        rule: Some("sshd (OpenSSH allowed_user, before PAM)".into()),
-        reason: Some(format!(
-            "sshd refuses the user before PAM: shell {shell} {what}"
-        )),
+        rule: Some("OpenSSH allowed_user, before PAM".into()),
+        reason: Some(format!("the shell {shell} {what}")),
         cause: Some(cause),
     })
 }
