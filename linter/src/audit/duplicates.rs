@@ -8,7 +8,7 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-/// Bits per set: 2^21 (256 KiB for both) keeps false positives rare up to
+/// Bits per set: 2^21 (256 KiB each, 512 KiB for both) keeps false positives rare up to
 /// a few hundred thousand names, and only costs searches beyond.
 const BITS: usize = 1 << 21;
 const HASHES: u64 = 3;
