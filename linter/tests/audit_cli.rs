@@ -136,11 +136,10 @@ fn the_directory_users_verdicts_name_rule_and_cause() {
     }
     // emma: an empty loginShell.
     assert_eq!(service(&doc, "emma", "sshd")["cause"], "shell-empty");
-    // dave: listed, not installed.
-    assert_eq!(
-        service(&doc, "dave", "sshd")["cause"],
-        "shell-not-installed"
-    );
+    // dave: listed, not installed: sshd itself refuses him before PAM.
+    let d = service(&doc, "dave", "sshd");
+    assert_eq!(d["cause"], "shell-not-installed");
+    assert_eq!(d["rule"], "OpenSSH allowed_user, before PAM");
     // oscar: in ftpusers: vsftpd refuses him at pam_listfile, sshd admits.
     let o = service(&doc, "oscar", "vsftpd");
     assert_eq!(o["cause"], "listfile");

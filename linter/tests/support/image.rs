@@ -1,6 +1,7 @@
 //! A --root image for the tests that read the directory (audit_cli.rs,
 //! why_directory.rs): the e2e tests' /etc/shells (/bin/dash unlisted,
-//! /opt/missing/zsh listed but absent), /bin/bash and /bin/dash installed,
+//! /opt/missing/zsh listed but absent), /bin/sh, /bin/bash and /bin/dash
+//! installed (sshd checks the shell before PAM, /bin/sh for an empty one),
 //! `ftpusers` as /etc/ftpusers, and the module's e2e pam.d tree.
 
 use std::os::unix::fs::PermissionsExt;
@@ -16,7 +17,7 @@ pub fn module_image(ftpusers: &str) -> tempfile::TempDir {
     std::fs::create_dir_all(r.join("etc/pam.d")).unwrap();
     std::fs::create_dir_all(r.join("bin")).unwrap();
     std::fs::copy(testdata().join("e2e/shells"), r.join("etc/shells")).unwrap();
-    for sh in ["bin/bash", "bin/dash"] {
+    for sh in ["bin/sh", "bin/bash", "bin/dash"] {
         std::fs::write(r.join(sh), "#!/bin/sh\n").unwrap();
         std::fs::set_permissions(r.join(sh), std::fs::Permissions::from_mode(0o755)).unwrap();
     }
