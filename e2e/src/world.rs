@@ -186,6 +186,21 @@ impl World {
             .expect("run bwrap")
     }
 
+    /// This build's pamlint run inside (`run_inside`): its exit code and
+    /// stdout. Its stderr must be empty: a warning there is a failure.
+    pub fn pamlint(&self, args: &[&str]) -> (i32, String) {
+        let out = self.run_inside(&artifacts::get().pamlint, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.is_empty(),
+            "pamlint {args:?} wrote to stderr: {stderr}"
+        );
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    }
+
     /// `program args` inside the setuid sandbox (`Stack::Apps` only), as
     /// root with a clean environment; `stdin` is its input.
     pub fn exec(&self, program: &str, args: &[&str], stdin: &str) -> Output {

@@ -53,10 +53,8 @@ fn audited(stack: Stack) -> Audited {
     world.append_etc("shells", &format!("{NOT_EXECUTABLE_SHELL}\n"));
     world.append_etc("ftpusers", &population::ftpusers(POPULATION));
     install_not_executable_shell(&world);
-    let (exit_code, stdout) = pamlint(
-        &world,
-        &["audit", "--format", "json", "--uri", &world.ldap_uri],
-    );
+    let (exit_code, stdout) =
+        world.pamlint(&["audit", "--format", "json", "--uri", &world.ldap_uri]);
     let json: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("pamlint audit --format json: {e}:\n{stdout}"));
     Audited {
@@ -79,18 +77,6 @@ fn install_not_executable_shell(w: &World) {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     std::fs::write(&path, "#!/bin/sh\nexec /bin/sh \"$@\"\n").expect("write the shell");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-}
-
-/// The pamlint of this build, run inside the sandbox; stderr must be empty.
-fn pamlint(w: &World, args: &[&str]) -> (i32, String) {
-    let out = w.run_inside(&artifacts::get().pamlint, args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.is_empty(),
-        "pamlint {args:?} wrote to stderr: {stderr}"
-    );
-    (out.status.code().unwrap_or(-1), stdout)
 }
 
 /// The sampled users: the first SAMPLE_PER_CATEGORY of each category, and
@@ -326,7 +312,7 @@ fn check_human_summary(
     w: &World,
     refused_by: &BTreeMap<&'static str, BTreeSet<String>>,
 ) -> Vec<String> {
-    let (code, out) = pamlint(w, &["audit", "--uri", &w.ldap_uri]);
+    let (code, out) = w.pamlint(&["audit", "--uri", &w.ldap_uri]);
     let mut problems = Vec::new();
     if code != 1 {
         problems.push(format!("human audit exited {code}, not 1"));

@@ -2,19 +2,7 @@
 //! /etc/pam.d, /etc/shells, NSS through nslcd), names the rule and the fact
 //! behind each refusal, and its prediction matches the real FTP login.
 
-use e2e::{artifacts, ftp, Stack, World, PASSWORD};
-use std::process::Output;
-
-fn pamlint(w: &World, args: &[&str]) -> (i32, String) {
-    let out: Output = w.run_inside(&artifacts::get().pamlint, args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.is_empty(),
-        "pamlint {args:?} wrote to stderr: {stderr}"
-    );
-    (out.status.code().unwrap_or(-1), stdout)
-}
+use e2e::{ftp, Stack, World, PASSWORD};
 
 fn ftp_reply(w: &World, user: &str) -> String {
     let login = ftp::login(w.ftp_port, user, PASSWORD).expect("FTP exchange");
@@ -26,7 +14,7 @@ fn ftp_reply(w: &World, user: &str) -> String {
 #[test]
 fn diff_names_pam_shells_as_the_difference() {
     let w = World::start(Stack::Stock);
-    let (code, out) = pamlint(&w, &["diff", "sshd", "vsftpd"]);
+    let (code, out) = w.pamlint(&["diff", "sshd", "vsftpd"]);
     assert_eq!(code, 1, "differences exit 1:\n{out}");
     assert!(out.contains("- auth: vsftpd also requires pam_shells.so in auth: users whose shell is not in /etc/shells"), "{out}");
     assert!(
@@ -41,7 +29,7 @@ fn diff_names_pam_shells_as_the_difference() {
 #[test]
 fn why_names_pam_shells_and_the_unlisted_shell() {
     let w = World::start(Stack::Stock);
-    let (code, out) = pamlint(&w, &["why", "vsftpd", "carol"]);
+    let (code, out) = w.pamlint(&["why", "vsftpd", "carol"]);
     assert_eq!(code, 1, "a refusal exits 1:\n{out}");
     let first = out.lines().next().unwrap_or("");
     assert!(first.starts_with("auth: /etc/pam.d/vsftpd:11 pam_shells.so (required) refuses carol: carol's shell /bin/dash is not listed in /etc/shells"), "{out}");
@@ -53,7 +41,7 @@ fn why_names_pam_shells_and_the_unlisted_shell() {
     );
     assert_eq!(ftp_reply(&w, "carol"), "530 Login incorrect.");
 
-    let (code, out) = pamlint(&w, &["why", "vsftpd", "alice"]);
+    let (code, out) = w.pamlint(&["why", "vsftpd", "alice"]);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.starts_with("alice would be admitted by vsftpd"),
@@ -68,7 +56,7 @@ fn why_names_pam_shells_and_the_unlisted_shell() {
 #[test]
 fn why_names_pam_ldap_shell_and_the_fact() {
     let w = World::start(Stack::Module(String::new()));
-    let (code, out) = pamlint(&w, &["why", "vsftpd", "carol"]);
+    let (code, out) = w.pamlint(&["why", "vsftpd", "carol"]);
     assert_eq!(code, 1, "{out}");
     let first = out.lines().next().unwrap_or("");
     assert!(
@@ -81,7 +69,7 @@ fn why_names_pam_ldap_shell_and_the_fact() {
     );
     assert_eq!(ftp_reply(&w, "carol"), "530 Login incorrect.");
 
-    let (code, out) = pamlint(&w, &["why", "vsftpd", "nora"]);
+    let (code, out) = w.pamlint(&["why", "vsftpd", "nora"]);
     assert_eq!(code, 1, "{out}");
     let first = out.lines().next().unwrap_or("");
     assert!(

@@ -4,15 +4,13 @@
 //! server's size limit.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use testkit::Slapd;
 
 #[path = "support/image.rs"]
 mod image;
-use image::{module_image, testdata};
+use image::{json, module_image, pamlint, testdata};
 
 /// An image: the e2e tests' /etc/shells (carol's /bin/dash unlisted, dave's
 /// /opt/missing/zsh listed but absent), /bin/bash and /bin/dash installed,
@@ -35,30 +33,6 @@ fn image() -> tempfile::TempDir {
     )
     .unwrap();
     root
-}
-
-fn pamlint(root: &Path, args: &[&str]) -> std::process::Output {
-    let dir = root.join("etc/pam.d");
-    Command::cargo_bin("pamlint")
-        .unwrap()
-        .arg("--root")
-        .arg(root)
-        .arg("--dir")
-        .arg(&dir)
-        .arg("--no-config")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 fn user<'a>(doc: &'a Value, name: &str) -> &'a Value {

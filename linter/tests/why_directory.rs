@@ -6,13 +6,12 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use testkit::Slapd;
 
 #[path = "support/image.rs"]
 mod image;
-use image::module_image;
+use image::{json, module_image, pamlint};
 
 /// An image: the e2e tests' /etc/shells (/bin/dash not listed), /bin/bash
 /// and /bin/dash installed, the module's e2e pam.d tree, NSS's view of the
@@ -38,28 +37,10 @@ fn image(uri: &str) -> tempfile::TempDir {
 }
 
 fn why(root: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("pamlint")
-        .unwrap()
-        .arg("--root")
-        .arg(root)
-        .arg("--dir")
-        .arg(root.join("etc/pam.d"))
-        .arg("--no-config")
-        .arg("why")
-        .args(args)
-        .args(["--pam-version", "1.5.2"])
-        .output()
-        .unwrap()
-}
-
-fn json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    let mut all = vec!["why"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--pam-version", "1.5.2"]);
+    pamlint(root, &all)
 }
 
 /// The pam_ldap_shell step of the account trace.

@@ -2,10 +2,15 @@
 //! why_directory.rs): the e2e tests' /etc/shells (/bin/dash unlisted,
 //! /opt/missing/zsh listed but absent), /bin/sh, /bin/bash and /bin/dash
 //! installed (sshd checks the shell before PAM, /bin/sh for an empty one),
-//! `ftpusers` as /etc/ftpusers, and the module's e2e pam.d tree.
+//! `ftpusers` as /etc/ftpusers, and the module's e2e pam.d tree; and how
+//! those tests run pamlint on it and read its JSON.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
 
 pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
@@ -33,4 +38,29 @@ pub fn module_image(ftpusers: &str) -> tempfile::TempDir {
         .unwrap();
     }
     root
+}
+
+/// pamlint on the image: its root, its pam.d, no pamlint config, `args`.
+pub fn pamlint(root: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("pamlint")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .arg("--dir")
+        .arg(root.join("etc/pam.d"))
+        .arg("--no-config")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// stdout as JSON, or a panic that shows both streams.
+pub fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
 }
