@@ -420,3 +420,47 @@ fn the_scan_binds_as_the_modules_service_account() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn local_users_are_the_regular_ones_unless_system_is_asked() {
+    let img = image();
+    let r = img.path();
+    std::fs::write(
+        r.join("etc/passwd"),
+        "root:x:0:0:root:/root:/bin/bash\n\
+         daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
+         ann:x:1000:1000::/home/ann:/bin/bash\n\
+         ben:x:1001:1001::/home/ben:/bin/dash\n\
+         nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+    )
+    .unwrap();
+    let names = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "--format",
+            "json",
+            "audit",
+            "sshd",
+            "--no-directory",
+            "--local",
+        ];
+        args.extend_from_slice(extra);
+        let doc = json(&pamlint(r, &args));
+        doc["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["user"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&[]), ["ann", "ben"]);
+    assert_eq!(
+        names(&["--system"]),
+        ["root", "daemon", "ann", "ben", "nobody"]
+    );
+    // The image's login.defs decides who is a system account.
+    std::fs::write(r.join("etc/login.defs"), "UID_MIN\t1001\n").unwrap();
+    assert_eq!(names(&[]), ["ben"]);
+    // --system alone is a usage error.
+    let out = pamlint(r, &["audit", "sshd", "--no-directory", "--system"]);
+    assert_eq!(out.status.code(), Some(2));
+}

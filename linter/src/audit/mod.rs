@@ -28,6 +28,7 @@ use crate::model::ResolvedService;
 use crate::why::WhyOptions;
 use output::{AuditFormat, AuditWriter, Services, UserRecord};
 use summary::Tally;
+pub use users::LocalUsers;
 use users::UserSource;
 use verdict::{judge, Verdict};
 
@@ -37,7 +38,8 @@ pub struct AuditRun {
     pub module: ModuleSettings,
     /// Read the directory (scan, or look the listed users up).
     pub directory: bool,
-    pub local: bool,
+    /// Which of ROOT/etc/passwd's users to audit, if any.
+    pub local: Option<LocalUsers>,
     pub users_file: Option<PathBuf>,
     pub page_size: u32,
     pub format: AuditFormat,
@@ -155,8 +157,8 @@ impl<W: Write> Audit<'_, W> {
         } else if let Some(opts) = scan_opts {
             pages = self.scan(opts, per_user.as_mut())?;
         }
-        if self.cfg.local && self.write_error.is_none() {
-            for name in users::local_users(&self.cfg.root)? {
+        if let (Some(which), None) = (self.cfg.local, &self.write_error) {
+            for name in users::local_users(&self.cfg.root, which)? {
                 self.named(
                     &name,
                     per_user.as_mut().map(|d| d as &mut dyn Directory),

@@ -9,7 +9,9 @@ use ldap_shell_core::scan::ScannedUser;
 use serde::Serialize;
 
 use crate::facts::directory::{in_directory, InDirectory};
+use crate::facts::logindefs::UidClasses;
 use crate::facts::passwd::parse_passwd_line;
+use crate::facts::FsView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -39,14 +41,26 @@ pub fn read_user_list(path: &Path) -> Result<Vec<String>, String> {
         .collect())
 }
 
+/// Which local users `--local` audits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalUsers {
+    /// The people: not system accounts by ROOT/etc/login.defs (pam_usertype's
+    /// isregular), so daemons' nologin accounts do not fill the report.
+    Regular,
+    /// Every entry, root and the daemons' accounts too (`--system`).
+    All,
+}
+
 /// The local users: ROOT/etc/passwd's names in file order (NSS's `files`
 /// source; users NSS gets from a directory are the scan's).
-pub fn local_users(root: &Path) -> Result<Vec<String>, String> {
+pub fn local_users(root: &Path, which: LocalUsers) -> Result<Vec<String>, String> {
     let path = root.join("etc/passwd");
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let classes = UidClasses::read(&FsView::new(root));
     Ok(String::from_utf8_lossy(&bytes)
         .lines()
         .filter_map(parse_passwd_line)
+        .filter(|p| which == LocalUsers::All || !classes.is_system(p.uid))
         .map(|p| p.name)
         .collect())
 }
@@ -87,6 +101,13 @@ mod tests {
             "root:x:0:0::/root:/bin/bash\nbad line\nbob:x:1001:1001::/home/bob:\n",
         )
         .unwrap();
-        assert_eq!(local_users(dir.path()).unwrap(), vec!["root", "bob"]);
+        assert_eq!(
+            local_users(dir.path(), LocalUsers::All).unwrap(),
+            vec!["root", "bob"]
+        );
+        assert_eq!(
+            local_users(dir.path(), LocalUsers::Regular).unwrap(),
+            vec!["bob"]
+        );
     }
 }

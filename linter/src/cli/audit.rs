@@ -8,7 +8,7 @@ use clap::Args;
 use super::context::Settings;
 use super::{CommonArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::audit::output::AuditFormat;
-use crate::audit::{self, AuditRun, Ending};
+use crate::audit::{self, AuditRun, Ending, LocalUsers};
 use crate::facts::ldap_shell::ModuleSettings;
 use crate::facts::PamVersion;
 use crate::model::{PamType, ResolvedService};
@@ -47,9 +47,13 @@ pub struct AuditArgs {
     /// Audit only these users, one name per line (facts from the directory, else NSS).
     #[arg(long, value_name = "FILE")]
     pub users: Option<PathBuf>,
-    /// Also audit local users (ROOT/etc/passwd).
+    /// Also audit the local users of ROOT/etc/passwd: the regular ones (uid at or
+    /// above login.defs' UID_MIN, as pam_usertype's isregular).
     #[arg(long)]
     pub local: bool,
+    /// With --local: the system accounts too (root, daemons, nobody).
+    #[arg(long, requires = "local")]
+    pub system: bool,
     /// Do not read the directory (only --local or --users, with NSS's facts).
     #[arg(long = "no-directory")]
     pub no_directory: bool,
@@ -129,7 +133,11 @@ impl AuditArgs {
                 uri: self.uri.clone(),
             },
             directory: !self.no_directory,
-            local: self.local,
+            local: match (self.local, self.system) {
+                (false, _) => None,
+                (true, false) => Some(LocalUsers::Regular),
+                (true, true) => Some(LocalUsers::All),
+            },
             users_file: self.users.clone(),
             page_size: self.page_size,
             format,

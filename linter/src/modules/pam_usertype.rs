@@ -2,7 +2,7 @@
 
 use super::{Args, Call, Module, Prediction, Returns, Trait};
 use crate::model::PamCode;
-use crate::facts::logindefs::uid_key;
+use crate::facts::logindefs::UidClasses;
 
 pub const MODULE: Module = Module {
     name: "pam_usertype",
@@ -12,8 +12,6 @@ pub const MODULE: Module = Module {
     refuses: None,
     traits: &[Trait::Guard],
 };
-
-const OVERFLOW_UID: u32 = 65534;
 
 pub fn predict(call: &Call<'_>) -> Prediction {
     if call.flag("use_uid") {
@@ -33,18 +31,16 @@ pub fn predict(call: &Call<'_>) -> Prediction {
             format!("{} has no passwd entry", call.who()),
         );
     };
-    let fs = &call.facts.fs;
-    let uid_min = uid_key(fs, "UID_MIN", 1000);
-    let sys_max = uid_key(fs, "SYS_UID_MAX", uid_min.saturating_sub(1));
-    let is_system = pw.uid == OVERFLOW_UID || (pw.uid <= sys_max && pw.uid < uid_min);
+    let classes = UidClasses::read(&call.facts.fs);
+    let is_system = classes.is_system(pw.uid);
     let kind = if is_system {
         "a system user"
     } else {
         "a regular user"
     };
     let fact = format!(
-        "uid {} is {kind} (UID_MIN {uid_min}, SYS_UID_MAX {sys_max})",
-        pw.uid
+        "uid {} is {kind} (UID_MIN {}, SYS_UID_MAX {})",
+        pw.uid, classes.uid_min, classes.sys_uid_max
     );
     let code = if is_system == system {
         PamCode::Success
