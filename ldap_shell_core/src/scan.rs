@@ -9,6 +9,7 @@ use crate::directory::{DirError, UserEntry, ACCOUNT_ATTRIBUTES};
 use crate::escape::template_attr;
 use crate::ldap::LdapDirectory;
 use crate::options::Options;
+use ldap3::asn1::{parse_tag, TagClass, PL};
 use ldap3::controls::{Control, ControlType, PagedResults};
 use ldap3::{LdapConn, Scope, SearchEntry};
 
@@ -115,8 +116,8 @@ pub fn servers(opts: &Options, failures: &mut Vec<String>) -> Vec<String> {
 
 /// Reads every user entry page by page, calling `each` once per entry in
 /// the order the server sends them. `each` returning Err stops the scan
-/// (the server is told to drop the rest with an empty page request) and the
-/// error comes back as `DirError::Failed`.
+/// (the connection is closed with the rest unread) and the error comes
+/// back as `DirError::Failed`.
 pub fn scan(
     opts: &Options,
     page_size: u32,
@@ -222,19 +223,54 @@ fn one_page(
             scope.filter, scope.base, result.rc, result.text
         )));
     }
-    Ok(next_cookie(&result.ctrls))
+    next_cookie(&result.ctrls)
 }
 
-/// The cookie of the response's paged-results control. ldap3's parser
-/// panics on a malformed value; a hostile server must not abort the scan
-/// that way, so a bad control ends paging instead (the pages read count).
-fn next_cookie(ctrls: &[Control]) -> Option<Vec<u8>> {
-    let raw = ctrls.iter().find_map(|c| match c {
-        Control(Some(ControlType::PagedResults), raw) => Some(raw.clone()),
+/// The cookie of the response's paged-results control (None: no control,
+/// the server sent everything in one page). ldap3's own parser panics on a
+/// malformed value, so the value is read with the BER reader that answers
+/// None; a malformed control is an error, never a silently shorter audit.
+fn next_cookie(ctrls: &[Control]) -> Result<Option<Vec<u8>>, DirError> {
+    let Some(raw) = ctrls.iter().find_map(|c| match c {
+        Control(Some(ControlType::PagedResults), raw) => Some(raw),
         _ => None,
-    })?;
-    raw.val.as_ref()?;
-    std::panic::catch_unwind(move || raw.parse::<PagedResults>().cookie).ok()
+    }) else {
+        return Ok(None);
+    };
+    raw.val
+        .as_deref()
+        .and_then(paged_cookie)
+        .map(Some)
+        .ok_or_else(|| {
+            DirError::Failed(
+                "the server's paged-results control is malformed: the scan cannot go on".into(),
+            )
+        })
+}
+
+/// `SEQUENCE { size INTEGER, cookie OCTET STRING }` (RFC 2696): the cookie.
+fn paged_cookie(value: &[u8]) -> Option<Vec<u8>> {
+    const INTEGER: u64 = 2;
+    const OCTET_STRING: u64 = 4;
+    let (rest, seq) = parse_tag(value).ok()?;
+    let PL::C(fields) = seq.payload else {
+        return None;
+    };
+    match <[_; 2]>::try_from(fields).ok()? {
+        [size, cookie]
+            if rest.is_empty()
+                && size.class == TagClass::Universal
+                && size.id == INTEGER
+                && cookie.class == TagClass::Universal
+                && cookie.id == OCTET_STRING =>
+        {
+            match cookie.payload {
+                PL::P(bytes) => Some(bytes),
+                PL::C(_) => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 fn transport(e: ldap3::LdapError) -> DirError {
@@ -320,24 +356,36 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_paged_control_ends_paging_without_a_panic() {
+    fn a_malformed_paged_control_is_an_error_not_a_panic() {
         use ldap3::controls::RawControl;
-        let bad = Control(
-            Some(ControlType::PagedResults),
-            RawControl {
-                ctype: "1.2.840.113556.1.4.319".into(),
-                crit: false,
-                val: Some(vec![0xff, 0x01]),
-            },
-        );
-        assert_eq!(next_cookie(&[bad]), None);
+        let control = |val: Option<Vec<u8>>| {
+            Control(
+                Some(ControlType::PagedResults),
+                RawControl {
+                    ctype: "1.2.840.113556.1.4.319".into(),
+                    crit: false,
+                    val,
+                },
+            )
+        };
+        for bad in [
+            Some(vec![0xff, 0x01]),
+            None,
+            // SEQUENCE { INTEGER 0 } without the cookie.
+            Some(vec![0x30, 0x03, 0x02, 0x01, 0x00]),
+            // SEQUENCE { INTEGER 0, INTEGER 0 }.
+            Some(vec![0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00]),
+        ] {
+            assert!(next_cookie(&[control(bad.clone())]).is_err(), "{bad:?}");
+        }
+        assert_eq!(next_cookie(&[]).unwrap(), None);
         let good: RawControl = PagedResults {
             size: 0,
             cookie: b"abc".to_vec(),
         }
         .into();
         assert_eq!(
-            next_cookie(&[Control(Some(ControlType::PagedResults), good)]),
+            next_cookie(&[Control(Some(ControlType::PagedResults), good)]).unwrap(),
             Some(b"abc".to_vec())
         );
     }

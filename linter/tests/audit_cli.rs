@@ -274,6 +274,8 @@ fn exit_status_formats_and_errors() {
     let closed = format!("ldap://127.0.0.1:{}", testkit::slapd::free_port());
     for args in [
         vec!["audit", "sshd", "--uri", closed.as_str()],
+        // A lookup that fails is the audit's error, not the user's refusal.
+        vec!["audit", "sshd", "--uri", closed.as_str(), "--users", users],
         vec!["audit", "nosuch", "--uri", uri],
         vec!["audit", "--no-directory"],
         vec!["--target", "nosuch", "audit", "--uri", uri],

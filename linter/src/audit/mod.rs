@@ -180,13 +180,14 @@ impl<W: Write> Audit<'_, W> {
             for name in users::names_of(&scanned) {
                 let mut dir = per_user.as_deref_mut().map(|d| d as &mut dyn Directory);
                 let unusable = match dir.as_deref_mut() {
-                    Some(d) if duplicates.maybe(name) => match users::look_up(d, name) {
+                    Some(d) if duplicates.maybe(name) => match users::look_up(d, name)? {
                         InDirectory::Unusable(why) => Some(why),
                         _ => None,
                     },
                     _ => None,
                 };
                 let facts = self.builder.directory_user(name, &scanned, unusable, dir);
+                directory_failure(facts)?;
                 let verdicts = judge_all(self.services, facts, self.cfg.why);
                 let rec = UserRecord {
                     user: name,
@@ -221,7 +222,7 @@ impl<W: Write> Audit<'_, W> {
             return Ok(());
         }
         let (found, dir) = match dir {
-            Some(d) => (users::look_up(d, name), Some(d)),
+            Some(d) => (users::look_up(d, name)?, Some(d)),
             None => (InDirectory::NotAsked, None),
         };
         let source = match found {
@@ -233,6 +234,7 @@ impl<W: Write> Audit<'_, W> {
             _ => (None, None),
         };
         let facts = self.builder.named_user(name, found, dir);
+        directory_failure(facts)?;
         let verdicts = judge_all(self.services, facts, self.cfg.why);
         let uid = facts.passwd.as_ref().map(|p| p.uid);
         // The directory's attribute when the user has an entry, else NSS's shell.
@@ -277,6 +279,25 @@ fn first_pass(opts: &Options, page_size: u32) -> Result<duplicates::Duplicates, 
     scan::scan_names(opts, page_size, &mut count)
         .map_err(|e| format!("reading the directory: {e}"))?;
     Ok(d)
+}
+
+/// A directory that failed while the audit asked it about a user (an
+/// `authz_filter` search) ends the run: its users are not refused for it.
+fn directory_failure(facts: &Facts) -> Result<(), String> {
+    let Some(dir) = &facts.directory else {
+        return Ok(());
+    };
+    match dir
+        .authz
+        .iter()
+        .find_map(|(f, a)| a.as_ref().err().map(|e| (f, e)))
+    {
+        Some((filter, e)) => Err(format!(
+            "asking the directory whether {} matches {filter}: {e}",
+            facts.user
+        )),
+        None => Ok(()),
+    }
 }
 
 fn judge_all(

@@ -65,9 +65,11 @@ pub fn local_users(root: &Path, which: LocalUsers) -> Result<Vec<String>, String
         .collect())
 }
 
-/// The module's lookup of `user` (search or dn_template, exact name match).
-pub fn look_up(dir: &mut dyn Directory, user: &str) -> InDirectory {
-    in_directory(dir.lookup(user))
+/// The module's lookup of `user` (search or dn_template, exact name match);
+/// Err: the directory failed, which ends the audit (exit 2) rather than
+/// reporting the user refused.
+pub fn look_up(dir: &mut dyn Directory, user: &str) -> Result<InDirectory, String> {
+    in_directory(dir.lookup(user)).map_err(|e| format!("looking up {user} in the directory: {e}"))
 }
 
 /// The user names of a scanned entry: each value of `user_attr` logs in.

@@ -37,10 +37,6 @@ impl ModuleOptions {
         self.by_args.get(&Self::key(args))
     }
 
-    pub fn contains<S: AsRef<str>>(&self, args: &[S]) -> bool {
-        self.by_args.contains_key(&Self::key(args))
-    }
-
     /// Every distinct `authz_filter` among the resolved options.
     pub fn authz_filters(&self) -> Vec<String> {
         let mut out: Vec<String> = self
@@ -59,8 +55,8 @@ impl ModuleOptions {
 pub struct DirectoryFacts {
     /// The entry the module's lookup finds; None when it finds none.
     pub entry: Option<UserEntry>,
-    /// Why the module cannot use an entry (an ambiguous name, a failed
-    /// lookup): it refuses the user.
+    /// Why the module cannot use an entry (a name on several entries): it
+    /// refuses the user.
     pub unusable: Option<String>,
     pub options: Arc<ModuleOptions>,
     /// `authz_filter` -> whether the entry matches it (Err: why that could not be asked).
@@ -125,22 +121,23 @@ pub enum InDirectory {
     Found(Box<UserEntry>),
     /// The module's lookup found none.
     Absent,
-    /// The lookup failed or was ambiguous: the module cannot use the entry.
+    /// The name is on several entries: the module refuses the user.
     Unusable(String),
 }
 
-/// What the module makes of its lookup's answer.
-pub fn in_directory(answer: Result<Lookup, DirError>) -> InDirectory {
-    match answer {
-        Ok(Lookup::Found(e)) => InDirectory::Found(Box::new(e)),
-        Ok(Lookup::NotFound) => InDirectory::Absent,
-        Ok(Lookup::Ambiguous(dns)) => InDirectory::Unusable(format!(
+/// What the module makes of its lookup's answer; a lookup that failed is
+/// the caller's error (audit stops, why falls back to NSS's view), never a
+/// refusal of the user.
+pub fn in_directory(answer: Result<Lookup, DirError>) -> Result<InDirectory, DirError> {
+    Ok(match answer? {
+        Lookup::Found(e) => InDirectory::Found(Box::new(e)),
+        Lookup::NotFound => InDirectory::Absent,
+        Lookup::Ambiguous(dns) => InDirectory::Unusable(format!(
             "the name matches {} entries ({})",
             dns.len(),
             dns.join("; ")
         )),
-        Err(e) => InDirectory::Unusable(e.to_string()),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -36,8 +36,14 @@ pub fn predict(call: &Call<'_>, dir: &DirectoryFacts) -> Prediction {
     };
     let who = call.who();
     if let Some(why) = &dir.unusable {
+        // As the module answers a name on several entries: auth fails the
+        // login, account refuses the account.
+        let code = match call.pam_type {
+            PamType::Account => PamCode::PermDenied,
+            _ => PamCode::AuthErr,
+        };
         return Prediction::known(
-            PamCode::PermDenied,
+            code,
             format!("pam_ldap_shell cannot use the directory entry of {who}: {why}"),
         )
         .because("other");

@@ -38,17 +38,27 @@ pub fn read(facts: Facts, source: &Source, service: &ResolvedService) -> Facts {
     };
     let options = Arc::new(resolve_all(&settings, &rules));
     let mut dir = per_user_directory(&opts);
-    let found = match dir.lookup(&facts.user) {
-        Err(DirError::Unavailable(e)) => {
+    // Any failure (no server, a service bind pamlint may not make: the
+    // bindpw_file is root's) is pamlint's, not the user's: NSS's view then.
+    let found = match in_directory(dir.lookup(&facts.user)) {
+        Ok(found) => found,
+        Err(e) => {
             return Facts {
-                directory_unreachable: Some(printable(&e)),
+                directory_unreachable: Some(printable(&directory_error(e))),
                 ..facts
             }
         }
-        answer => in_directory(answer),
     };
     let user = facts.user.clone();
     let mut builder = FactsBuilder::new(facts, source.clone(), options);
     builder.named_user(&user, found, Some(&mut dir));
     builder.into_facts()
+}
+
+/// The text of a failed lookup (no server: the servers' reasons).
+fn directory_error(e: DirError) -> String {
+    match e {
+        DirError::Unavailable(why) => why,
+        failed => failed.to_string(),
+    }
 }

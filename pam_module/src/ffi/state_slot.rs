@@ -78,15 +78,21 @@ fn slot(pamh: &mut PamHandle) -> Option<&mut Slot> {
     if data.is_null() {
         return None;
     }
-    // SAFETY: only `put` below stores under STATE_KEY (the version in the key
-    // fixes the layout, `owner` comes first in a repr(C) struct), always a
-    // Box<Slot> from Box::into_raw, owned by the handle until our cleanup
-    // runs at pam_end. libpam never touches it, and the hook calls of one
+    // SAFETY: only `put` below stores under STATE_KEY, always a Box<Slot>
+    // from Box::into_raw, owned by the handle until its cleanup runs at
+    // pam_end. `owner` is the first field of a repr(C) struct, so another
+    // copy's slot (same version, perhaps another build and layout) has a
+    // usize at this address too; only that field is read, through a raw
+    // pointer, before anything else of the slot is trusted.
+    let stored_owner = unsafe { std::ptr::addr_of!((*data).owner).read() };
+    if stored_owner != owner() {
+        return None;
+    }
+    // SAFETY: the owner is this copy, so the slot is a Box<Slot> of this
+    // code's layout. libpam never touches it and the hook calls of one
     // handle run one at a time, so this is the only reference for the
-    // lifetime of `pamh`'s borrow. Another copy's slot is only read for its
-    // owner field before it is left alone.
-    let slot = unsafe { &mut *data };
-    (slot.owner == owner()).then_some(slot)
+    // lifetime of `pamh`'s borrow.
+    Some(unsafe { &mut *data })
 }
 
 /// Takes the transaction state out of the handle (the slot keeps an empty
