@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn reads_pam_sm_symbols_from_a_real_module() {
-        let Some(path) = crate::resolve::module_dirs(Path::new("/"))
+        let Some(path) = crate::target::module_dirs(Path::new("/"))
             .iter()
             .map(|d| d.join("pam_shells.so"))
             .find(|p| p.is_file())
@@ -129,7 +129,7 @@ mod tests {
     /// This machine's module directory, found as libpam's lookup finds it
     /// (multiarch triplet included), not named.
     fn host_module_dir() -> std::path::PathBuf {
-        crate::resolve::module_dirs(Path::new("/"))
+        crate::target::module_dirs(Path::new("/"))
             .into_iter()
             .find(|d| d.join("pam_unix.so").is_file())
             .expect("no PAM module directory: install the Debian package libpam-modules")

@@ -14,7 +14,7 @@ use crate::model::{
     ResolvedRule, ResolvedService, Rule, Span, Stack, StackItem, SubstackFrame,
 };
 use crate::parse::{parse_pam_conf_file, parse_service_file};
-use crate::target::Target;
+use crate::target::{module_dirs, Target};
 
 pub mod codes;
 mod names;
@@ -263,35 +263,9 @@ fn same_dir_link_target(path: &Path) -> Option<PathBuf> {
     same_dir.then(|| dir.join(name))
 }
 
-/// libpam's module directories on Debian, Fedora, Arch, SUSE..., multiarch included.
-pub(crate) fn module_dirs(root: &Path) -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    for base in ["lib", "usr/lib"] {
-        if let Ok(rd) = std::fs::read_dir(root.join(base)) {
-            let mut triplets: Vec<PathBuf> = rd
-                .filter_map(Result::ok)
-                .filter(|e| e.file_name().to_string_lossy().contains("-linux-"))
-                .map(|e| e.path().join("security"))
-                .filter(|p| p.is_dir())
-                .collect();
-            triplets.sort();
-            dirs.extend(triplets);
-        }
-    }
-    for d in [
-        "lib/security",
-        "lib64/security",
-        "usr/lib/security",
-        "usr/lib64/security",
-    ] {
-        dirs.push(root.join(d));
-    }
-    dirs
-}
-
 /// The name libpam looks a service up by: pam_start lower-cases it and keeps only
 /// its last component.
-fn pam_start_name(service: &str) -> String {
+pub fn pam_start_name(service: &str) -> String {
     service
         .rsplit('/')
         .next()

@@ -462,6 +462,21 @@ fn local_users_are_the_regular_ones_unless_system_is_asked() {
     // The image's login.defs decides who is a system account.
     std::fs::write(r.join("etc/login.defs"), "UID_MIN\t1001\n").unwrap();
     assert_eq!(names(&[]), ["ben"]);
+    // A service named twice (libpam lower-cases it) is audited once.
+    let doc = json(&pamlint(
+        r,
+        &[
+            "--format",
+            "json",
+            "audit",
+            "sshd",
+            "SSHD",
+            "--no-directory",
+            "--local",
+        ],
+    ));
+    let services = doc["users"][0]["services"].as_object().unwrap();
+    assert_eq!(services.keys().collect::<Vec<_>>(), ["sshd"]);
     // --system alone is a usage error.
     let out = pamlint(r, &["audit", "sshd", "--no-directory", "--system"]);
     assert_eq!(out.status.code(), Some(2));

@@ -12,7 +12,7 @@ use crate::audit::{self, AuditRun, Ending, LocalUsers};
 use crate::facts::ldap_shell::ModuleSettings;
 use crate::facts::PamVersion;
 use crate::model::{PamType, ResolvedService};
-use crate::resolve::{resolve_service, ResolveContext, OTHER};
+use crate::resolve::{pam_start_name, resolve_service, ResolveContext, OTHER};
 use crate::why::WhyOptions;
 
 const AFTER_HELP: &str = "\
@@ -39,7 +39,7 @@ See docs/pamlint.md (audit) for the JSON and CSV shapes and the cause ids.";
 #[command(after_long_help = AFTER_HELP)]
 pub struct AuditArgs {
     /// Services to audit (default: every service file with an auth or account
-    /// stack, except files other services include and `other`).
+    /// stack, except `other` and the libraries others include: common-*, system-*, *-auth, postlogin).
     pub services: Vec<String>,
     /// The directory URI, replacing the configuration's (e.g. ldap://127.0.0.1:389).
     #[arg(long, value_name = "URI")]
@@ -157,14 +157,18 @@ impl AuditArgs {
     fn services(&self, ctx: &ResolveContext) -> Result<Vec<ResolvedService>, String> {
         let has = |s: &str| ctx.find_config(s).is_some() || ctx.uses_pam_conf();
         if !self.services.is_empty() {
-            if let Some(s) = self.services.iter().find(|s| !has(s) && !has(OTHER)) {
-                return Err(format!("no pam.d file for service `{s}` (nor `other`)"));
-            }
-            return Ok(self
+            // As libpam names them (SSHD is sshd), each once.
+            let mut seen = HashSet::new();
+            let names: Vec<String> = self
                 .services
                 .iter()
-                .map(|s| resolve_service(ctx, s))
-                .collect());
+                .map(|s| pam_start_name(s))
+                .filter(|s| seen.insert(s.clone()))
+                .collect();
+            if let Some(s) = names.iter().find(|s| !has(s) && !has(OTHER)) {
+                return Err(format!("no pam.d file for service `{s}` (nor `other`)"));
+            }
+            return Ok(names.iter().map(|s| resolve_service(ctx, s)).collect());
         }
         let services = default_services(ctx);
         if services.is_empty() {

@@ -30,3 +30,30 @@ pub fn emit(text: &str) -> std::io::Result<()> {
 pub fn emit_line(text: &str) -> std::io::Result<()> {
     emit(&format!("{text}\n"))
 }
+
+/// `text` with every line made safe for a terminal (control characters
+/// escaped, line structure kept): for reports that quote what NSS or the
+/// directory says (a name, a home, a shell), which nobody here wrote.
+pub fn terminal_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        out.push_str(&ldap_shell_core::escape::terminal_safe(body));
+        out.push_str(end);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_lines_escape_inside_lines_and_keep_the_lines() {
+        assert_eq!(terminal_lines("a\n b\x1b[2J\n"), "a\n b\\x1b[2J\n");
+        assert_eq!(terminal_lines("no end"), "no end");
+    }
+}

@@ -88,7 +88,9 @@ impl WhyArgs {
                 }
             },
             ReportFormat::Human => {
-                if crate::cli::out::emit(&render_human(&report)).is_err() {
+                if crate::cli::out::emit(&crate::cli::out::terminal_lines(&render_human(&report)))
+                    .is_err()
+                {
                     return EXIT_ERROR;
                 }
             }

@@ -122,7 +122,7 @@ fn package_db_flavour(root: &Path) -> Option<Flavour> {
 
 /// Whether any of the root's module directories holds a `pam_*.so`.
 fn has_modules(root: &Path) -> bool {
-    crate::resolve::module_dirs(root).iter().any(|d| {
+    crate::target::module_dirs(root).iter().any(|d| {
         std::fs::read_dir(d).is_ok_and(|rd| {
             rd.filter_map(Result::ok).any(|e| {
                 let n = e.file_name();

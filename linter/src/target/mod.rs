@@ -7,7 +7,10 @@
 //! on a Debian machine. `--modules FILE` adds a site's own modules to either.
 
 pub mod catalog;
+mod dirs;
 mod host;
+
+pub use dirs::module_dirs;
 
 use std::collections::BTreeSet;
 use std::fmt;
