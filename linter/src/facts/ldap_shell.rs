@@ -49,7 +49,13 @@ impl ModuleSettings {
         if let Some(config) = self.config.as_ref().filter(|c| !c.exists()) {
             return Err(format!("--config {}: no such file", config.display()));
         }
-        sources::load(&self.arguments(args), &self.paths()).map_err(|e| e.to_string())
+        let opts =
+            sources::load(&self.arguments(args), &self.paths()).map_err(|e| e.to_string())?;
+        // As the module's lifecycle does before it connects: an unusable
+        // tls_cacert is its configuration error (PAM_SERVICE_ERR).
+        ldap_shell_core::tls::check_config(&for_connection(opts.clone(), &self.root))
+            .map_err(|e| e.to_string())?;
+        Ok(opts)
     }
 }
 
@@ -160,5 +166,20 @@ mod tests {
             Some("dc=y")
         );
         assert!(scan_options(&s, &rules[..1]).unwrap_err().contains("uri"));
+    }
+
+    #[test]
+    fn an_unusable_tls_cacert_of_the_image_is_the_modules_configuration_error() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("etc")).unwrap();
+        std::fs::write(root.path().join("etc/ca.pem"), "not a certificate\n").unwrap();
+        let s = settings(root.path(), None);
+        let args = ["uri=ldaps://h", "base=dc=x", "tls_cacert=/etc/ca.pem"];
+        let e = s.load(&args).unwrap_err();
+        assert!(e.contains("tls_cacert"), "{e}");
+        // Without TLS the module never reads it.
+        assert!(s
+            .load(&["uri=ldap://h", "base=dc=x", "tls_cacert=/etc/ca.pem"])
+            .is_ok());
     }
 }
