@@ -481,3 +481,34 @@ fn local_users_are_the_regular_ones_unless_system_is_asked() {
     let out = pamlint(r, &["audit", "sshd", "--no-directory", "--system"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_local_account_with_a_directory_entry_is_audited_once_with_its_local_facts() {
+    let slapd = Slapd::start();
+    let img = image();
+    // alice is also local (NSS reads the files first): uid 4242 here,
+    // 10001 in the directory.
+    std::fs::write(
+        img.path().join("etc/passwd"),
+        "alice:x:4242:4242::/home/alice:/bin/bash\nann:x:1000:1000::/home/ann:/bin/bash\n",
+    )
+    .unwrap();
+    let doc = json(&pamlint(
+        img.path(),
+        &[
+            "--format",
+            "json",
+            "audit",
+            "sshd",
+            "--uri",
+            slapd.uri(),
+            "--local",
+        ],
+    ));
+    let users = doc["users"].as_array().unwrap();
+    let alices: Vec<&Value> = users.iter().filter(|u| u["user"] == "alice").collect();
+    assert_eq!(alices.len(), 1, "{doc}");
+    assert_eq!(alices[0]["source"], "ldap");
+    assert_eq!(alices[0]["dn"], "uid=alice,ou=people,dc=example,dc=org");
+    assert_eq!(user(&doc, "ann")["source"], "local");
+}

@@ -12,6 +12,7 @@ pub mod summary;
 pub mod users;
 pub mod verdict;
 
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -85,6 +86,7 @@ pub fn run(
         tally: Tally::default(),
         progress: Progress::new(),
         write_error: None,
+        scanned_local: HashSet::new(),
     };
     audit.writer.begin().map_err(write_error)?;
     let read = audit.users(scan_opts.as_ref());
@@ -134,6 +136,9 @@ struct Audit<'a, W: Write> {
     writer: AuditWriter<W>,
     tally: Tally,
     progress: Progress,
+    /// Local names the scan already audited (a directory entry with a
+    /// local account's name): `--local` does not audit them twice.
+    scanned_local: HashSet<String>,
     write_error: Option<std::io::Error>,
 }
 
@@ -159,6 +164,9 @@ impl<W: Write> Audit<'_, W> {
         }
         if let (Some(which), None) = (self.cfg.local, &self.write_error) {
             for name in users::local_users(&self.cfg.root, which)? {
+                if self.scanned_local.contains(&name) {
+                    continue;
+                }
                 self.named(
                     &name,
                     per_user.as_mut().map(|d| d as &mut dyn Directory),
@@ -178,6 +186,9 @@ impl<W: Write> Audit<'_, W> {
         let duplicates = first_pass(opts, page_size)?;
         let mut each = |scanned: ScannedUser| -> Result<(), String> {
             for name in users::names_of(&scanned) {
+                if self.builder.is_local(name) {
+                    self.scanned_local.insert(name.to_string());
+                }
                 let mut dir = per_user.as_deref_mut().map(|d| d as &mut dyn Directory);
                 let unusable = match dir.as_deref_mut() {
                     Some(d) if duplicates.maybe(name) => match users::look_up(d, name)? {

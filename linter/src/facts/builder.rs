@@ -4,6 +4,7 @@
 //! (for a directory user, as nss-pam-ldapd maps the entry), shadow aging, and
 //! what pam_ldap_shell reads from the directory.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use ldap_shell_core::directory::{Directory, UserEntry};
@@ -11,7 +12,7 @@ use ldap_shell_core::scan::ScannedUser;
 
 use super::directory::InDirectory;
 use crate::facts::directory::{authz_answers, nss_view};
-use crate::facts::passwd::has_local_account;
+use crate::facts::passwd::local_names;
 use crate::facts::{DirectoryFacts, Facts, ModuleOptions, Source};
 
 /// The shared facts, refilled for each user.
@@ -21,17 +22,27 @@ pub struct FactsBuilder {
     options: Arc<ModuleOptions>,
     /// `authz_filter`s some pam_ldap_shell rule uses (asked per user).
     authz_filters: Vec<String>,
+    /// ROOT/etc/passwd's names, read once: NSS answers these from the
+    /// files before the directory, and pam_unix has their local password.
+    local: HashSet<String>,
 }
 
 impl FactsBuilder {
     pub fn new(facts: Facts, source: Source, options: Arc<ModuleOptions>) -> Self {
         let authz_filters = options.authz_filters();
+        let local = local_names(source.root());
         FactsBuilder {
             facts,
             source,
             options,
             authz_filters,
+            local,
         }
+    }
+
+    /// Whether `name` is a local account (ROOT/etc/passwd).
+    pub fn is_local(&self, name: &str) -> bool {
+        self.local.contains(name)
     }
 
     /// The facts as the last user left them.
@@ -50,17 +61,23 @@ impl FactsBuilder {
         dir: Option<&mut dyn Directory>,
     ) -> &mut Facts {
         let entry = &scanned.entry;
+        let local = self.is_local(name);
         self.facts.user = name.to_string();
-        self.facts.passwd = nss_view(name, entry, scanned.gid_number, scanned.home.as_deref());
-        self.facts.lookup_error = None;
-        self.facts.shadow = shadow_of(entry);
+        if local {
+            // NSS reads the files first: the local entry, shadow and password.
+            self.own_accounts(name);
+        } else {
+            self.facts.passwd = nss_view(name, entry, scanned.gid_number, scanned.home.as_deref());
+            self.facts.lookup_error = None;
+            self.facts.shadow = shadow_of(entry);
+        }
         let authz = self.authz_answers(&entry.dn, dir);
         self.facts.directory = Some(DirectoryFacts {
             entry: Some(entry.clone()),
             unusable,
             options: self.options.clone(),
             authz,
-            directory_only: true,
+            directory_only: !local,
         });
         &mut self.facts
     }
@@ -74,12 +91,9 @@ impl FactsBuilder {
         found: InDirectory,
         dir: Option<&mut dyn Directory>,
     ) -> &mut Facts {
-        let mut own = Facts::gather(&self.source, "", name, self.facts.version.version);
-        let local = has_local_account(self.source.root(), name);
+        let local = self.is_local(name);
         self.facts.user = name.to_string();
-        self.facts.passwd = own.passwd.take();
-        self.facts.lookup_error = own.lookup_error.take();
-        self.facts.shadow = own.shadow;
+        self.own_accounts(name);
         self.facts.directory = match found {
             InDirectory::NotAsked => None,
             InDirectory::Found(entry) => {
@@ -108,6 +122,14 @@ impl FactsBuilder {
             }),
         };
         &mut self.facts
+    }
+
+    /// The passwd and shadow entries NSS (or the root's files) give `name`.
+    fn own_accounts(&mut self, name: &str) {
+        let own = Facts::gather(&self.source, "", name, self.facts.version.version);
+        self.facts.passwd = own.passwd;
+        self.facts.lookup_error = own.lookup_error;
+        self.facts.shadow = own.shadow;
     }
 
     /// Whether the entry matches each `authz_filter`; none are asked when

@@ -144,10 +144,18 @@ fn nss_group(name: &str) -> Result<Option<Group>, String> {
     }
 }
 
-/// Whether `name` is in ROOT/etc/passwd: a local account, with a local
-/// password for pam_unix (a directory user is not).
-pub fn has_local_account(root: &Path, name: &str) -> bool {
-    matches!(UserDb::files(root).user(name), Ok(Some(_)))
+/// The names of ROOT/etc/passwd: local accounts, with a local password for
+/// pam_unix (a directory user has none); empty when the file cannot be read.
+pub fn local_names(root: &Path) -> std::collections::HashSet<String> {
+    std::fs::read(root.join("etc/passwd"))
+        .map(|bytes| {
+            String::from_utf8_lossy(&bytes)
+                .lines()
+                .filter_map(parse_passwd_line)
+                .map(|p| p.name)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `name:passwd:uid:gid:gecos:dir:shell`, as glibc's files backend reads it
