@@ -63,9 +63,60 @@ pub fn fill_template(template: &str, user: &str) -> String {
     template.replace("%u", &dn_value(user))
 }
 
+/// The value of `dn`'s first RDN when it is a single `attr=value` (type
+/// compared without case), RFC 4514 escapes undone; None for another
+/// attribute, a multi-valued RDN, a `#` BER value or a broken escape.
+pub fn first_rdn_value(dn: &str, attr: &str) -> Option<String> {
+    let (kind, rest) = dn.split_once('=')?;
+    if !kind.trim().eq_ignore_ascii_case(attr) || rest.starts_with('#') {
+        return None;
+    }
+    let mut value = Vec::new();
+    let mut bytes = rest.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b',' => break,
+            b'+' => return None,
+            b'\\' => {
+                let first = bytes.next()?;
+                if first.is_ascii_hexdigit() {
+                    let second = bytes.next()?;
+                    let hex = [first, second];
+                    let hex = std::str::from_utf8(&hex).ok()?;
+                    value.push(u8::from_str_radix(hex, 16).ok()?);
+                } else {
+                    value.push(first);
+                }
+            }
+            b => value.push(b),
+        }
+    }
+    String::from_utf8(value).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_rdn_value_undoes_dn_escaping() {
+        assert_eq!(
+            first_rdn_value("uid=alice,ou=people,dc=x", "UID").as_deref(),
+            Some("alice")
+        );
+        for name in ["a,b", "x+y", " lead", "trail ", "#hash", "q\"uote", "é"] {
+            let dn = format!("cn={},dc=x", dn_value(name));
+            assert_eq!(first_rdn_value(&dn, "cn").as_deref(), Some(name), "{dn}");
+        }
+        assert_eq!(
+            first_rdn_value("cn=J\\C3\\A9,dc=x", "cn").as_deref(),
+            Some("Jé")
+        );
+        assert_eq!(first_rdn_value("cn=a,dc=x", "uid"), None);
+        assert_eq!(first_rdn_value("cn=a+uid=b,dc=x", "cn"), None);
+        assert_eq!(first_rdn_value("cn=#0401,dc=x", "cn"), None);
+        assert_eq!(first_rdn_value("cn=a\\", "cn"), None);
+    }
 
     #[test]
     fn text_for_logs_and_terminals_cannot_forge_lines_or_drive_the_terminal() {

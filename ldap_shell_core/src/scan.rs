@@ -6,7 +6,7 @@
 //! grow with the directory. It never binds as a user and never writes.
 
 use crate::directory::{DirError, UserEntry, ACCOUNT_ATTRIBUTES};
-use crate::escape::template_attr;
+use crate::escape::{first_rdn_value, template_attr};
 use crate::ldap::LdapDirectory;
 use crate::options::Options;
 use ldap3::asn1::{parse_tag, TagClass, PL};
@@ -46,38 +46,71 @@ pub struct ScanStats {
     pub server: String,
 }
 
-/// Where and what the scan searches: the module's `base` with its `filter`
-/// and `user_attr` present; with only `dn_template`, the entries one level
-/// below the template's parent that carry its naming attribute.
+/// Where and what the scan searches, and how an entry's login names are
+/// read. With `dn_template` the module reads `ATTR=%u,PARENT` (whatever
+/// `base` says): the entries one level below PARENT carrying ATTR, each
+/// named by its first RDN's value. Otherwise the module's `base` with its
+/// `filter` and `user_attr` present, named by `user_attr`'s values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanScope {
     pub base: String,
     pub one_level: bool,
     pub filter: String,
+    /// `dn_template`'s attribute: names come from the DN, not `user_attr`.
+    pub rdn_attr: Option<String>,
 }
 
 impl ScanScope {
-    pub fn of(opts: &Options) -> ScanScope {
+    pub fn of(opts: &Options) -> Result<ScanScope, DirError> {
+        if let Some(template) = &opts.dn_template {
+            return Self::of_template(template);
+        }
         let present = format!("({}=*)", opts.user_attr);
         let filter = match &opts.filter {
             Some(f) => format!("(&{f}{present})"),
             None => present,
         };
-        if let Some(base) = &opts.base {
-            return ScanScope {
-                base: base.clone(),
-                one_level: false,
-                filter,
-            };
-        }
-        // validate() guarantees base or dn_template.
-        let template = opts.dn_template.as_deref().unwrap_or_default();
-        let parent = template.split_once(',').map_or("", |(_, p)| p).to_string();
-        let attr = template_attr(template).unwrap_or(&opts.user_attr);
-        ScanScope {
+        Ok(ScanScope {
+            // validate() guarantees base or dn_template.
+            base: opts.base.clone().unwrap_or_default(),
+            one_level: false,
+            filter,
+            rdn_attr: None,
+        })
+    }
+
+    /// `ATTR=%u,PARENT` only: another shape names entries no scan can list.
+    fn of_template(template: &str) -> Result<ScanScope, DirError> {
+        let shape = || {
+            let attr = template_attr(template)?;
+            let (first, parent) = template.split_once(',')?;
+            let parent = parent.trim();
+            (first.trim() == format!("{attr}=%u") && !parent.is_empty())
+                .then(|| (attr.to_string(), parent.to_string()))
+        };
+        let (attr, parent) = shape().ok_or_else(|| {
+            DirError::Failed(format!(
+                "dn_template {template}: users can be listed only when it is ATTR=%u,PARENT (%u the whole first RDN)"
+            ))
+        })?;
+        Ok(ScanScope {
             base: parent,
             one_level: true,
             filter: format!("({attr}=*)"),
+            rdn_attr: Some(attr),
+        })
+    }
+
+    /// The names the module finds `entry` by: with `dn_template`, its RDN
+    /// value (when the attribute holds it exactly, the module's own check);
+    /// else every value of `user_attr`.
+    fn names(&self, opts: &Options, entry: &SearchEntry) -> Vec<String> {
+        match &self.rdn_attr {
+            Some(attr) => first_rdn_value(&entry.dn, attr)
+                .filter(|v| crate::ldap::values_of(entry, attr).contains(v))
+                .into_iter()
+                .collect(),
+            None => crate::ldap::values_of(entry, &opts.user_attr),
         }
     }
 }
@@ -133,7 +166,14 @@ pub fn scan_names(
     page_size: u32,
     each: &mut dyn FnMut(ScannedUser) -> Result<(), String>,
 ) -> Result<ScanStats, DirError> {
-    scan_attributes(opts, page_size, std::slice::from_ref(&opts.user_attr), each)
+    let mut attrs = vec![opts.user_attr.clone()];
+    attrs.extend(
+        opts.dn_template
+            .as_deref()
+            .and_then(template_attr)
+            .map(str::to_string),
+    );
+    scan_attributes(opts, page_size, &attrs, each)
 }
 
 fn scan_attributes(
@@ -153,7 +193,7 @@ fn scan_attributes(
     let mut dir = LdapDirectory::with_order(opts, order);
     let conn = dir.search_connection()?;
     let mut stats = ScanStats::default();
-    let scope = ScanScope::of(opts);
+    let scope = ScanScope::of(opts)?;
     let size = i32::try_from(page_size.max(1)).unwrap_or(i32::MAX);
     let mut cookie = Vec::new();
     loop {
@@ -198,7 +238,7 @@ fn one_page(
             Ok(Some(raw)) => {
                 let entry = SearchEntry::construct(raw);
                 stats.entries += 1;
-                if let Err(why) = each(scanned(opts, entry)) {
+                if let Err(why) = each(scanned(opts, scope, entry)) {
                     stopped = Some(why);
                     break;
                 }
@@ -277,10 +317,10 @@ fn transport(e: ldap3::LdapError) -> DirError {
     DirError::Unavailable(crate::ldap_link::LinkError::from(e).describe())
 }
 
-fn scanned(opts: &Options, e: SearchEntry) -> ScannedUser {
+fn scanned(opts: &Options, scope: &ScanScope, e: SearchEntry) -> ScannedUser {
     let first = |attr: &str| crate::ldap::values_of(&e, attr).into_iter().next();
     let number = |attr: &str| first(attr).and_then(|v| v.trim().parse().ok());
-    let names = crate::ldap::values_of(&e, &opts.user_attr);
+    let names = scope.names(opts, &e);
     let gid_number = number("gidNumber");
     let home = first("homeDirectory");
     ScannedUser {
@@ -318,11 +358,12 @@ mod tests {
     fn scope_is_the_module_filter_with_the_user_attribute_present() {
         let o = opts(&["uri=ldap://h", "base=dc=x"]);
         assert_eq!(
-            ScanScope::of(&o),
+            ScanScope::of(&o).unwrap(),
             ScanScope {
                 base: "dc=x".into(),
                 one_level: false,
-                filter: "(uid=*)".into()
+                filter: "(uid=*)".into(),
+                rdn_attr: None,
             }
         );
         let o = opts(&[
@@ -332,18 +373,48 @@ mod tests {
             "filter=(objectClass=posixAccount)",
         ]);
         assert_eq!(
-            ScanScope::of(&o).filter,
+            ScanScope::of(&o).unwrap().filter,
             "(&(objectClass=posixAccount)(cn=*))"
         );
-        let o = opts(&["uri=ldap://h", "dn_template=uid=%u,ou=people,dc=x"]);
+    }
+
+    #[test]
+    fn a_template_scope_is_its_parent_named_by_the_rdn_whatever_base_says() {
+        let want = ScanScope {
+            base: "ou=people,dc=x".into(),
+            one_level: true,
+            filter: "(cn=*)".into(),
+            rdn_attr: Some("cn".into()),
+        };
+        for args in [
+            &["uri=ldap://h", "dn_template=cn=%u,ou=people,dc=x"][..],
+            &[
+                "uri=ldap://h",
+                "base=dc=x",
+                "dn_template=cn=%u,ou=people,dc=x",
+            ][..],
+        ] {
+            assert_eq!(ScanScope::of(&opts(args)).unwrap(), want, "{args:?}");
+        }
+        for template in ["cn=%u", "cn=u%u,dc=x", "ou=x,cn=%u,dc=x", "cn=%u+sn=a,dc=x"] {
+            let o = opts(&["uri=ldap://h", &format!("dn_template={template}")]);
+            assert!(ScanScope::of(&o).is_err(), "{template}");
+        }
+        // The name is the RDN's value (escapes undone), if the attribute holds it.
+        let scope = want;
+        let entry = |dn: &str, cn: &[&str]| SearchEntry {
+            dn: dn.into(),
+            attrs: [("cn".to_string(), cn.iter().map(|v| v.to_string()).collect())].into(),
+            bin_attrs: Default::default(),
+        };
+        let o = opts(&["uri=ldap://h", "dn_template=cn=%u,ou=people,dc=x"]);
         assert_eq!(
-            ScanScope::of(&o),
-            ScanScope {
-                base: "ou=people,dc=x".into(),
-                one_level: true,
-                filter: "(uid=*)".into()
-            }
+            scope.names(&o, &entry("cn=a\\2cb,ou=people,dc=x", &["x", "a,b"])),
+            ["a,b"]
         );
+        assert!(scope
+            .names(&o, &entry("cn=a,ou=people,dc=x", &["b"]))
+            .is_empty());
     }
 
     #[test]

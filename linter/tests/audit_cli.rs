@@ -512,3 +512,53 @@ fn a_local_account_with_a_directory_entry_is_audited_once_with_its_local_facts()
     assert_eq!(alices[0]["dn"], "uid=alice,ou=people,dc=example,dc=org");
     assert_eq!(user(&doc, "ann")["source"], "local");
 }
+
+#[test]
+fn with_dn_template_users_are_named_by_the_rdn_the_module_reads() {
+    let slapd = Slapd::start();
+    let img = image();
+    // user_attr=cn would name them "Alice", "Twin One"...: with dn_template the
+    // module reads uid=NAME,ou=people and nothing else, so the audit does too.
+    let conf = img.path().join("template.conf");
+    std::fs::write(
+        &conf,
+        "dn_template=uid=%u,ou=people,dc=example,dc=org\nuser_attr=cn\n",
+    )
+    .unwrap();
+    let doc = json(&pamlint(
+        img.path(),
+        &[
+            "--format",
+            "json",
+            "audit",
+            "sshd",
+            "--uri",
+            slapd.uri(),
+            "--config",
+            conf.to_str().unwrap(),
+        ],
+    ));
+    let names: Vec<&str> = doc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["user"].as_str().unwrap())
+        .collect();
+    for want in ["alice", "carol", "twin", "a*b", "x(y)", "bo,b"] {
+        assert_eq!(
+            names.iter().filter(|n| **n == want).count(),
+            1,
+            "{want}: {names:?}"
+        );
+    }
+    assert!(
+        !names.contains(&"Alice") && !names.contains(&"hank"),
+        "{names:?}"
+    );
+    // One entry per name under the template: twin is not ambiguous here.
+    assert_eq!(
+        user(&doc, "twin")["dn"],
+        "uid=twin,ou=people,dc=example,dc=org"
+    );
+    assert_ne!(service(&doc, "twin", "sshd")["cause"], "other");
+}
