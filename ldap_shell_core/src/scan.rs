@@ -42,8 +42,6 @@ pub struct ScanStats {
     pub entries: u64,
     /// Pages the server sent (one search request each).
     pub pages: u64,
-    /// The server that answered.
-    pub server: String,
 }
 
 /// Where and what the scan searches, and how an entry's login names are
@@ -204,7 +202,6 @@ fn scan_attributes(
             _ => break,
         }
     }
-    stats.server = crate::directory::Directory::server(&dir).unwrap_or_default();
     Ok(stats)
 }
 
