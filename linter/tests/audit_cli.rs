@@ -35,6 +35,23 @@ fn image() -> tempfile::TempDir {
     root
 }
 
+/// `pamlint --format json audit ARGS` on the image, parsed.
+fn audit_json(root: &std::path::Path, args: &[&str]) -> Value {
+    let mut all = vec!["--format", "json", "audit"];
+    all.extend_from_slice(args);
+    json(&pamlint(root, &all))
+}
+
+/// The audited user names, in output order.
+fn user_names(doc: &Value) -> Vec<String> {
+    doc["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["user"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn user<'a>(doc: &'a Value, name: &str) -> &'a Value {
     doc["users"]
         .as_array()
@@ -334,12 +351,7 @@ fn pages_carry_the_scan_past_the_servers_size_limit() {
         ],
     );
     let doc = json(&out);
-    let names: Vec<&str> = doc["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["user"].as_str().unwrap())
-        .collect();
+    let names = user_names(&doc);
     let ldif = std::fs::read_to_string(testdata().join("ldap/users.ldif")).unwrap();
     // Entries under ou=people and ou=staff with a uid (ou=hidden is not visible).
     let visible = ldif
@@ -349,7 +361,7 @@ fn pages_carry_the_scan_past_the_servers_size_limit() {
     assert!(visible > 3);
     assert_eq!(names.len(), visible, "{names:?}");
     for n in ["alice", "nora", "carol", "dave", "low"] {
-        assert!(names.contains(&n), "{n} in {names:?}");
+        assert!(names.iter().any(|x| x == n), "{n} in {names:?}");
     }
     let pages = doc["summary"]["pages"].as_u64().unwrap();
     assert_eq!(pages, (visible as u64).div_ceil(2), "two entries per page");
@@ -385,23 +397,15 @@ fn the_scan_binds_as_the_modules_service_account() {
         );
         json(&out)
     };
-    let names = |doc: &Value| -> Vec<String> {
-        doc["users"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["user"].as_str().unwrap().to_string())
-            .collect()
-    };
     // hank lives in ou=hidden, which only the service account may read.
     let with_account = args(conf.to_str().unwrap());
-    assert!(names(&with_account).contains(&"hank".to_string()));
+    assert!(user_names(&with_account).contains(&"hank".to_string()));
     assert_eq!(
         service(&with_account, "hank", "sshd")["verdict"],
         "admitted"
     );
     let anonymous = img.path().join("etc/pam_ldap_shell.conf");
-    assert!(!names(&args(anonymous.to_str().unwrap())).contains(&"hank".to_string()));
+    assert!(!user_names(&args(anonymous.to_str().unwrap())).contains(&"hank".to_string()));
     // A password file others can read is refused, as the module refuses it.
     std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = pamlint(
@@ -446,13 +450,7 @@ fn local_users_are_the_regular_ones_unless_system_is_asked() {
             "--local",
         ];
         args.extend_from_slice(extra);
-        let doc = json(&pamlint(r, &args));
-        doc["users"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["user"].as_str().unwrap().to_string())
-            .collect()
+        user_names(&json(&pamlint(r, &args)))
     };
     assert_eq!(names(&[]), ["ann", "ben"]);
     assert_eq!(
@@ -463,18 +461,7 @@ fn local_users_are_the_regular_ones_unless_system_is_asked() {
     std::fs::write(r.join("etc/login.defs"), "UID_MIN\t1001\n").unwrap();
     assert_eq!(names(&[]), ["ben"]);
     // A service named twice (libpam lower-cases it) is audited once.
-    let doc = json(&pamlint(
-        r,
-        &[
-            "--format",
-            "json",
-            "audit",
-            "sshd",
-            "SSHD",
-            "--no-directory",
-            "--local",
-        ],
-    ));
+    let doc = audit_json(r, &["sshd", "SSHD", "--no-directory", "--local"]);
     let services = doc["users"][0]["services"].as_object().unwrap();
     assert_eq!(services.keys().collect::<Vec<_>>(), ["sshd"]);
     // --system alone is a usage error.
@@ -493,18 +480,7 @@ fn a_local_account_with_a_directory_entry_is_audited_once_with_its_local_facts()
         "alice:x:4242:4242::/home/alice:/bin/bash\nann:x:1000:1000::/home/ann:/bin/bash\n",
     )
     .unwrap();
-    let doc = json(&pamlint(
-        img.path(),
-        &[
-            "--format",
-            "json",
-            "audit",
-            "sshd",
-            "--uri",
-            slapd.uri(),
-            "--local",
-        ],
-    ));
+    let doc = audit_json(img.path(), &["sshd", "--uri", slapd.uri(), "--local"]);
     let users = doc["users"].as_array().unwrap();
     let alices: Vec<&Value> = users.iter().filter(|u| u["user"] == "alice").collect();
     assert_eq!(alices.len(), 1, "{doc}");
@@ -525,25 +501,17 @@ fn with_dn_template_users_are_named_by_the_rdn_the_module_reads() {
         "dn_template=uid=%u,ou=people,dc=example,dc=org\nuser_attr=cn\n",
     )
     .unwrap();
-    let doc = json(&pamlint(
+    let doc = audit_json(
         img.path(),
         &[
-            "--format",
-            "json",
-            "audit",
             "sshd",
             "--uri",
             slapd.uri(),
             "--config",
             conf.to_str().unwrap(),
         ],
-    ));
-    let names: Vec<&str> = doc["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["user"].as_str().unwrap())
-        .collect();
+    );
+    let names = user_names(&doc);
     for want in ["alice", "carol", "twin", "a*b", "x(y)", "bo,b"] {
         assert_eq!(
             names.iter().filter(|n| **n == want).count(),
@@ -552,7 +520,7 @@ fn with_dn_template_users_are_named_by_the_rdn_the_module_reads() {
         );
     }
     assert!(
-        !names.contains(&"Alice") && !names.contains(&"hank"),
+        !names.iter().any(|n| n == "Alice" || n == "hank"),
         "{names:?}"
     );
     // One entry per name under the template: twin is not ambiguous here.
