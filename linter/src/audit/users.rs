@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::facts::directory::{in_directory, InDirectory};
 use crate::facts::logindefs::UidClasses;
-use crate::facts::passwd::parse_passwd_line;
+use crate::facts::passwd::local_accounts;
 use crate::facts::FsView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,12 +54,9 @@ pub enum LocalUsers {
 /// The local users: ROOT/etc/passwd's names in file order (NSS's `files`
 /// source; users NSS gets from a directory are the scan's).
 pub fn local_users(root: &Path, which: LocalUsers) -> Result<Vec<String>, String> {
-    let path = root.join("etc/passwd");
-    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let classes = UidClasses::read(&FsView::new(root));
-    Ok(String::from_utf8_lossy(&bytes)
-        .lines()
-        .filter_map(parse_passwd_line)
+    Ok(local_accounts(root)?
+        .into_iter()
         .filter(|p| which == LocalUsers::All || !classes.is_system(p.uid))
         .map(|p| p.name)
         .collect())
@@ -72,7 +69,8 @@ pub fn look_up(dir: &mut dyn Directory, user: &str) -> Result<InDirectory, Strin
     in_directory(dir.lookup(user)).map_err(|e| format!("looking up {user} in the directory: {e}"))
 }
 
-/// The user names of a scanned entry: each value of `user_attr` logs in.
+/// The user names of a scanned entry (the scan's: `user_attr`'s values, or
+/// the RDN value under `dn_template`).
 pub fn names_of(scanned: &ScannedUser) -> impl Iterator<Item = &str> {
     scanned
         .names

@@ -144,18 +144,24 @@ fn nss_group(name: &str) -> Result<Option<Group>, String> {
     }
 }
 
-/// The names of ROOT/etc/passwd: local accounts, with a local password for
-/// pam_unix (a directory user has none); empty when the file cannot be read.
+/// ROOT/etc/passwd's entries in file order: the local accounts, with a
+/// local password for pam_unix (a directory user has none).
+pub fn local_accounts(root: &Path) -> Result<Vec<Passwd>, String> {
+    let path = root.join("etc/passwd");
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(String::from_utf8_lossy(&bytes)
+        .lines()
+        .filter_map(parse_passwd_line)
+        .collect())
+}
+
+/// The names of `local_accounts`; empty when the file cannot be read.
 pub fn local_names(root: &Path) -> std::collections::HashSet<String> {
-    std::fs::read(root.join("etc/passwd"))
-        .map(|bytes| {
-            String::from_utf8_lossy(&bytes)
-                .lines()
-                .filter_map(parse_passwd_line)
-                .map(|p| p.name)
-                .collect()
-        })
+    local_accounts(root)
         .unwrap_or_default()
+        .into_iter()
+        .map(|p| p.name)
+        .collect()
 }
 
 /// `name:passwd:uid:gid:gecos:dir:shell`, as glibc's files backend reads it
